@@ -1,0 +1,40 @@
+"""Entry point of the ``computecredit`` command: registers one Typer group per module.
+
+Each group lives in its own module of this package (``db.py``, ``borrower.py``, ``project.py``...);
+add a group by importing its ``app`` below.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from computecredit import __version__
+
+app = typer.Typer(
+    name="computecredit",
+    help="Credit origination and credit-risk platform for the AI-compute (算力) industry chain.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"computecredit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """computecredit: rate borrowers, model 智算中心 projects, size and price facilities, watch the book."""
+
+
+# --- command groups (one module each) -------------------------------------------------------------
+# (registered below as they land)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,8 @@
+"""Every table of the platform, imported here so that ``Base.metadata`` knows them all (Alembic, tests).
+
+Tables live in modules by domain (``store/borrowers.py``, ``store/workflow.py``...); import each below.
+"""
+
+from computecredit.store.base import Base
+
+__all__ = ["Base"]
