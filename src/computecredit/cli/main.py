@@ -34,6 +34,9 @@ def main(
 
 # --- command groups (one module each) -------------------------------------------------------------
 # (registered below as they land)
+from computecredit.cli import audit as audit_cli  # noqa: E402
+
+app.add_typer(audit_cli.app, name="audit")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,5 +4,6 @@ Tables live in modules by domain (``store/borrowers.py``, ``store/workflow.py``.
 """
 
 from computecredit.store.base import Base
+from computecredit.store.workbench import AuditEntry, AuthToken, Decision, Job, Proposal
 
-__all__ = ["Base"]
+__all__ = ["AuditEntry", "AuthToken", "Base", "Decision", "Job", "Proposal"]

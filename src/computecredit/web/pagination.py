@@ -1,0 +1,34 @@
+"""Pagination of list endpoints: ``?offset=&limit=`` in, ``{items, total, offset, limit}`` out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class PageParams:
+    offset: int
+    limit: int
+
+
+def page_params(
+    offset: int = Query(0, ge=0, le=1_000_000, description="How many items to skip"),
+    limit: int = Query(50, ge=1, le=200, description="At most this many items (1–200)"),
+) -> PageParams:
+    return PageParams(offset, limit)
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, with the total count."""
+
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
