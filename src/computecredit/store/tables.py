@@ -3,7 +3,30 @@
 Tables live in modules by domain (``store/borrowers.py``, ``store/workflow.py``...); import each below.
 """
 
+from computecredit.store.bank import BankRow
 from computecredit.store.base import Base
+from computecredit.store.borrowers import BorrowerRow, StatementLineRow, StatementRow
+from computecredit.store.facilities import CollateralRow, ExposureRow, FacilityRow
+from computecredit.store.projects import ProjectRow
+from computecredit.store.ratings import RatingRow
+from computecredit.store.users import UserRow
 from computecredit.store.workbench import AuditEntry, AuthToken, Decision, Job, Proposal
 
-__all__ = ["AuditEntry", "AuthToken", "Base", "Decision", "Job", "Proposal"]
+__all__ = [
+    "AuditEntry",
+    "AuthToken",
+    "BankRow",
+    "Base",
+    "BorrowerRow",
+    "CollateralRow",
+    "Decision",
+    "ExposureRow",
+    "FacilityRow",
+    "Job",
+    "ProjectRow",
+    "Proposal",
+    "RatingRow",
+    "StatementLineRow",
+    "StatementRow",
+    "UserRow",
+]
