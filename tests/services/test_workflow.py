@@ -24,7 +24,8 @@ ADAM = Actor("adam", "admin")
 POLICY = AuthorityPolicy(
     {
         ("approver", "*"): Decimal("300000000"),
-        ("approver", "guarantee"): Decimal("500000000"),
+        ("approver", "advance_payment_guarantee"): Decimal("500000000"),
+        ("approver", "performance_guarantee"): Decimal("500000000"),
         ("risk_manager", "*"): Decimal("2000000000"),
     }
 )
@@ -69,7 +70,9 @@ def test_happy_path_records_every_step_with_its_snapshot(db: Database) -> None:
 
 def test_states_cannot_be_skipped(db: Database) -> None:
     with db.transaction() as s:
-        pid = workflow.create(s, ALICE, workflow.Terms("B001", "project_loan", Decimal("2.8e8"), 96)).id
+        pid = workflow.create(
+            s, ALICE, workflow.Terms("B001", "fixed_asset_project_loan", Decimal("2.8e8"), 96)
+        ).id
     with pytest.raises(WorkflowError), db.transaction() as s:
         workflow.decide(s, pid, BOB, "approve")
     with pytest.raises(WorkflowError), db.transaction() as s:
@@ -96,22 +99,22 @@ def test_whoever_analysed_cannot_decide(db: Database) -> None:
 
 
 def test_authority_by_amount_and_product(db: Database) -> None:
-    big = _submitted(db, "10亿", "guarantee_advance_payment")
+    big = _submitted(db, "10亿", "advance_payment_guarantee")
     with pytest.raises(PermissionDeniedError, match="authority"), db.transaction() as s:
         workflow.decide(s, big, BOB, "approve", policy=POLICY)
     with db.transaction() as s:
         assert workflow.approval_queue(s, BOB, POLICY) == []
         assert [p.id for p in workflow.approval_queue(s, RITA, POLICY)] == [big]
         assert workflow.decide(s, big, RITA, "approve", policy=POLICY).state == "approved"
-    guarantee = _submitted(db, "4亿", "guarantee_performance")
-    loan = _submitted(db, "4亿", "project_loan")
+    guarantee = _submitted(db, "4亿", "performance_guarantee")
+    loan = _submitted(db, "4亿", "fixed_asset_project_loan")
     assert workflow.can(
         "proposal",
         "approve",
         BOB,
         proposer="alice",
         amount=Decimal("4e8"),
-        product="guarantee_performance",
+        product="performance_guarantee",
         policy=POLICY,
     )
     with pytest.raises(PermissionDeniedError, match="authority"), db.transaction() as s:

@@ -35,8 +35,10 @@ def main(
 # --- command groups (one module each) -------------------------------------------------------------
 # (registered below as they land)
 from computecredit.cli import audit as audit_cli  # noqa: E402
+from computecredit.cli import serve as serve_cli  # noqa: E402
 
 app.add_typer(audit_cli.app, name="audit")
+app.command("serve")(serve_cli.serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

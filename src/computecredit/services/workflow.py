@@ -87,17 +87,18 @@ class Actor:
 class AuthorityPolicy:
     """Maximum amount (yuan) a role may approve, per product; ``*`` is the role's default.
 
-    >>> policy = AuthorityPolicy({("approver", "*"): Decimal("3e8"), ("approver", "guarantee"): Decimal("5e8")})
-    >>> policy.limit("approver", "guarantee_advance_payment"), policy.limit("analyst", "guarantee")
-    (Decimal('5E+8'), None)
+    >>> policy = AuthorityPolicy({("approver", "*"): Decimal("3e8"), ("approver", "performance_guarantee"): Decimal("5e8")})
+    >>> policy.limit("approver", "performance_guarantee"), policy.limit("approver", "credit_line")
+    (Decimal('5E+8'), Decimal('3E+8'))
+    >>> policy.limit("analyst", "credit_line") is None
+    True
     """
 
     limits: dict[tuple[str, str], Decimal]
 
     def limit(self, role: str, product: str) -> Decimal | None:
-        """The role's ceiling for ``product`` (a product family such as ``guarantee`` covers its kinds)."""
-        family = product.split("_")[0]
-        for key in ((role, product), (role, family), (role, "*")):
+        """The role's ceiling for ``product`` (its own row, else the role's ``*`` row; None: no authority)."""
+        for key in ((role, product), (role, "*")):
             if key in self.limits:
                 return self.limits[key]
         return None

@@ -131,3 +131,15 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
         return JSONResponse(app.openapi_schema)
 
     return app
+
+
+def from_settings() -> FastAPI:
+    """The app on the database of the environment's settings (for ``uvicorn --factory``); migrates it first.
+
+    ``uvicorn --factory computecredit.web.app:from_settings --workers 4`` serves it with several processes.
+    """
+    from computecredit.config import get_settings
+
+    db = Database(get_settings().database_url)
+    db.upgrade()
+    return create_app(db)

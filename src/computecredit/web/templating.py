@@ -1,6 +1,6 @@
 """Jinja2 rendering with the request's language, amounts with units, and the CSRF token at hand.
 
-Templates call ``t("key")`` for every text, ``amount(x)`` for money (元/万元/亿元 in zh-CN; CNY in en),
+Templates call ``t(message_key)`` for every text, ``amount(x)`` for money (元/万元/亿元 in zh-CN; CNY in en),
 and put ``csrf_field()`` into every form.
 """
 

@@ -24,7 +24,7 @@ AUDITORS = ("admin", "risk_manager")
 
 @api.get("/admin/users", response_model=list[UserOut], summary="Users and their roles (admins)")
 def list_users(
-    _user: CurrentUser = Depends(require("admin")), session: Session = Depends(read_session)
+    _user: CurrentUser = Depends(require("admin")), session: Session = Depends(read_session, scope="function")
 ) -> list[UserOut]:
     return [
         UserOut(username=u.username, display_name=u.display_name, role=u.role, active=u.active)
@@ -41,7 +41,7 @@ def reference_versions(_user: CurrentUser = Depends(require("admin"))) -> dict[s
 def audit_log(
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*AUDITORS)),
-    session: Session = Depends(read_session),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Page[AuditOut]:
     total = int(session.execute(sa.select(sa.func.count()).select_from(AuditEntry)).scalar_one())
     rows = session.execute(
@@ -62,7 +62,9 @@ def verify_audit(request: Request, user: CurrentUser = Depends(require(*AUDITORS
 
 @pages.get("/admin")
 def admin_page(
-    request: Request, _user: CurrentUser = Depends(require("admin")), session: Session = Depends(read_session)
+    request: Request,
+    _user: CurrentUser = Depends(require("admin")),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     policy = workflow.default_policy()
     return render(
@@ -81,7 +83,7 @@ def audit_page(
     request: Request,
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*AUDITORS)),
-    session: Session = Depends(read_session),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     total = int(session.execute(sa.select(sa.func.count()).select_from(AuditEntry)).scalar_one())
     rows = session.execute(

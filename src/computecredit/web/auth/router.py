@@ -88,7 +88,7 @@ def login(
     password: str = Form(max_length=256),
     csrf_token: str = Form(""),
     next: str = Form("/"),
-    session: Session = Depends(write_session),
+    session: Session = Depends(write_session, scope="function"),
 ) -> Response:
     target = safe_next(next)
     if not security.same(csrf_token, request.cookies.get(security.LOGIN_CSRF_COOKIE)):
@@ -117,7 +117,9 @@ def login(
 
 @pages.post("/logout")
 def logout(
-    request: Request, user: CurrentUser = Depends(current_user), session: Session = Depends(write_session)
+    request: Request,
+    user: CurrentUser = Depends(current_user),
+    session: Session = Depends(write_session, scope="function"),
 ) -> Response:
     cookie = request.cookies.get(security.SESSION_COOKIE)
     if cookie:
@@ -135,7 +137,7 @@ def logout(
     responses={401: {"description": "Wrong credentials"}, 429: {"description": "Too many failed attempts"}},
 )
 def create_token(
-    request: Request, body: TokenRequest, session: Session = Depends(write_session)
+    request: Request, body: TokenRequest, session: Session = Depends(write_session, scope="function")
 ) -> Response | TokenResponse:
     from fastapi.responses import JSONResponse
 
@@ -161,7 +163,9 @@ def create_token(
 
 @api.delete("/token", status_code=204, summary="Revoke the bearer token used for this request")
 def revoke_token(
-    request: Request, user: CurrentUser = Depends(current_user), session: Session = Depends(write_session)
+    request: Request,
+    user: CurrentUser = Depends(current_user),
+    session: Session = Depends(write_session, scope="function"),
 ) -> Response:
     if user.via != "api":
         raise PermissionDeniedError("only a bearer token can revoke itself; log out to end a session")

@@ -36,7 +36,7 @@ def summary(session: Session, user: CurrentUser) -> dict[str, Any]:
 
 @api.get("", summary="Proposals by state, approved amount, and the caller's approval queue size")
 def dashboard_summary(
-    user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session)
+    user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session, scope="function")
 ) -> dict[str, Any]:
     data = summary(session, user)
     return {
@@ -48,6 +48,8 @@ def dashboard_summary(
 
 @pages.get("/")
 def dashboard_page(
-    request: Request, user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session)
+    request: Request,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     return render(request, "dashboard/index.html", summary(session, user))

@@ -41,7 +41,7 @@ def create_job(
     request: Request,
     body: JobCreate,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     job_id = start(request, user, body.kind, body.params)
     session.expire_all()
@@ -51,14 +51,18 @@ def create_job(
 
 @api.get("/{job_id}", response_model=JobOut, summary="State and progress of a job")
 def get_job(
-    job_id: str = JobId, user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session)
+    job_id: str = JobId,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
 ) -> JobOut:
     return JobOut.of(_visible(session, job_id, user))
 
 
 @api.get("/{job_id}/result", summary="Result of a finished job")
 def job_result(
-    job_id: str = JobId, user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session)
+    job_id: str = JobId,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Any:
     _visible(session, job_id, user)
     return jobs.result(session, job_id)
@@ -69,7 +73,7 @@ def job_page(
     request: Request,
     job_id: str = JobId,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     job = _visible(session, job_id, user)
     result = jobs.result(session, job_id) if job.state == "done" else None

@@ -50,7 +50,7 @@ def list_proposals(
     state: State | None = Query(None),
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Page[ProposalOut]:
     rows, total = workflow.list_proposals(
         session, state=state.value if state else None, offset=page.offset, limit=page.limit
@@ -64,14 +64,14 @@ def list_proposals(
 def create_proposal(
     body: ProposalCreate,
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(write_session),
+    session: Session = Depends(write_session, scope="function"),
 ) -> ProposalOut:
     return ProposalOut.of(workflow.create(session, user.actor, _terms(body)))
 
 
 @api.get("/queue", response_model=list[ProposalOut], summary="Submitted proposals the caller may decide on")
 def queue(
-    user: CurrentUser = Depends(require(*DECIDERS)), session: Session = Depends(read_session)
+    user: CurrentUser = Depends(require(*DECIDERS)), session: Session = Depends(read_session, scope="function")
 ) -> list[ProposalOut]:
     return [ProposalOut.of(p) for p in workflow.approval_queue(session, user.actor)]
 
@@ -80,7 +80,7 @@ def queue(
 def get_proposal(
     proposal_id: int = ProposalId,
     _user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session),
+    session: Session = Depends(read_session, scope="function"),
 ) -> ProposalOut:
     return ProposalOut.of(workflow.get(session, proposal_id))
 
@@ -89,7 +89,7 @@ def get_proposal(
 def submit_proposal(
     proposal_id: int = ProposalId,
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(write_session),
+    session: Session = Depends(write_session, scope="function"),
 ) -> ProposalOut:
     return ProposalOut.of(workflow.submit(session, proposal_id, user.actor))
 
@@ -99,7 +99,7 @@ def _decide(action: Action):  # type: ignore[no-untyped-def]
         body: Comment,
         proposal_id: int = ProposalId,
         user: CurrentUser = Depends(require(*DECIDERS)),
-        session: Session = Depends(write_session),
+        session: Session = Depends(write_session, scope="function"),
     ) -> ProposalOut:
         return ProposalOut.of(workflow.decide(session, proposal_id, user.actor, action, body.comment))
 
@@ -127,7 +127,7 @@ def proposals_page(
     state: State | None = None,
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     rows, total = workflow.list_proposals(
         session, state=state.value if state else None, offset=page.offset, limit=page.limit
@@ -158,7 +158,7 @@ def create_proposal_page(
     amount: str = Form(""),
     tenor_months: str = Form(""),
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(write_session),
+    session: Session = Depends(write_session, scope="function"),
 ) -> Response:
     form = {"borrower_ref": borrower_ref, "product": product, "amount": amount, "tenor_months": tenor_months}
     try:
@@ -196,7 +196,7 @@ def proposal_page(
     request: Request,
     proposal_id: int = ProposalId,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     proposal = workflow.get(session, proposal_id)
     return render(
@@ -213,7 +213,7 @@ def proposal_action_page(
     proposal_id: int = ProposalId,
     comment: str = Form("", max_length=4000),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(write_session),
+    session: Session = Depends(write_session, scope="function"),
 ) -> Response:
     if action is Action.SUBMIT:
         workflow.submit(session, proposal_id, user.actor)
@@ -226,6 +226,8 @@ def proposal_action_page(
 
 @pages.get("/approvals")
 def approvals_page(
-    request: Request, user: CurrentUser = Depends(require(*DECIDERS)), session: Session = Depends(read_session)
+    request: Request,
+    user: CurrentUser = Depends(require(*DECIDERS)),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     return render(request, "proposals/queue.html", {"proposals": workflow.approval_queue(session, user.actor)})
