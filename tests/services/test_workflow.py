@@ -8,14 +8,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from computecredit.domain.borrowers import Borrower
 from computecredit.errors import InputError, PermissionDeniedError, WorkflowError
 from computecredit.money import parse_amount
 from computecredit.services import audit, workflow
 from computecredit.services.workflow import Action, Actor, AuthorityPolicy, State
 from computecredit.store.base import Base
+from computecredit.store.borrowers import save_borrower
 from computecredit.store.database import Database
-from computecredit.store.workbench import AuditEntry, Decision, Proposal
 
+B001 = "91640100MA7X00001X"
+BORROWER = Borrower(
+    uscc=B001,
+    name_zh="宁夏示例算力有限公司",
+    name_en="Ningxia Example Compute Co.",
+    segment="datacenter_operator",
+    province="ningxia",
+    hub="宁夏",
+    ownership="private",
+    employees=180,
+    revenue=Decimal("1.2e8"),
+    total_assets=Decimal("9e8"),
+)
 ALICE = Actor("alice", "analyst")
 CAROL = Actor("carol", "analyst")
 BOB = Actor("bob", "approver")
@@ -34,14 +48,18 @@ POLICY = AuthorityPolicy(
 @pytest.fixture
 def db(database_url: str) -> Database:
     database = Database(database_url)
-    Base.metadata.create_all(database.engine, tables=[t.__table__ for t in (AuditEntry, Proposal, Decision)])
+    import computecredit.store.tables  # noqa: F401  (every table)
+
+    Base.metadata.create_all(database.engine)
+    with database.transaction() as s:
+        save_borrower(s, BORROWER)
     yield database
     database.dispose()
 
 
 def _analysed(db: Database, amount: str = "5000万", product: str = "working_capital_loan") -> int:
     with db.transaction() as s:
-        p = workflow.create(s, ALICE, workflow.Terms("B001", product, parse_amount(amount), 24))
+        p = workflow.create(s, ALICE, workflow.Terms(B001, product, parse_amount(amount), 24))
         workflow.analyse(s, p.id, ALICE, {"limit": "6000万"}, {"facilities": "1.0"})
         return p.id
 
@@ -70,9 +88,7 @@ def test_happy_path_records_every_step_with_its_snapshot(db: Database) -> None:
 
 def test_states_cannot_be_skipped(db: Database) -> None:
     with db.transaction() as s:
-        pid = workflow.create(
-            s, ALICE, workflow.Terms("B001", "fixed_asset_project_loan", Decimal("2.8e8"), 96)
-        ).id
+        pid = workflow.create(s, ALICE, workflow.Terms(B001, "fixed_asset_project_loan", Decimal("2.8e8"), 96)).id
     with pytest.raises(WorkflowError), db.transaction() as s:
         workflow.decide(s, pid, BOB, "approve")
     with pytest.raises(WorkflowError), db.transaction() as s:
@@ -91,7 +107,7 @@ def test_the_proposer_can_never_decide_even_with_the_right_role(db: Database) ->
 
 def test_whoever_analysed_cannot_decide(db: Database) -> None:
     with db.transaction() as s:
-        pid = workflow.create(s, ALICE, workflow.Terms("B001", "credit_line", Decimal("1e8"), 24)).id
+        pid = workflow.create(s, ALICE, workflow.Terms(B001, "credit_line", Decimal("1e8"), 24)).id
         workflow.analyse(s, pid, CAROL, {"limit": "1亿"}, {})
         workflow.submit(s, pid, ALICE)
     with pytest.raises(PermissionDeniedError, match="worked on this"), db.transaction() as s:
@@ -133,7 +149,7 @@ def test_roles_without_decision_rights_cannot_decide(db: Database, actor: Actor)
 def test_only_analysts_open_applications(db: Database) -> None:
     for actor in (BOB, RITA, ADAM):
         with pytest.raises(PermissionDeniedError), db.transaction() as s:
-            workflow.create(s, actor, workflow.Terms("B001", "credit_line", Decimal(1), 12))
+            workflow.create(s, actor, workflow.Terms(B001, "credit_line", Decimal(1), 12))
     with db.transaction() as s:
         assert workflow.list_proposals(s)[1] == 0
 
@@ -152,9 +168,10 @@ def test_reject_and_return_need_a_comment_and_return_goes_back_to_analysis(db: D
 
 def test_bad_terms_are_refused(db: Database) -> None:
     for terms, field in [
-        (workflow.Terms("B", "credit_line", Decimal(0), 12), "amount"),
-        (workflow.Terms("B", "credit_line", Decimal(1), 0), "tenor_months"),
-        (workflow.Terms("B", "credit_line", Decimal(1), 12, currency="cny"), "currency"),
+        (workflow.Terms(B001, "credit_line", Decimal(0), 12), "amount"),
+        (workflow.Terms(B001, "credit_line", Decimal(1), 0), "tenor_months"),
+        (workflow.Terms(B001, "credit_line", Decimal(1), 12, currency="cny"), "currency"),
+        (workflow.Terms("91640100MA7X00002X", "credit_line", Decimal(1), 12), "borrower_ref"),
     ]:
         with pytest.raises(InputError) as info, db.transaction() as s:
             workflow.create(s, ALICE, terms)

@@ -7,13 +7,16 @@ database (``server.db``) to set up state or reset the login throttle.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
-from tests.web.support import PASSWORD, USERS, Server, start_server
+from tests.web.support import BORROWER_USCC, PASSWORD, USERS, Server, start_server
 
+from computecredit.domain.borrowers import Borrower
 from computecredit.domain.users import User
+from computecredit.store.borrowers import save_borrower
 from computecredit.store.database import Database
 from computecredit.store.users import add_user
 
@@ -26,6 +29,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with db.transaction() as session:
         for username, role in USERS.items():
             add_user(session, User(username=username, display_name=username, role=role), PASSWORD)
+        save_borrower(
+            session,
+            Borrower(
+                uscc=BORROWER_USCC,
+                name_zh="北京测试算力科技有限公司",
+                name_en="Beijing Test Compute Technology Co.",
+                segment="compute_leasing_cloud",
+                province="beijing",
+                hub="京津冀",
+                ownership="private",
+                employees=120,
+                revenue=Decimal("2e8"),
+                total_assets=Decimal("6e8"),
+            ),
+        )
     uv, thread, url, app = start_server(db)
     tokens = {}
     with httpx.Client(base_url=url) as client:

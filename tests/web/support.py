@@ -25,6 +25,8 @@ USERS = {
     "t_risk": "risk_manager",
     "t_admin": "admin",
 }
+# A borrower of the tests' own, beside the demo book.
+BORROWER_USCC = "91110000MA0WEB001Q"
 ROLE_USER: dict[str, str] = {
     "analyst": "t_analyst",
     "approver": "t_approver",

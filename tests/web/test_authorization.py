@@ -21,6 +21,9 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("DELETE", "/api/v1/auth/token"): ALL,
     ("GET", "/api/v1/auth/me"): ALL,
     ("GET", "/api/v1/dashboard"): ALL,
+    ("GET", "/api/v1/borrowers"): ALL,
+    ("GET", "/api/v1/borrowers/{uscc}"): ALL,
+    ("GET", "/api/v1/borrowers/{uscc}/ratings"): ALL,
     ("GET", "/api/v1/proposals"): ALL,
     ("POST", "/api/v1/proposals"): frozenset({"analyst"}),
     ("GET", "/api/v1/proposals/queue"): DECIDERS,
@@ -42,6 +45,7 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
 PAGE_ACCESS: dict[str, frozenset[str]] = {
     "/": ALL,
     "/proposals": ALL,
+    "/borrowers": ALL,
     "/proposals/new": frozenset({"analyst"}),
     "/approvals": DECIDERS,
     "/admin": frozenset({"admin"}),
@@ -49,7 +53,7 @@ PAGE_ACCESS: dict[str, frozenset[str]] = {
 }
 
 # Placeholders that exist in no database: an allowed role gets 404/409/422, never 401/403.
-PATH_VALUES = {"proposal_id": "999999", "job_id": "0" * 32}
+PATH_VALUES = {"proposal_id": "999999", "job_id": "0" * 32, "uscc": "91110000MA0WEB0026"}
 BODIES = {"/api/v1/jobs": {"kind": "no.such.kind"}, "/api/v1/proposals": {}}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from tests.web.support import PASSWORD, Server, browser_login, csrf_of, hidden
+from tests.web.support import BORROWER_USCC, PASSWORD, Server, browser_login, csrf_of, hidden
 
 
 def test_health_and_login_answer_without_credentials(server: Server) -> None:
@@ -58,7 +58,7 @@ def test_login_without_its_form_token_is_refused(server: Server) -> None:
 
 def test_cookie_requests_that_change_state_need_the_csrf_token(server: Server) -> None:
     client = browser_login(server, "t_analyst")
-    body = {"borrower_ref": "B1", "product": "credit_line", "amount": "1000万", "tenor_months": 12}
+    body = {"borrower_ref": BORROWER_USCC, "product": "credit_line", "amount": "1000万", "tenor_months": 12}
     assert client.post("/api/v1/proposals", json=body).status_code == 403
     assert client.post("/api/v1/proposals", json=body, headers={"X-CSRF-Token": "wrong"}).status_code == 403
     ok = client.post("/api/v1/proposals", json=body, headers={"X-CSRF-Token": csrf_of(client)})
@@ -105,7 +105,7 @@ def test_errors_are_problem_documents_without_internals(server: Server) -> None:
     with server.client("t_analyst") as client:
         bad = client.post(
             "/api/v1/proposals",
-            json={"borrower_ref": "B1", "product": "credit_line", "amount": "lots", "tenor_months": 0},
+            json={"borrower_ref": BORROWER_USCC, "product": "credit_line", "amount": "lots", "tenor_months": 0},
         )
         assert bad.status_code == 422
         body = bad.json()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from tests.web.support import Server
+from tests.web.support import BORROWER_USCC, Server
 
 from computecredit.money import parse_amount
 from computecredit.services import audit, workflow
@@ -14,7 +14,7 @@ def _proposal_in_review(server: Server, proposer: str, amount: str, product: str
     """An analysed, submitted proposal (the analysis outputs stand for the engines' in this test)."""
     with audit.write_transaction(server.db) as session:
         analyst = Actor(proposer, "analyst")
-        terms = workflow.Terms("demo-borrower", product, parse_amount(amount), 24)
+        terms = workflow.Terms(BORROWER_USCC, product, parse_amount(amount), 24)
         pid = workflow.create(session, analyst, terms).id
         workflow.analyse(session, pid, analyst, {"limit": amount}, {"engine": "test"})
         workflow.submit(session, pid, analyst)
@@ -26,7 +26,7 @@ def test_analyst_flow_through_the_api(server: Server) -> None:
         created = client.post(
             "/api/v1/proposals",
             json={
-                "borrower_ref": "B-api",
+                "borrower_ref": BORROWER_USCC,
                 "product": "working_capital_loan",
                 "amount": "5000万",
                 "tenor_months": 12,

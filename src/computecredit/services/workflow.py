@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from computecredit import reference
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError, WorkflowError
 from computecredit.services import audit
+from computecredit.store import borrowers as borrower_store
 from computecredit.store.workbench import Decision, Proposal
 
 
@@ -215,6 +216,8 @@ def create(session: Session, actor: Actor, terms: Terms) -> Proposal:
     if actor.role not in CREATE_ROLES:
         raise PermissionDeniedError(f"role {actor.role} may not create a proposal")
     terms.validate()
+    if borrower_store.find_borrower_row(session, terms.borrower_ref) is None:
+        raise InputError("borrower_ref", terms.borrower_ref, "must be the USCC of a known borrower")
     proposal = Proposal(
         borrower_ref=terms.borrower_ref,
         project_ref=terms.project_ref,

@@ -91,11 +91,12 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
 
     from computecredit.web.admin import router as admin
     from computecredit.web.auth import router as auth
+    from computecredit.web.borrowers import router as borrowers
     from computecredit.web.dashboard import router as dashboard
     from computecredit.web.jobs import router as jobs
     from computecredit.web.proposals import router as proposals
 
-    for module in (auth, dashboard, proposals, jobs, admin):
+    for module in (auth, dashboard, borrowers, proposals, jobs, admin):
         app.include_router(module.api)
         app.include_router(module.pages)
 

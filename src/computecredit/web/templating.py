@@ -77,6 +77,9 @@ def context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
         "languages": i18n.LANGUAGES,
         "t": lambda key, **kw: i18n.translate(lang, key, **kw),
         "amount": lambda value, unit=None: amount_text(value, lang, unit),
+        "label": lambda value: (
+            value.label(lang) if hasattr(value, "label") else ("—" if value is None else str(value))
+        ),
         "percent": percent,
         "number": number,
         "user": user,
