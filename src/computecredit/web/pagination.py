@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
+
+from computecredit.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -32,3 +35,21 @@ class Page(BaseModel, Generic[T]):
     total: int
     offset: int
     limit: int
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def optional_choice(enum: type[E], value: str | None, field: str) -> E | None:
+    """A form's choice: empty means "any"; anything else must be one of the enum's values.
+
+    >>> from computecredit.services.workflow import State
+    >>> optional_choice(State, "", "state") is None, optional_choice(State, "approved", "state")
+    (True, <State.APPROVED: 'approved'>)
+    """
+    if value is None or value == "":
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        raise InputError(field, value, f"must be one of {', '.join(m.value for m in enum)}") from None

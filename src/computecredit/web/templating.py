@@ -41,6 +41,18 @@ def amount_text(value: Any, lang: str, unit: str | None = None) -> str:
     return format_amount(Decimal(str(value)), unit=unit, lang="zh" if lang.startswith("zh") else "en")  # type: ignore[arg-type]
 
 
+def product_label(code: str, lang: str) -> str:
+    """The product's name in ``lang`` (the code itself if it is not a known product).
+
+    >>> product_label("working_capital_loan", "zh-CN"), product_label("working_capital_loan", "en")
+    ('流动资金贷款', 'Working-capital loan')
+    """
+    from computecredit.domain.facilities import ProductType
+
+    member = ProductType.parse(code)
+    return member.label(lang) if member is not None else code
+
+
 def percent(value: Any, places: int = 2) -> str:
     """A fraction as a percentage.
 
@@ -63,6 +75,15 @@ def number(value: Any, places: int = 2) -> str:
     return f"{float(value):,.{places}f}"
 
 
+def page_paths(request: Request) -> frozenset[str]:
+    """Paths of the pages the app serves (the navigation shows only those)."""
+    cached = getattr(request.app.state, "page_paths", None)
+    if cached is None:
+        cached = frozenset(getattr(route, "path", "") for route in request.app.routes)
+        request.app.state.page_paths = cached
+    return cached
+
+
 def context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
     lang = language(request)
     user = getattr(request.state, "user", None)
@@ -77,6 +98,7 @@ def context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
         "languages": i18n.LANGUAGES,
         "t": lambda key, **kw: i18n.translate(lang, key, **kw),
         "amount": lambda value, unit=None: amount_text(value, lang, unit),
+        "product_label": lambda code: product_label(code, lang),
         "label": lambda value: (
             value.label(lang) if hasattr(value, "label") else ("—" if value is None else str(value))
         ),
@@ -86,6 +108,7 @@ def context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
         "csrf_token": csrf,
         "csrf_field": csrf_field,
         "path": request.url.path,
+        "page_paths": page_paths(request),
         **extra,
     }
 

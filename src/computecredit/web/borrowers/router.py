@@ -20,7 +20,7 @@ from computecredit.store.workbench import Proposal
 from computecredit.web import charts
 from computecredit.web.borrowers.schemas import BorrowerDetail, BorrowerSummary, StatementOut
 from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
-from computecredit.web.pagination import Page, PageParams, page_params
+from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
 from computecredit.web.templating import language, render
 
 api = APIRouter(prefix="/api/v1/borrowers", tags=["borrowers"])
@@ -137,11 +137,12 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
 def borrowers_page(
     request: Request,
     q: str | None = Query(None, max_length=100),
-    segment: ChainSegment | None = Query(None),
+    segment_code: str | None = Query(None, alias="segment", max_length=32),
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
+    segment = optional_choice(ChainSegment, segment_code, "segment")
     found, total = search(session, q, segment, page.offset, page.limit)
     context = {
         "borrowers": found,

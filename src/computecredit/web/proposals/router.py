@@ -9,11 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from computecredit.domain.facilities import ProductType
 from computecredit.errors import InputError, from_validation_error
 from computecredit.services import workflow
 from computecredit.services.workflow import Action, State
 from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require, write_session
-from computecredit.web.pagination import Page, PageParams, page_params
+from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
 from computecredit.web.proposals.schemas import Comment, ProposalCreate, ProposalOut
 from computecredit.web.templating import render
 
@@ -21,22 +22,14 @@ api = APIRouter(prefix="/api/v1/proposals", tags=["proposals"])
 pages = APIRouter(include_in_schema=False)
 
 DECIDERS = ("approver", "risk_manager")
-PRODUCTS = (
-    "credit_line",
-    "working_capital_loan",
-    "project_loan",
-    "share_buyback_loan",
-    "guarantee_advance_payment",
-    "guarantee_performance",
-    "finance_lease",
-)
+PRODUCTS = tuple(ProductType)
 ProposalId = Path(ge=1, le=2**31 - 1)
 
 
 def _terms(body: ProposalCreate) -> workflow.Terms:
     return workflow.Terms(
         borrower_ref=body.borrower_ref,
-        product=body.product,
+        product=body.product.value,
         amount=body.amount,
         tenor_months=body.tenor_months,
         currency=body.currency,
@@ -124,11 +117,12 @@ api.post("/{proposal_id}/return", response_model=ProposalOut, summary="Return to
 @pages.get("/proposals")
 def proposals_page(
     request: Request,
-    state: State | None = None,
+    state_code: str | None = Query(None, alias="state", max_length=16),
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
+    state = optional_choice(State, state_code, "state")
     rows, total = workflow.list_proposals(
         session, state=state.value if state else None, offset=page.offset, limit=page.limit
     )
@@ -146,8 +140,16 @@ def proposals_page(
 
 
 @pages.get("/proposals/new")
-def new_proposal_page(request: Request, user: CurrentUser = Depends(require("analyst"))) -> Response:
-    return render(request, "proposals/new.html", {"form": {}, "problems": [], "products": PRODUCTS})
+def new_proposal_page(
+    request: Request,
+    borrower: str | None = Query(None, max_length=64),
+    user: CurrentUser = Depends(require("analyst")),
+) -> Response:
+    return render(
+        request,
+        "proposals/new.html",
+        {"form": {"borrower_ref": borrower or ""}, "problems": [], "products": PRODUCTS},
+    )
 
 
 @pages.post("/proposals")

@@ -9,13 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from computecredit.domain.facilities import ProductType
 from computecredit.money import parse_amount
 from computecredit.store.workbench import Decision, Proposal
 
 
 class ProposalCreate(BaseModel):
     borrower_ref: str = Field(min_length=1, max_length=64, description="The borrower's id or USCC")
-    product: str = Field(min_length=1, max_length=48, pattern=r"^[a-z][a-z0-9_]*$")
+    product: ProductType
     amount: Decimal = Field(description='Amount in yuan; strings with a unit are read too, e.g. "2.8亿"')
     tenor_months: int = Field(ge=1, le=360)
     currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
