@@ -34,6 +34,9 @@ def main(
 
 # --- command groups (one module each) -------------------------------------------------------------
 # (registered below as they land)
+from computecredit.cli import portfolio  # noqa: E402
+
+app.add_typer(portfolio.app, name="portfolio")
 
 
 if __name__ == "__main__":  # pragma: no cover

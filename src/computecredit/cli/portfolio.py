@@ -1,0 +1,180 @@
+"""``computecredit portfolio``: loss distributions, concentration, migration, stress tests and ECL of a book.
+
+Shell only: read files, call the engines in ``computecredit.portfolio``, print Rich tables or one JSON object.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+import yaml
+from rich.table import Table
+
+from computecredit.cli.common import console, err_console, print_json, report_errors
+from computecredit.errors import InputError
+from computecredit.money import format_amount
+from computecredit.portfolio import concentration as concentration_engine
+from computecredit.portfolio.inputs import FactorModel, load_factor_model, load_portfolio_csv
+from computecredit.portfolio.mc import dask_mapper
+from computecredit.portfolio.risk import METHODS, portfolio_risk
+
+app = typer.Typer(help="Portfolio credit risk: loss distribution, concentration, migration, stress, ECL.")
+
+
+def _amount(value: float | None) -> str:
+    from decimal import Decimal
+
+    return "—" if value is None else format_amount(Decimal(str(round(value, 2))))
+
+
+@contextmanager
+def _scheduler(address: str | None):
+    """A Dask mapper on the cluster at ``address`` (closed afterwards), or None for the local thread pool."""
+    if address is None:
+        yield None
+        return
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="20s")
+    except OSError as exc:
+        raise InputError("scheduler", address, f"no Dask scheduler answers there: {exc}") from None
+    try:
+        yield dask_mapper(client)
+    finally:
+        client.close()
+
+
+def _load_limits(path: Path | None) -> dict[str, dict[str, float]] | None:
+    if path is None:
+        return None
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(document, dict):
+        raise InputError("(file)", path.name, "limits must map a dimension to {name: amount}", source=path.name)
+    return {str(dim): {str(k): float(v) for k, v in (values or {}).items()} for dim, values in document.items()}
+
+
+@app.command("risk")
+@report_errors
+def risk(
+    book: Path = typer.Argument(
+        ..., help="Book CSV: obligor_id, group_id, sector, region, ead, pd, lgd, maturity."
+    ),
+    method: str = typer.Option("vasicek", "--method", help="vasicek | mc | creditriskplus."),
+    rho: float | None = typer.Option(None, "--rho", help="One common factor with this asset correlation."),
+    factors: Path | None = typer.Option(None, "--factors", help="Factor model YAML (sectors, correlation)."),
+    confidence: float = typer.Option(0.999, "--confidence", help="Quantile level of VaR and ES."),
+    simulations: int | None = typer.Option(None, "--simulations", help="mc: scenarios (first round)."),
+    target_error: float | None = typer.Option(
+        None, "--target-error", help="mc: stop at this relative s.e. of VaR."
+    ),
+    seed: int = typer.Option(0, "--seed", help="mc: random seed (same seed, same answer)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="mc: Dask scheduler address, e.g. tcp://h:8786."
+    ),
+    workers: int | None = typer.Option(None, "--workers", help="mc: local threads (default: all cores)."),
+    backend: str = typer.Option("auto", "--backend", help="mc: auto | numpy | cupy."),
+    loss_unit: float | None = typer.Option(None, "--loss-unit", help="creditriskplus: loss unit in 元."),
+    tier1_capital: float | None = typer.Option(None, "--tier1-capital", help="Tier-1 capital (元) for limit use."),
+    net_capital: float | None = typer.Option(None, "--net-capital", help="Net capital (元) for limit use."),
+    limits: Path | None = typer.Option(None, "--limits", help="YAML {dimension: {name: limit in 元}}."),
+    top: int = typer.Option(10, "--top", help="Largest contributors to list per dimension."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Loss distribution of a book: EL, UL, VaR, ES, Euler ES contributions and concentration."""
+    if method not in METHODS:
+        raise InputError("method", method, f"must be one of {', '.join(METHODS)}")
+    portfolio = load_portfolio_csv(book)
+    model: FactorModel | None = load_factor_model(factors) if factors is not None else None
+    if method == "creditriskplus" and model is None:
+        raise InputError("factors", None, "creditriskplus needs --factors with a volatility per sector")
+    with _scheduler(scheduler) as mapper:
+        options: dict[str, Any] = {"confidence": confidence, "seed": seed, "backend": backend}
+        if method == "mc":
+            options.update(simulations=simulations, target_error=target_error, workers=workers)
+            options["mapper"] = mapper
+        if method == "creditriskplus":
+            options["loss_unit"] = loss_unit
+        result = portfolio_risk(portfolio, method, factors=model, rho=rho, **options)
+    concentration = concentration_engine.concentration(
+        portfolio, tier1_capital=tier1_capital, net_capital=net_capital, limits=_load_limits(limits)
+    )
+    payload = result.as_dict(top=top)
+    payload["book"] = {"source": portfolio.source, "exposures": portfolio.n, "ead": float(portfolio.ead.sum())}
+    payload["concentration"] = concentration
+    if as_json:
+        print_json(payload)
+        return
+    _print_risk(payload)
+
+
+def _print_risk(payload: dict[str, Any]) -> None:
+    table = Table(title=f"Loss distribution ({payload['method']}, {payload['confidence']:.2%})")
+    table.add_column("measure")
+    table.add_column("amount", justify="right")
+    for key in ("expected_loss", "unexpected_loss", "var", "es"):
+        table.add_row(key, _amount(payload[key]))
+    if "var_std_error" in payload:
+        table.add_row(
+            "var_std_error", f"{_amount(payload['var_std_error'])} ({payload['var_relative_std_error']:.2%})"
+        )
+        table.add_row("simulations", str(payload["simulations"]))
+    console.print(table)
+    for dim in ("sector", "group", "obligor"):
+        contrib = Table(title=f"ES contributions by {dim}")
+        contrib.add_column(dim)
+        contrib.add_column("ES contribution", justify="right")
+        contrib.add_column("share", justify="right")
+        for label, value in payload["contributions"][dim].items():
+            contrib.add_row(label, _amount(value), f"{value / payload['es']:.1%}" if payload["es"] else "—")
+        console.print(contrib)
+    _print_concentration(payload["concentration"])
+
+
+def _print_concentration(concentration: dict[str, Any]) -> None:
+    table = Table(title="Concentration (by EAD)")
+    for column in ("dimension", "count", "HHI", "effective n", "top 1", "top 5", "top 10", "Gini"):
+        table.add_column(column, justify="right")
+    for dim, c in concentration.items():
+        table.add_row(
+            dim,
+            str(c["count"]),
+            f"{c['hhi']:.4f}",
+            f"{c['effective_number']:.1f}",
+            f"{c['top_1']:.1%}",
+            f"{c['top_5']:.1%}",
+            f"{c['top_10']:.1%}",
+            f"{c['gini']:.3f}",
+        )
+    console.print(table)
+    breaches = [(dim, row) for dim, c in concentration.items() for row in c["largest"] if row.get("breach")]
+    for dim, row in breaches:
+        err_console.print(f"[yellow]limit breach:[/] {dim} {row['name']}: {row['limit_use']}")
+
+
+@app.command("concentration")
+@report_errors
+def concentration(
+    book: Path = typer.Argument(..., help="Book CSV."),
+    tier1_capital: float | None = typer.Option(None, "--tier1-capital", help="Tier-1 capital (元)."),
+    net_capital: float | None = typer.Option(None, "--net-capital", help="Net capital (元)."),
+    limits: Path | None = typer.Option(None, "--limits", help="YAML {dimension: {name: limit in 元}}."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """HHI, top-N shares, Gini and limit use by name, group, sector, region and hub."""
+    portfolio = load_portfolio_csv(book)
+    result = concentration_engine.concentration(
+        portfolio, tier1_capital=tier1_capital, net_capital=net_capital, limits=_load_limits(limits)
+    )
+    if as_json:
+        print_json(result)
+        return
+    _print_concentration(result)
+
+
+__all__ = ["app"]
