@@ -281,17 +281,30 @@ def local_mapper(workers: int | None = None) -> BatchMapper:
     return run
 
 
+def _apply(batch: int, target: Callable[..., Any], args: list[Any]) -> Any:
+    return target(*args, batch)
+
+
 def dask_mapper(client: Any) -> BatchMapper:
     """Run batches as tasks on a Dask ``distributed.Client``; results come back in batch order.
 
     The model travels once per worker (``scatter(broadcast=True)``), each task gets only its batch index.
     """
 
+    scattered: dict[int, tuple[CopulaModel, Any]] = {}
+
+    def shared(model: CopulaModel) -> Any:
+        # One copy per model for the mapper's lifetime: re-scattering the same data between rounds races
+        # with the release of the previous copy.
+        if id(model) not in scattered:
+            scattered[id(model)] = (model, client.scatter(model, broadcast=True, hash=False))
+        return scattered[id(model)][1]
+
     def run(func: Callable[[int], Any], batches: Sequence[int]) -> list[Any]:
-        if isinstance(func, partial):
-            scattered = [client.scatter(a, broadcast=True) if isinstance(a, CopulaModel) else a for a in func.args]
-            func = partial(func.func, *scattered, **func.keywords)
-        futures = client.map(func, list(batches), pure=False)
+        target, args = (func.func, list(func.args)) if isinstance(func, partial) else (func, [])
+        # Futures are resolved only when they are visible task arguments, not inside a partial.
+        args = [shared(a) if isinstance(a, CopulaModel) else a for a in args]
+        futures = client.map(_apply, list(batches), target=target, args=args, pure=False)
         return list(client.gather(futures))
 
     return run
