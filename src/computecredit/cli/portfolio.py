@@ -178,3 +178,50 @@ def concentration(
 
 
 __all__ = ["app"]
+
+
+@app.command("migration")
+@report_errors
+def migration(
+    instruments: Path = typer.Argument(
+        ..., help="CSV: instrument_id, obligor_id, rating, face, coupon, maturity_years, seniority."
+    ),
+    transitions: Path = typer.Option(..., "--transitions", help="CSV: 'from' and one column per rating incl. D."),
+    curves: Path = typer.Option(..., "--curves", help="CSV: rating, year_1, year_2, … (forward zero rates)."),
+    recovery: Path = typer.Option(..., "--recovery", help="YAML: seniority → {mean, std}."),
+    asset_correlation: float = typer.Option(0.0, "--asset-correlation", help="Pairwise asset correlation ρ."),
+    confidence: float = typer.Option(0.99, "--confidence", help="value_quantile is at 1 − confidence."),
+    method: str = typer.Option("auto", "--method", help="auto | exact | simulation."),
+    simulations: int = typer.Option(100_000, "--simulations", help="Scenarios when simulating."),
+    seed: int = typer.Option(0, "--seed", help="Random seed when simulating."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """CreditMetrics value distribution at the one-year horizon: mean, std and the 1 − Q value quantile."""
+    import pandas as pd
+
+    from computecredit.portfolio.migration import load_curves, load_recovery, load_transitions, migration_risk
+
+    if not instruments.exists():
+        raise FileNotFoundError(f"no such file: {instruments}")
+    result = migration_risk(
+        pd.read_csv(instruments, dtype={"instrument_id": str, "obligor_id": str, "rating": str}),
+        load_transitions(transitions),
+        load_curves(curves),
+        load_recovery(recovery),
+        asset_correlation=asset_correlation,
+        confidence=confidence,
+        method=method,
+        simulations=simulations,
+        seed=seed,
+        source=instruments.name,
+    )
+    payload = result.summary()
+    if as_json:
+        print_json(payload)
+        return
+    table = Table(title=f"Value at the one-year horizon ({result.method})")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key in ("mean_value", "std_value", "value_quantile", "credit_var"):
+        table.add_row(key, f"{payload[key]:,.2f}")
+    console.print(table)
