@@ -15,7 +15,7 @@ CreditMetrics §3.3); the exact value quantile uses mean recoveries, the simulat
 >>> values = bond_values(face=100, coupon=0.06, maturity_years=5, forward_rates=np.array([[0.041, 0.0467,
 ...                      0.0525, 0.0563]]), recovery=0.5113)
 >>> values.round(2).tolist()
-[107.55, 51.13]
+[107.53, 51.13]
 """
 
 from __future__ import annotations
