@@ -79,7 +79,12 @@ def scenario_library_from_mapping(document: Any, source: str | None = None) -> S
                 raise InputError(f"{path}.{sector}", row, "must map drivers to numbers", source=source)
             for driver, value in row.items():
                 if driver not in DRIVERS:
-                    raise InputError(f"{path}.{sector}.{driver}", driver, f"unknown driver; known: {', '.join(DRIVERS)}", source=source)
+                    raise InputError(
+                        f"{path}.{sector}.{driver}",
+                        driver,
+                        f"unknown driver; known: {', '.join(DRIVERS)}",
+                        source=source,
+                    )
                 if not isinstance(value, (int, float)):
                     raise InputError(f"{path}.{sector}.{driver}", value, "must be a number", source=source)
             out[str(sector)] = {str(d): float(v) for d, v in row.items()}
@@ -181,7 +186,12 @@ class StressOutcome:
 
 
 def _figures(
-    portfolio: Portfolio, factors: FactorModel, method: str, pd: np.ndarray, lgd: np.ndarray, options: dict[str, Any]
+    portfolio: Portfolio,
+    factors: FactorModel,
+    method: str,
+    pd: np.ndarray,
+    lgd: np.ndarray,
+    options: dict[str, Any],
 ) -> dict[str, float]:
     stressed = portfolio.replace(pd=pd, lgd=lgd)
     result = loss_result(stressed, method, factors, contributions=False, **options)
