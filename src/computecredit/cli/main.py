@@ -34,12 +34,13 @@ def main(
 
 # --- command groups (one module each) -------------------------------------------------------------
 # (registered below as they land)
-from computecredit.cli import borrower, db, demo, statements  # noqa: E402
+from computecredit.cli import borrower, db, demo, portfolio, statements  # noqa: E402
 
 app.add_typer(db.app, name="db")
 app.add_typer(borrower.app, name="borrower")
 app.add_typer(statements.app, name="statements")
 app.add_typer(demo.app, name="demo")
+app.add_typer(portfolio.app, name="portfolio")
 
 
 if __name__ == "__main__":  # pragma: no cover
