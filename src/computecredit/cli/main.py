@@ -34,6 +34,10 @@ def main(
 
 # --- command groups (one module each) -------------------------------------------------------------
 # (registered below as they land)
+from computecredit.cli import capital, facility  # noqa: E402
+
+app.add_typer(capital.app, name="capital")
+app.add_typer(facility.app, name="facility")
 
 
 if __name__ == "__main__":  # pragma: no cover
