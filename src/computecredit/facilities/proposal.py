@@ -481,7 +481,7 @@ def _constraints(
         )
     if facility.target_dscr is not None and project is not None and project.cfads:
         rate = facility.rate if facility.rate is not None else proposal.bank.funding_rate
-        years = int(round(facility.tenor_years))
+        years = round(facility.tenor_years)
         capacity = dscr_debt_capacity([float(c) for c in project.cfads[:years]], facility.target_dscr, rate)
         constraints.append(
             Constraint(
