@@ -3,6 +3,24 @@
 Tables live in modules by domain (``store/borrowers.py``, ``store/workflow.py``...); import each below.
 """
 
+from computecredit.store.bank import BankRow
 from computecredit.store.base import Base
+from computecredit.store.borrowers import BorrowerRow, StatementLineRow, StatementRow
+from computecredit.store.facilities import CollateralRow, ExposureRow, FacilityRow
+from computecredit.store.projects import ProjectRow
+from computecredit.store.ratings import RatingRow
+from computecredit.store.users import UserRow
 
-__all__ = ["Base"]
+__all__ = [
+    "BankRow",
+    "Base",
+    "BorrowerRow",
+    "CollateralRow",
+    "ExposureRow",
+    "FacilityRow",
+    "ProjectRow",
+    "RatingRow",
+    "StatementLineRow",
+    "StatementRow",
+    "UserRow",
+]
