@@ -106,6 +106,7 @@ def test_information_covenant_and_missing_values() -> None:
     assert results[1].status == "missing"
 
 
-def test_unknown_metric_is_rejected() -> None:
+def test_malformed_metric_is_rejected_and_unknown_metric_labelled_by_name() -> None:
     with pytest.raises(ValueError, match="metric"):
-        Covenant(key="x", metric="vibes", bound="min", threshold=1)
+        Covenant(key="x", metric="Vibes!", bound="min", threshold=1)
+    assert Covenant(key="x", metric="quick_ratio", bound="min", threshold=1).label_en == "quick_ratio"

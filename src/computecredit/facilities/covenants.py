@@ -32,6 +32,7 @@ METRICS: dict[str, tuple[str, str, str]] = {
         "revenue share of sub-investment-grade customers",
         "financial",
     ),
+    "debt_to_assets": ("资产负债率", "debt to assets", "financial"),
     "statements_delay_days": ("财务报表报送天数", "days to deliver statements after period end", "information"),
 }
 
@@ -44,7 +45,7 @@ class Covenant(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     key: str
-    metric: str = Field(pattern="|".join(f"^{m}$" for m in METRICS))
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="a key of METRICS or any metric the data names")
     bound: Literal["min", "max"]
     threshold: float
     frequency: Literal["monthly", "quarterly", "semiannual", "annual"] = "semiannual"
@@ -52,15 +53,15 @@ class Covenant(BaseModel):
 
     @property
     def kind(self) -> str:
-        return METRICS[self.metric][2]
+        return METRICS.get(self.metric, ("", "", "financial"))[2]
 
     @property
     def label_zh(self) -> str:
-        return METRICS[self.metric][0]
+        return METRICS.get(self.metric, (self.metric,))[0]
 
     @property
     def label_en(self) -> str:
-        return METRICS[self.metric][1]
+        return METRICS.get(self.metric, (self.metric, self.metric))[1]
 
 
 @dataclass(frozen=True)

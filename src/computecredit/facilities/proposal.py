@@ -19,8 +19,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from computecredit.domain.bank import Bank
+from computecredit.domain.borrowers import Borrower
+from computecredit.domain.facilities import CovenantOperator, Facility, ProductType, RateBase
+from computecredit.domain.ratings import RatingRecord
+from computecredit.errors import InputError
 from computecredit.facilities.capital import TableEntry, effective_maturity, standardised_risk_weight
 from computecredit.facilities.concentration import (
     BankCapital,
@@ -44,7 +49,7 @@ from computecredit.facilities.lgd import (
     exposure_at_default,
     guaranteed_capital,
 )
-from computecredit.facilities.pricing import PricingInputs, PricingResult, price
+from computecredit.facilities.pricing import LPRQuote, PricingInputs, PricingResult, lpr_on, price
 from computecredit.facilities.sizing import (
     Constraint,
     LimitDecision,
@@ -59,8 +64,11 @@ from computecredit.facilities.working_capital import WorkingCapitalInputs, Worki
 from computecredit.money import parse_amount
 from computecredit.reference import versions
 
-Product = Literal["working_capital", "credit_line", "project_loan", "share_buyback", "guarantee", "finance_lease"]
-GUARANTEE_PRODUCTS = ("guarantee",)
+# The CCF each guarantee product takes unless the structuring names another row of the CCF table.
+GUARANTEE_CCF = {
+    ProductType.ADVANCE_PAYMENT_GUARANTEE: "advance_payment_guarantee",
+    ProductType.PERFORMANCE_GUARANTEE: "performance_guarantee",
+}
 
 
 def _amount(value: Any) -> Any:
@@ -78,69 +86,30 @@ class Limit(_Model):
     base: Literal["loan_book", "net_capital", "tier1_net_capital"] = "loan_book"
 
 
-class Bank(_Model):
-    """The lending bank: capital (元), policy parameters, its own sector and hub limits."""
+class BankPolicy(_Model):
+    """The bank's pricing and limit policy beyond its capital (which lives in :class:`domain.Bank`)."""
 
-    name: str
-    name_en: str | None = None
-    net_capital: Decimal = Field(gt=0, description="资本净额")
-    tier1_net_capital: Decimal = Field(gt=0, description="一级资本净额")
-    loan_book: Decimal = Field(gt=0)
-    hurdle: float = Field(gt=0, lt=1, description="RAROC hurdle")
     funding_rate: float = Field(ge=0, lt=1, description="FTP funding rate")
     operating_cost_rate: float = Field(ge=0, lt=1)
     tax_rate: float = Field(default=0.25, ge=0, lt=1)
     capital_return_rate: float = Field(default=0.0, ge=0, lt=1)
     discount_rate: float = Field(default=0.05, ge=0, lt=1, description="rate to discount recoveries")
-    sector_limits: dict[str, Limit] = Field(default_factory=dict)
-    hub_limits: dict[str, Limit] = Field(default_factory=dict)
-
-    _amounts = field_validator("net_capital", "tier1_net_capital", "loan_book", mode="before")(_amount)
+    sector_limits: dict[str, Limit] = Field(
+        default_factory=dict, description="keyed by chain segment or 'compute'"
+    )
+    hub_limits: dict[str, Limit] = Field(default_factory=dict, description="keyed by hub code")
 
 
 class FinancialYear(_Model):
-    """One year of the borrower's statements (元)."""
+    """One year of headline figures for the memo's trend chart (元)."""
 
     year: int
     revenue: Decimal
-    cost_of_sales: Decimal | None = None
     ebitda: Decimal
     net_income: Decimal
     total_debt: Decimal
-    interest_expense: Decimal | None = None
-    operating_cash_flow: Decimal | None = None
-    current_assets: Decimal | None = None
-    current_liabilities: Decimal | None = None
 
-    _amounts = field_validator(
-        "revenue",
-        "cost_of_sales",
-        "ebitda",
-        "net_income",
-        "total_debt",
-        "interest_expense",
-        "operating_cash_flow",
-        "current_assets",
-        "current_liabilities",
-        mode="before",
-    )(_amount)
-
-
-class Driver(_Model):
-    name_zh: str
-    name_en: str
-    value: str
-    effect: Literal["+", "-", "0"] = "0"
-
-
-class Rating(_Model):
-    """The rating the proposal relies on (from the rating engine or an approved rating)."""
-
-    grade: str
-    pd: float = Field(gt=0, lt=1)
-    model: str
-    rated_on: date
-    drivers: list[Driver] = Field(default_factory=list)
+    _amounts = field_validator("revenue", "ebitda", "net_income", "total_debt", mode="before")(_amount)
 
 
 class Holder(_Model):
@@ -148,21 +117,14 @@ class Holder(_Model):
     share: float = Field(gt=0, le=1)
 
 
-class Borrower(_Model):
-    name: str
-    name_en: str
+class Profile(_Model):
+    """The memo's narrative about the borrower: what it does, its group and shareholders, its trend."""
+
     profile_zh: str
     profile_en: str
-    group: str | None = None
     group_en: str | None = None
-    ownership: list[Holder] = Field(default_factory=list)
-    sector: str
-    hub: str | None = None
-    annual_sales: Decimal | None = Field(default=None, description="for the IRB SME adjustment (元)")
+    shareholders: list[Holder] = Field(default_factory=list)
     financials: list[FinancialYear] = Field(default_factory=list)
-    rating: Rating
-
-    _amounts = field_validator("annual_sales", mode="before")(_amount)
 
 
 class Sensitivity(_Model):
@@ -196,7 +158,7 @@ class MonteCarlo(_Model):
         return counts
 
 
-class Project(_Model):
+class ProjectResults(_Model):
     """Key outputs of the project engine the proposal relies on."""
 
     name: str
@@ -221,24 +183,19 @@ class Project(_Model):
         return [parse_amount(v) if isinstance(v, str) else v for v in values or []]
 
 
-class CollateralItem(_Model):
-    kind: str
-    value: Decimal
+class CollateralTerms(_Model):
+    """Overrides of the haircut table for one collateral item (same order as the facility's collateral)."""
+
     haircut: float | None = Field(default=None, ge=0, le=1)
     recovery_months: float | None = Field(default=None, ge=0)
-    description: str = ""
-
-    _amounts = field_validator("value", mode="before")(_amount)
 
 
-class GuaranteeItem(_Model):
-    guarantor: str
-    amount: Decimal
+class GuarantorTerms(_Model):
+    """What the bank knows of a guarantor's credit: its PD and LGD, and how the guarantee is recognised."""
+
     pd: float = Field(gt=0, lt=1)
     lgd: float = Field(default=DEFAULT_UNSECURED_LGD, ge=0, le=1)
     method: Literal["substitution", "double_default"] = "substitution"
-
-    _amounts = field_validator("amount", mode="before")(_amount)
 
 
 class ExistingPosition(_Model):
@@ -259,34 +216,28 @@ class ExistingPosition(_Model):
         return {k: _amount(v) for k, v in (values or {}).items()}
 
 
-class Facility(_Model):
-    """The facility asked for and the terms proposed."""
+class Structuring(_Model):
+    """The analyst's structuring inputs that the facility record does not carry."""
 
-    product: Product
-    purpose_zh: str
-    purpose_en: str
-    amount: Decimal = Field(gt=0, description="amount requested (元)")
-    tenor_years: float = Field(gt=0, le=30)
-    rate: float | None = Field(
-        default=None, ge=0, lt=1, description="proposed rate (loans) or fee rate (guarantees)"
-    )
-    fees: Decimal = Decimal(0)
-    funding_rate: float | None = Field(default=None, ge=0, lt=1, description="overrides the bank's FTP rate")
-    drawn_share: float = Field(default=1.0, ge=0, le=1, description="expected drawn share of a line")
     exposure_class: str
+    sector: str = Field(default="compute", description="key of the bank's sector limits")
+    drawn_share: float = Field(default=1.0, ge=0, le=1, description="expected drawn share of a line")
     ccf_item: str | None = None
+    funding_rate: float | None = Field(default=None, ge=0, lt=1, description="overrides the bank's FTP rate")
+    fees: Decimal = Decimal(0)
     wc_inputs: WorkingCapitalInputs | None = None
     buyback_amount: Decimal | None = None
     asset_value: Decimal | None = None
     lease_advance_rate: float | None = Field(default=None, gt=0, le=1)
     target_dscr: float | None = Field(default=None, gt=0)
     max_leverage: float | None = Field(default=None, gt=0)
-    collateral: list[CollateralItem] = Field(default_factory=list)
-    guarantee: GuaranteeItem | None = None
-    covenants: list[Covenant] = Field(default_factory=list)
+    collateral_terms: list[CollateralTerms] = Field(default_factory=list)
+    guarantor_terms: dict[str, GuarantorTerms] = Field(default_factory=dict, description="keyed by guarantor name")
+    covenant_warning_headroom: float = Field(default=0.10, ge=0)
     covenant_test_values: dict[str, float] = Field(default_factory=dict)
+    position: ExistingPosition = Field(default_factory=ExistingPosition)
 
-    _amounts = field_validator("amount", "fees", "buyback_amount", "asset_value", mode="before")(_amount)
+    _amounts = field_validator("fees", "buyback_amount", "asset_value", mode="before")(_amount)
 
 
 class Risk(_Model):
@@ -305,18 +256,58 @@ class Risk(_Model):
     mitigant_en: str
 
 
+_BANK_AMOUNTS = ("net_capital", "tier1_net_capital", "loan_book")
+_BORROWER_AMOUNTS = ("revenue", "total_assets")
+
+
 class Proposal(_Model):
-    """Everything a credit decision on one facility rests on."""
+    """Everything a credit decision on one facility rests on: the shared domain records plus structuring."""
 
     id: str
     as_of: date
     analyst: str
     bank: Bank
+    policy: BankPolicy
     borrower: Borrower
-    position: ExistingPosition = Field(default_factory=ExistingPosition)
-    project: Project | None = None
+    profile: Profile
+    rating: RatingRecord
+    project: ProjectResults | None = None
     facility: Facility
+    structuring: Structuring
     risks: list[Risk] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _amounts_with_units(cls, data: Any) -> Any:
+        """Let the domain records' amounts be written with units ("125亿") in a proposal file."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for section, fields in (("bank", _BANK_AMOUNTS), ("borrower", _BORROWER_AMOUNTS)):
+            if isinstance(data.get(section), dict):
+                record = dict(data[section])
+                for name in fields:
+                    if isinstance(record.get(name), str):
+                        record[name] = parse_amount(record[name], field=f"{section}.{name}")
+                data[section] = record
+        return data
+
+    @property
+    def tenor_years(self) -> float:
+        return self.facility.tenor_months / 12
+
+    @property
+    def is_guarantee(self) -> bool:
+        return self.facility.is_guarantee
+
+    def lpr(self) -> LPRQuote:
+        """The LPR the facility's rate refers to (the 5-year one for a ``lpr_5y`` base or tenors over 5 years)."""
+        years = 10.0 if self.facility.rate.base is RateBase.LPR_5Y else self.tenor_years
+        return lpr_on(self.as_of, years)
+
+    def proposed_rate(self) -> float:
+        """The annual rate (or guarantee fee) of the facility as a fraction."""
+        return float(self.facility.rate.annual_rate(Decimal(str(self.lpr().rate))))
 
 
 class Structure(BaseModel):
@@ -350,64 +341,74 @@ class Assessment(BaseModel):
     reference_versions: dict[str, str]
 
 
-def _bank_capital(bank: Bank) -> BankCapital:
+def _bank_capital(proposal: Proposal) -> BankCapital:
+    bank, policy = proposal.bank, proposal.policy
     return BankCapital(
-        name=bank.name,
+        name=bank.name_zh,
         net_capital=bank.net_capital,
         tier1_net_capital=bank.tier1_net_capital,
         loan_book=bank.loan_book,
-        sector_limits={k: BankLimit(k, v.share, v.base) for k, v in bank.sector_limits.items()},
-        hub_limits={k: BankLimit(k, v.share, v.base) for k, v in bank.hub_limits.items()},
+        sector_limits={k: BankLimit(k, v.share, v.base) for k, v in policy.sector_limits.items()},
+        hub_limits={k: BankLimit(k, v.share, v.base) for k, v in policy.hub_limits.items()},
     )
 
 
-def _exposure(facility: Facility, amount: Decimal) -> tuple[EADResult, ProposedExposure, Decimal]:
+def _exposure(proposal: Proposal, amount: Decimal) -> tuple[EADResult, ProposedExposure, Decimal]:
     """EAD of the facility at ``amount``, the concentration view of it, and the earning balance."""
-    if facility.product in GUARANTEE_PRODUCTS:
-        ead = exposure_at_default(Decimal(0), [OffBalanceItem(facility.ccf_item or "financial_guarantee", amount)])
-        return ead, ProposedExposure(loans=Decimal(0), exposure=ead.ead, credit=amount), amount
-    drawn = amount * Decimal(str(facility.drawn_share))
+    structuring = proposal.structuring
+    hub = proposal.borrower.hub.value if proposal.borrower.hub else None
+    if proposal.is_guarantee:
+        ccf_item = structuring.ccf_item or GUARANTEE_CCF[proposal.facility.product]
+        ead = exposure_at_default(Decimal(0), [OffBalanceItem(ccf_item, amount)])
+        return ead, ProposedExposure(Decimal(0), ead.ead, amount, structuring.sector, hub), amount
+    drawn = amount * Decimal(str(structuring.drawn_share))
     undrawn = amount - drawn
-    items = [OffBalanceItem(facility.ccf_item or "commitment_other", undrawn)] if undrawn > 0 else []
+    items = [OffBalanceItem(structuring.ccf_item or "commitment_other", undrawn)] if undrawn > 0 else []
     ead = exposure_at_default(drawn, items)
-    return ead, ProposedExposure(loans=amount, exposure=ead.ead, credit=amount), drawn
+    return ead, ProposedExposure(amount, ead.ead, amount, structuring.sector, hub), drawn
 
 
-def _funding_rate(facility: Facility, bank: Bank) -> float:
-    if facility.funding_rate is not None:
-        return facility.funding_rate
-    return 0.0 if facility.product in GUARANTEE_PRODUCTS else bank.funding_rate
+def _guarantee(proposal: Proposal) -> Guarantee | None:
+    """The first guarantor the structuring gives credit terms for (one guarantee is recognised)."""
+    for guarantor in proposal.facility.guarantors:
+        terms = proposal.structuring.guarantor_terms.get(guarantor.name)
+        if terms is not None:
+            amount = guarantor.amount if guarantor.amount is not None else proposal.facility.amount
+            return Guarantee(guarantor.name, amount, terms.pd, terms.lgd, terms.method)
+    return None
+
+
+def _collateral(proposal: Proposal) -> list[Collateral]:
+    terms = proposal.structuring.collateral_terms
+    items = []
+    for index, item in enumerate(proposal.facility.collateral):
+        override = terms[index] if index < len(terms) else CollateralTerms()
+        items.append(
+            Collateral(item.type.value, item.value, override.haircut, override.recovery_months, item.description)
+        )
+    return items
+
+
+def _funding_rate(proposal: Proposal) -> float:
+    if proposal.structuring.funding_rate is not None:
+        return proposal.structuring.funding_rate
+    return 0.0 if proposal.is_guarantee else proposal.policy.funding_rate
 
 
 def _structure(proposal: Proposal, amount: Decimal) -> Structure:
-    facility, borrower, bank = proposal.facility, proposal.borrower, proposal.bank
-    ead, exposure, earning = _exposure(facility, amount)
-    exposure = ProposedExposure(exposure.loans, exposure.exposure, exposure.credit, borrower.sector, borrower.hub)
+    policy, structuring = proposal.policy, proposal.structuring
+    ead, exposure, earning = _exposure(proposal, amount)
     ead_amount = ead.ead if ead.ead > 0 else Decimal(1)
-    lgd = economic_lgd(
-        ead_amount,
-        [Collateral(c.kind, c.value, c.haircut, c.recovery_months, c.description) for c in facility.collateral],
-        discount_rate=bank.discount_rate,
-    )
-    maturity = effective_maturity(facility.tenor_years)
-    guarantee = (
-        Guarantee(
-            facility.guarantee.guarantor,
-            facility.guarantee.amount,
-            facility.guarantee.pd,
-            facility.guarantee.lgd,
-            facility.guarantee.method,
-        )
-        if facility.guarantee
-        else None
-    )
+    lgd = economic_lgd(ead_amount, _collateral(proposal), discount_rate=policy.discount_rate)
+    maturity = effective_maturity(proposal.tenor_years)
+    pd = float(proposal.rating.pd)
     capital = guaranteed_capital(
-        ead_amount, borrower.rating.pd, lgd.lgd, maturity, guarantee, borrower.annual_sales
+        ead_amount, pd, lgd.lgd, maturity, _guarantee(proposal), proposal.borrower.revenue
     )
-    standardised = standardised_risk_weight(facility.exposure_class)
-    pos = proposal.position
+    standardised = standardised_risk_weight(structuring.exposure_class)
+    pos = structuring.position
     checks = check_concentration(
-        _bank_capital(bank),
+        _bank_capital(proposal),
         Position(
             pos.customer_loans,
             pos.customer_exposure,
@@ -424,19 +425,19 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
             PricingInputs(
                 ead=ead_amount,
                 earning_balance=earning,
-                pd=borrower.rating.pd,
+                pd=pd,
                 lgd=lgd.lgd,
-                maturity=facility.tenor_years,
-                funding_rate=_funding_rate(facility, bank),
-                operating_cost_rate=bank.operating_cost_rate,
-                hurdle=bank.hurdle,
-                fees=facility.fees,
-                tax_rate=bank.tax_rate,
-                capital_return_rate=bank.capital_return_rate,
+                maturity=proposal.tenor_years,
+                funding_rate=_funding_rate(proposal),
+                operating_cost_rate=policy.operating_cost_rate,
+                hurdle=float(proposal.bank.hurdle_rate),
+                fees=structuring.fees,
+                tax_rate=policy.tax_rate,
+                capital_return_rate=policy.capital_return_rate,
                 economic_capital=capital.capital,
             ),
             proposal.as_of,
-            facility.rate,
+            proposal.proposed_rate(),
         )
     return Structure(
         amount=amount,
@@ -453,12 +454,12 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
 def _constraints(
     proposal: Proposal, requested: Structure
 ) -> tuple[list[Constraint], WorkingCapitalNeed | None, list[str]]:
-    facility, borrower = proposal.facility, proposal.borrower
+    facility, structuring = proposal.facility, proposal.structuring
     constraints = [Constraint("requested", facility.amount, "申请金额", "amount requested", proposal.id)]
     breaches: list[str] = []
     wc = None
-    if facility.wc_inputs is not None:
-        wc = working_capital_need(facility.wc_inputs)
+    if structuring.wc_inputs is not None:
+        wc = working_capital_need(structuring.wc_inputs)
         constraints.append(
             Constraint(
                 "wc_need",
@@ -479,49 +480,53 @@ def _constraints(
                 f"project engine {project.engine_version}",
             )
         )
-    if facility.target_dscr is not None and project is not None and project.cfads:
-        rate = facility.rate if facility.rate is not None else proposal.bank.funding_rate
-        years = round(facility.tenor_years)
-        capacity = dscr_debt_capacity([float(c) for c in project.cfads[:years]], facility.target_dscr, rate)
+    if structuring.target_dscr is not None and project is not None and project.cfads:
+        years = max(round(proposal.tenor_years), 1)
+        capacity = dscr_debt_capacity(
+            [float(c) for c in project.cfads[:years]], structuring.target_dscr, proposal.proposed_rate()
+        )
         constraints.append(
             Constraint(
                 "dscr_capacity",
                 capacity,
-                f"目标DSCR {facility.target_dscr:.2f}x 下的债务承受能力",
-                f"debt capacity at target DSCR {facility.target_dscr:.2f}x",
+                f"目标DSCR {structuring.target_dscr:.2f}x 下的债务承受能力",
+                f"debt capacity at target DSCR {structuring.target_dscr:.2f}x",
                 "CFADS of the project model",
             )
         )
-    if facility.max_leverage is not None and borrower.financials:
-        latest = max(borrower.financials, key=lambda y: y.year)
-        capacity = leverage_debt_capacity(latest.ebitda, facility.max_leverage, latest.total_debt)
+    if structuring.max_leverage is not None and proposal.profile.financials:
+        latest = max(proposal.profile.financials, key=lambda y: y.year)
+        capacity = leverage_debt_capacity(latest.ebitda, structuring.max_leverage, latest.total_debt)
         constraints.append(
             Constraint(
                 "leverage_capacity",
                 capacity,
-                f"债务/EBITDA ≤ {facility.max_leverage:.1f}x ({latest.year}年)",
-                f"debt / EBITDA ≤ {facility.max_leverage:.1f}x ({latest.year})",
+                f"债务/EBITDA ≤ {structuring.max_leverage:.1f}x ({latest.year}年)",
+                f"debt / EBITDA ≤ {structuring.max_leverage:.1f}x ({latest.year})",
                 f"statements {latest.year}",
             )
         )
-    if facility.product == "share_buyback" and facility.buyback_amount is not None:
-        check = share_buyback_rule(facility.buyback_amount, facility.rate, facility.tenor_years)
+    if facility.product is ProductType.SHARE_BUYBACK_LOAN:
+        if structuring.buyback_amount is None:
+            raise InputError("structuring.buyback_amount", None, "a share-buyback loan needs the buyback amount")
+        check = share_buyback_rule(structuring.buyback_amount, proposal.proposed_rate(), proposal.tenor_years)
         constraints.append(check.constraint)
         breaches.extend(check.breaches)
-    if facility.product == "finance_lease" and facility.asset_value is not None:
-        constraints.append(finance_lease_rule(facility.asset_value, facility.lease_advance_rate or 0.8).constraint)
-    _, exposure, _ = _exposure(facility, facility.amount)
+    if facility.product is ProductType.FINANCE_LEASE:
+        if structuring.asset_value is None:
+            raise InputError("structuring.asset_value", None, "a finance lease needs the leased asset's value")
+        constraints.append(
+            finance_lease_rule(structuring.asset_value, structuring.lease_advance_rate or 0.8).constraint
+        )
+    _, exposure, _ = _exposure(proposal, facility.amount)
     headroom = loan_headroom(requested.concentration, exposure)
-    if facility.product in GUARANTEE_PRODUCTS:
+    if proposal.is_guarantee:
         exposure_room = min(
             c.headroom for c in requested.concentration if c.measure in ("exposure", "group_exposure")
         )
-        check = guarantee_exposure_rule(
-            facility.ccf_item or "financial_guarantee", requested.ead.ead + exposure_room
-        )
-        constraints.append(check.constraint)
-        credit_room = min(c.headroom for c in requested.concentration if c.measure == "group_credit")
-        headroom = credit_room
+        ccf_item = structuring.ccf_item or GUARANTEE_CCF[facility.product]
+        constraints.append(guarantee_exposure_rule(ccf_item, requested.ead.ead + exposure_room).constraint)
+        headroom = min(c.headroom for c in requested.concentration if c.measure == "group_credit")
     constraints.append(
         Constraint(
             "concentration",
@@ -534,13 +539,28 @@ def _constraints(
     return constraints, wc, breaches
 
 
+def covenants_of(proposal: Proposal) -> list[Covenant]:
+    """The facility's covenants in the form the covenant engine tests."""
+    return [
+        Covenant(
+            key=c.metric,
+            metric=c.metric,
+            bound="min" if c.operator is CovenantOperator.MIN else "max",
+            threshold=float(c.threshold),
+            frequency=c.frequency,
+            warning_headroom=proposal.structuring.covenant_warning_headroom,
+        )
+        for c in proposal.facility.covenants
+    ]
+
+
 def assess(proposal: Proposal) -> Assessment:
     """Size, structure, price and check one proposal; recommend approve / with conditions / decline."""
     requested = _structure(proposal, proposal.facility.amount)
     constraints, wc, breaches = _constraints(proposal, requested)
     decision = recommend_limit(constraints, breaches)
     structure = _structure(proposal, decision.limit) if decision.limit > 0 else requested
-    covenants = check_covenants(list(proposal.facility.covenants), dict(proposal.facility.covenant_test_values))
+    covenants = check_covenants(covenants_of(proposal), dict(proposal.structuring.covenant_test_values))
     zh: list[str] = []
     en: list[str] = []
     if decision.limit < proposal.facility.amount:
@@ -559,7 +579,8 @@ def assess(proposal: Proposal) -> Assessment:
         if result.status in ("breach", "warning"):
             zh.append(f"承诺条款 {result.key} 状态: {result.status}")
             en.append(f"covenant {result.key}: {result.status}")
-    if decision.limit <= 0 or any(c.breach for c in structure.concentration if c.article != "bank policy"):
+    regulatory_breach = any(c.breach for c in structure.concentration if c.article != "bank policy")
+    if decision.limit <= 0 or regulatory_breach:
         recommendation: Literal["approve", "approve_with_conditions", "decline"] = "decline"
     elif zh:
         recommendation = "approve_with_conditions"
@@ -578,4 +599,4 @@ def assess(proposal: Proposal) -> Assessment:
     )
 
 
-__all__ = ["Assessment", "Proposal", "Structure", "assess"]
+__all__ = ["Assessment", "BankPolicy", "Proposal", "Structure", "Structuring", "assess", "covenants_of"]
