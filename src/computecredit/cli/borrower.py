@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.table import Table
@@ -10,6 +11,7 @@ from rich.table import Table
 from computecredit.cli.common import console, print_json, report_errors
 from computecredit.cli.db import open_database
 from computecredit.domain.borrowers import ChainSegment, Hub
+from computecredit.domain.labels import LabelledEnum
 from computecredit.errors import InputError
 from computecredit.money import format_amount
 from computecredit.services import borrowers as service
@@ -95,7 +97,10 @@ def export(
         console.print(f"wrote {count} borrowers to {file}")
 
 
-def _choice(enum, text: str | None, field: str):  # type: ignore[no-untyped-def]
+E = TypeVar("E", bound=LabelledEnum)
+
+
+def _choice(enum: type[E], text: str | None, field: str) -> E | None:
     if text is None:
         return None
     found = enum.parse(text)

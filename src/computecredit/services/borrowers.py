@@ -180,7 +180,7 @@ def import_file(db: Database, path: Path) -> dict[str, Any]:
 
     kind = statement_service.file_kind(path)
     borrowers = read_borrowers(path) if kind in ("borrowers", "workbook") else []
-    statements = statement_service.read_statements(path) if kind in ("statements", "workbook") else []
+    statements = statement_service.read_located(path, required=kind == "statements") if kind != "borrowers" else []
     if kind == "workbook" and not borrowers and not statements:
         raise InputError("file", path.name, "has neither a borrowers sheet nor statement sheets", source=path.name)
     with db.transaction() as session:
