@@ -38,8 +38,8 @@ from computecredit.domain.projects import Project
 from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.domain.sme import SizeClass, SmeIndustry, size_class
 from computecredit.domain.statements import LINE_ITEMS, FinancialStatement, LineItem, StatementKind
-from computecredit.domain.users import Role, User, hash_password, verify_password
 from computecredit.domain.uscc import Uscc
+from computecredit.domain.users import Role, User, hash_password, verify_password
 from computecredit.domain.validation import parse
 
 __all__ = [
@@ -74,8 +74,8 @@ __all__ = [
     "SpecialisedLevel",
     "StatementKind",
     "TechCredentials",
-    "User",
     "Uscc",
+    "User",
     "hash_password",
     "hub_of",
     "parse",
