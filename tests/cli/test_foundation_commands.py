@@ -75,6 +75,17 @@ def test_demo_load_json_then_refuse(env: str) -> None:
     human = run("borrower", "list", "--lang", "en")
     assert human.exit_code == 0 and "Borrowers (40)" in human.stdout
 
+    uscc = ningxia["borrowers"][0]["uscc"]
+    shown = one_json(run("borrower", "show", uscc, "--json").stdout)
+    assert shown["borrower"]["uscc"] == uscc and [s["fiscal_year"] for s in shown["statements"]] == [
+        2022,
+        2023,
+        2024,
+    ]
+    assert "2024" in run("borrower", "show", uscc.lower()).stdout
+    unknown = run("borrower", "show", "91640100MA7X00001X")
+    assert unknown.exit_code == 2 and "no borrower" in unknown.stderr
+
 
 def test_import_list_export_round_trip(env: str, tmp_path: Path) -> None:
     assert run("db", "upgrade").exit_code == 0

@@ -201,6 +201,14 @@ def list_borrowers(db: Database) -> list[Borrower]:
         return store.list_borrowers(session)
 
 
+def borrower_with_statements(db: Database, uscc: str) -> tuple[Borrower, list[Any]]:
+    """One borrower and its statements (oldest first); :class:`NotFoundError` if there is no such borrower."""
+    with db.transaction() as session:
+        return store.get_borrower(session, uscc.strip().upper()), store.list_statements(
+            session, uscc.strip().upper()
+        )
+
+
 def export_borrowers(db: Database, path: Path) -> int:
     """Write every borrower to ``path`` (.csv or .xlsx) in the import format; returns how many."""
     borrowers = list_borrowers(db)
@@ -219,6 +227,7 @@ __all__ = [
     "LABELS",
     "borrower_from_row",
     "borrower_to_row",
+    "borrower_with_statements",
     "export_borrowers",
     "import_file",
     "list_borrowers",
