@@ -34,6 +34,9 @@ def main(
 
 # --- command groups (one module each) -------------------------------------------------------------
 # (registered below as they land)
+from computecredit.cli import project  # noqa: E402
+
+app.add_typer(project.app, name="project")
 
 
 if __name__ == "__main__":  # pragma: no cover
