@@ -16,7 +16,7 @@ from rich.table import Table
 from computecredit.cli.common import console, err_console, print_json, report_errors
 from computecredit.errors import InputError
 from computecredit.money import format_amount
-from computecredit.portfolio import concentration as concentration_engine
+from computecredit.portfolio.concentration import concentration as book_concentration
 from computecredit.portfolio.inputs import FactorModel, load_factor_model, load_portfolio_csv
 from computecredit.portfolio.mc import dask_mapper
 from computecredit.portfolio.risk import METHODS, portfolio_risk
@@ -101,7 +101,7 @@ def risk(
         if method == "creditriskplus":
             options["loss_unit"] = loss_unit
         result = portfolio_risk(portfolio, method, factors=model, rho=rho, **options)
-    concentration = concentration_engine.concentration(
+    concentration = book_concentration(
         portfolio, tier1_capital=tier1_capital, net_capital=net_capital, limits=_load_limits(limits)
     )
     payload = result.as_dict(top=top)
@@ -168,7 +168,7 @@ def concentration(
 ) -> None:
     """HHI, top-N shares, Gini and limit use by name, group, sector, region and hub."""
     portfolio = load_portfolio_csv(book)
-    result = concentration_engine.concentration(
+    result = book_concentration(
         portfolio, tier1_capital=tier1_capital, net_capital=net_capital, limits=_load_limits(limits)
     )
     if as_json:
