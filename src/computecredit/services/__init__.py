@@ -1,0 +1,1 @@
+"""Use cases that tie the engines to files and the store."""
