@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -99,14 +99,18 @@ def _pct(value: float, places: int = 2) -> str:
     return f"{value:.{places}%}"
 
 
+def _draw(enabled: bool, chart: Any, *args: Any) -> str:
+    return str(chart(*args)) if enabled else ""
+
+
 def input_digest(assessment: Assessment) -> str:
     """SHA-256 of the proposal's canonical JSON: the memo's figures are reproducible from these inputs."""
     payload = json.dumps(to_jsonable(assessment.proposal), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def build_memo(assessment: Assessment, lang: Lang = "zh") -> Memo:
-    """Lay out the assessment as a memo in ``lang``."""
+def build_memo(assessment: Assessment, lang: Lang = "zh", *, with_charts: bool = True) -> Memo:
+    """Lay out the assessment as a memo in ``lang`` (``with_charts=False`` skips drawing the SVG charts)."""
     p = assessment.proposal
     s = assessment.structure
     b = p.borrower
@@ -167,7 +171,8 @@ def build_memo(assessment: Assessment, lang: Lang = "zh") -> Memo:
         Section(
             _t("borrower", lang),
             paragraphs=[pick(p.profile.profile_zh, p.profile.profile_en)],
-            tables=[Table([pick("项目", "item"), pick("内容", "value")], profile_rows), holders],
+            tables=[Table([pick("项目", "item"), pick("内容", "value")], profile_rows)]
+            + ([holders] if holders.rows else []),
         )
     )
 
@@ -195,7 +200,9 @@ def build_memo(assessment: Assessment, lang: Lang = "zh") -> Memo:
             ],
         )
         yi = UNITS["亿"]
-        chart = charts.trend_chart(
+        chart = _draw(
+            with_charts,
+            charts.trend_chart,
             [y.year for y in years],
             {
                 pick("营业收入", "revenue"): [float(y.revenue / yi) for y in years],
@@ -263,7 +270,17 @@ def build_memo(assessment: Assessment, lang: Lang = "zh") -> Memo:
                 )
             )
             section.charts.append(
-                Markup(charts.histogram_chart(mc.bin_edges, mc.counts, 1.0, mc.metric, pick("模拟次数", "runs")))
+                Markup(
+                    _draw(
+                        with_charts,
+                        charts.histogram_chart,
+                        mc.bin_edges,
+                        mc.counts,
+                        1.0,
+                        mc.metric,
+                        pick("模拟次数", "runs"),
+                    )
+                )
             )
         sections.append(section)
 
@@ -315,7 +332,9 @@ def build_memo(assessment: Assessment, lang: Lang = "zh") -> Memo:
         ],
         charts=[
             Markup(
-                charts.limit_chart(
+                _draw(
+                    with_charts,
+                    charts.limit_chart,
                     [c.key for c in constraints],
                     [float(c.amount / UNITS["亿"]) for c in constraints],
                     binding_index,
