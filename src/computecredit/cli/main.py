@@ -33,8 +33,9 @@ def main(
 
 
 # --- command groups (one module each) -------------------------------------------------------------
-from computecredit.cli import borrower, capital, db, demo, facility, portfolio, project, statements  # noqa: E402
+from computecredit.cli import audit_cli, borrower, capital, db, demo, facility, portfolio, project, statements  # noqa: E402
 
+app.add_typer(audit_cli.app, name="audit")
 app.add_typer(borrower.app, name="borrower")
 app.add_typer(capital.app, name="capital")
 app.add_typer(db.app, name="db")
@@ -43,6 +44,7 @@ app.add_typer(facility.app, name="facility")
 app.add_typer(portfolio.app, name="portfolio")
 app.add_typer(project.app, name="project")
 app.add_typer(statements.app, name="statements")
+app.command("serve")(serve_cli.serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,15 +10,21 @@ from computecredit.store.facilities import CollateralRow, ExposureRow, FacilityR
 from computecredit.store.projects import ProjectRow
 from computecredit.store.ratings import RatingRow
 from computecredit.store.users import UserRow
+from computecredit.store.workbench import AuditEntry, AuthToken, Decision, Job, Proposal
 
 __all__ = [
+    "AuditEntry",
+    "AuthToken",
     "BankRow",
     "Base",
     "BorrowerRow",
     "CollateralRow",
+    "Decision",
     "ExposureRow",
     "FacilityRow",
+    "Job",
     "ProjectRow",
+    "Proposal",
     "RatingRow",
     "StatementLineRow",
     "StatementRow",
