@@ -34,6 +34,9 @@ def main(
 
 # --- command groups (one module each) -------------------------------------------------------------
 # (registered below as they land)
+from computecredit.cli import monitor  # noqa: E402
+
+app.add_typer(monitor.app, name="monitor")
 
 
 if __name__ == "__main__":  # pragma: no cover

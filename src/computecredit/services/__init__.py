@@ -1,0 +1,1 @@
+"""Use cases that tie the engines to the store (one transaction per use case)."""
