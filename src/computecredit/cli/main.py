@@ -33,10 +33,16 @@ def main(
 
 
 # --- command groups (one module each) -------------------------------------------------------------
-# (registered below as they land)
-from computecredit.cli import monitor  # noqa: E402
+from computecredit.cli import borrower, capital, db, demo, facility, monitor, portfolio, statements  # noqa: E402
 
+app.add_typer(borrower.app, name="borrower")
+app.add_typer(capital.app, name="capital")
+app.add_typer(db.app, name="db")
+app.add_typer(demo.app, name="demo")
+app.add_typer(facility.app, name="facility")
 app.add_typer(monitor.app, name="monitor")
+app.add_typer(portfolio.app, name="portfolio")
+app.add_typer(statements.app, name="statements")
 
 
 if __name__ == "__main__":  # pragma: no cover

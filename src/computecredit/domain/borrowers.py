@@ -18,6 +18,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 from computecredit.domain import uscc as uscc_rules
+from computecredit.domain.amounts import Amount
 from computecredit.domain.labels import LabelledEnum, lenient
 from computecredit.domain.sme import SizeClass, SmeIndustry, size_class
 
@@ -197,7 +198,7 @@ class TechCredentials(BaseModel):
     specialised_level: Annotated[SpecialisedLevel, lenient(SpecialisedLevel)] = SpecialisedLevel.NONE
     invention_patents: int = Field(0, ge=0, description="发明专利 granted")
     patents: int = Field(0, ge=0, description="all granted patents, invention patents included")
-    rd_spend: Decimal = Field(Decimal(0), ge=0, description="R&D spend of the last year, 元")
+    rd_spend: Amount = Field(Decimal(0), ge=0, description="R&D spend of the last year, 元")
     rd_staff: int = Field(0, ge=0, description="R&D staff headcount")
 
     @model_validator(mode="after")
@@ -225,8 +226,8 @@ class Borrower(BaseModel):
     ticker: str | None = None
     established: date | None = None
     employees: int = Field(ge=1)
-    revenue: Decimal = Field(ge=0, description="operating revenue of the last fiscal year, 元")
-    total_assets: Decimal = Field(gt=0, description="total assets at the last year end, 元")
+    revenue: Amount = Field(ge=0, description="operating revenue of the last fiscal year, 元")
+    total_assets: Amount = Field(gt=0, description="total assets at the last year end, 元")
     sme_industry_override: Annotated[SmeIndustry | None, lenient(SmeIndustry)] = Field(
         None, description="300号 industry when the segment's default does not fit"
     )

@@ -1,1 +1,1 @@
-"""Use cases that tie the engines to the store (one transaction per use case)."""
+"""Use cases that tie the engines to the store: one module per topic, one transaction per use case."""
