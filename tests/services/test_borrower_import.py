@@ -4,6 +4,7 @@ and one transaction per import (a failure half-way leaves nothing behind)."""
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,9 @@ def test_statements_round_trip_exactly(suffix: str, tmp_path: Path) -> None:
 def test_exact_digits_survive_excel(tmp_path: Path) -> None:
     # 17 significant digits do not fit a double: they travel as text, still exact.
     statement = statement_service.read_statements(DEMO_STATEMENTS)[0]
-    values = {**statement.values, "cash": statement.values["cash"] + __import__("decimal").Decimal("0.0000001")}
-    values["total_assets"] = values["total_assets"] + __import__("decimal").Decimal("0.0000001")
+    tiny = Decimal("0.0000001")
+    values = {**statement.values, "cash": statement.values["cash"] + tiny}
+    values["total_assets"] = values["total_assets"] + tiny
     values.pop("total_current_assets")
     values.pop("total_liabilities_and_equity")
     precise = statement.model_copy(update={"values": values})
