@@ -80,7 +80,7 @@ def test_statements_round_trip_exactly(suffix: str, tmp_path: Path) -> None:
 def test_exact_digits_survive_excel(tmp_path: Path) -> None:
     # 17 significant digits do not fit a double: they travel as text, still exact.
     statement = statement_service.read_statements(DEMO_STATEMENTS)[0]
-    tiny = Decimal("0.0000001")
+    tiny = Decimal("0.000000000001")
     values = {**statement.values, "cash": statement.values["cash"] + tiny}
     values["total_assets"] = values["total_assets"] + tiny
     values.pop("total_current_assets")
