@@ -133,3 +133,13 @@ def test_project_documents_are_linked_to_their_borrower(tmp_path: Path, monkeypa
         owner = borrower_store.get_borrower(session, project.borrower_uscc)
     assert owner.hub is Hub.NINGXIA and project.inputs["gpus"] == 2048
     db.dispose()
+
+
+def test_the_committed_files_are_what_the_seeded_script_writes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_demo_bank.py"
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True, capture_output=True)
+    for name in ("bank.yaml", "borrowers.csv", "statements.csv", "facilities.yaml", "exposures.csv"):
+        assert (tmp_path / name).read_bytes() == (demo.DEMO_DIR / name).read_bytes(), name
