@@ -723,7 +723,19 @@ def write_bank(keys: dict[str, Borrower], out: Path) -> None:
                 "name": "贺兰智算中心一期 Helan AI computing centre, phase 1",
                 "hub": "ningxia",
                 "province": "ningxia",
-            }
+            },
+            "inner_mongolia_merchant": {
+                "borrower_uscc": keys["dc_helinger"].uscc,
+                "name": "和林格尔智算中心（市场化运营） Horinger merchant compute centre",
+                "hub": "inner_mongolia",
+                "province": "inner_mongolia",
+            },
+            "yangtze_h20_offtake": {
+                "borrower_uscc": keys["dc_wuhu"].uscc,
+                "name": "芜湖智算集群 Wuhu compute cluster (offtake)",
+                "hub": "yangtze_delta",
+                "province": "anhui",
+            },
         },
     }
     _yaml_dump(out / "bank.yaml", manifest)
