@@ -114,6 +114,7 @@ def _green(case: Case) -> green.GreenAssessment:
     site = plan.inputs.site
     operating = slice(plan.first_cod, plan.months)
     years = (plan.months - plan.first_cod) / 12
+    assert ops.rentable_cards is not None and ops.busy_cards is not None  # the base case keeps its detail
     rentable = float(ops.rentable_cards[0, operating].sum())
     return green.assess(
         province=site.province,

@@ -197,7 +197,7 @@ def _chunk(
     noise = rng.standard_normal((size, plan.months))
     own = rng.standard_normal((size, plan.contracts))
     drivers = sample_drivers(plan, latent, noise, own)
-    ops = operations(plan, drivers, debt.interest_expense)
+    ops = operations(plan, drivers, debt.interest_expense, detail=False)
     flows = waterfall(plan, debt, ops)
     with np.errstate(all="ignore"):
         tested = np.where(np.isnan(flows.dscr), np.inf, flows.dscr).min(axis=1)
@@ -225,7 +225,7 @@ def _chunk(
         loss,
         np.where(defaulted, flows.exposure_at_default, 0.0),
         flows.default_month,
-        irr(to_years(ops.cfads - ops.capex), periods_per_year=1),
+        irr(to_years(ops.cfads) - np.outer(ops.capex_factor, to_years(ops.base_capex)), periods_per_year=1),
         irr(to_years(flows.equity_flows), periods_per_year=1),
     )
 
