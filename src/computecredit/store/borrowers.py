@@ -1,0 +1,248 @@
+"""Tables ``borrowers``, ``financial_statements`` and ``statement_lines``, and their repository functions.
+
+Statements are stored long: one ``statement_lines`` row per reported line item (code from
+:data:`computecredit.domain.statements.LINE_ITEMS`), in the statement's own unit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+
+from computecredit.domain.borrowers import Borrower, TechCredentials
+from computecredit.domain.statements import FinancialStatement
+from computecredit.errors import NotFoundError
+from computecredit.store.base import Base, Money, TimestampMixin
+
+
+class BorrowerRow(TimestampMixin, Base):
+    __tablename__ = "borrowers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    segment: Mapped[str] = mapped_column(sa.String(32), index=True)
+    province: Mapped[str] = mapped_column(sa.String(32))
+    hub: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    group_name: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    ownership: Mapped[str] = mapped_column(sa.String(16))
+    ticker: Mapped[str | None] = mapped_column(sa.String(16))
+    established: Mapped[date | None] = mapped_column(sa.Date)
+    employees: Mapped[int] = mapped_column(sa.Integer)
+    revenue: Mapped[Decimal] = mapped_column(Money)
+    total_assets: Mapped[Decimal] = mapped_column(Money)
+    sme_industry_override: Mapped[str | None] = mapped_column(sa.String(32))
+    size_class: Mapped[str] = mapped_column(sa.String(16))  # derived, kept for queries
+    high_tech_enterprise: Mapped[bool] = mapped_column(sa.Boolean)
+    specialised_level: Mapped[str] = mapped_column(sa.String(32))
+    invention_patents: Mapped[int] = mapped_column(sa.Integer)
+    patents: Mapped[int] = mapped_column(sa.Integer)
+    rd_spend: Mapped[Decimal] = mapped_column(Money)
+    rd_staff: Mapped[int] = mapped_column(sa.Integer)
+
+    statements: Mapped[list[StatementRow]] = relationship(
+        back_populates="borrower", cascade="all, delete-orphan", order_by="StatementRow.fiscal_year"
+    )
+
+
+class StatementRow(TimestampMixin, Base):
+    __tablename__ = "financial_statements"
+    __table_args__ = (
+        sa.UniqueConstraint("borrower_id", "fiscal_year", "consolidated", name="uq_financial_statements_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    borrower_id: Mapped[int] = mapped_column(sa.ForeignKey("borrowers.id", ondelete="CASCADE"), index=True)
+    fiscal_year: Mapped[int] = mapped_column(sa.Integer)
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    period_months: Mapped[int] = mapped_column(sa.Integer)
+    consolidated: Mapped[bool] = mapped_column(sa.Boolean)
+    audited: Mapped[bool] = mapped_column(sa.Boolean)
+    auditor: Mapped[str | None] = mapped_column(sa.String(200))
+    unit: Mapped[str] = mapped_column(sa.String(8))
+    currency: Mapped[str] = mapped_column(sa.String(3))
+
+    borrower: Mapped[BorrowerRow] = relationship(back_populates="statements")
+    lines: Mapped[list[StatementLineRow]] = relationship(cascade="all, delete-orphan")
+
+
+class StatementLineRow(Base):
+    __tablename__ = "statement_lines"
+
+    statement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("financial_statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[Decimal] = mapped_column(Money)
+
+
+# --- repository ------------------------------------------------------------------------------------
+
+
+def _borrower_fields(borrower: Borrower) -> dict[str, object]:
+    tech = borrower.credentials
+    return {
+        "uscc": borrower.uscc,
+        "name_zh": borrower.name_zh,
+        "name_en": borrower.name_en,
+        "segment": borrower.segment.value,
+        "province": borrower.province.value,
+        "hub": borrower.hub.value if borrower.hub else None,
+        "group_name": borrower.group_name,
+        "ownership": borrower.ownership.value,
+        "ticker": borrower.ticker,
+        "established": borrower.established,
+        "employees": borrower.employees,
+        "revenue": borrower.revenue,
+        "total_assets": borrower.total_assets,
+        "sme_industry_override": borrower.sme_industry_override.value if borrower.sme_industry_override else None,
+        "size_class": borrower.size_class.value,
+        "high_tech_enterprise": tech.high_tech_enterprise,
+        "specialised_level": tech.specialised_level.value,
+        "invention_patents": tech.invention_patents,
+        "patents": tech.patents,
+        "rd_spend": tech.rd_spend,
+        "rd_staff": tech.rd_staff,
+    }
+
+
+def to_borrower(row: BorrowerRow) -> Borrower:
+    """The domain borrower stored in ``row``."""
+    return Borrower(
+        uscc=row.uscc,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        segment=row.segment,
+        province=row.province,
+        hub=row.hub,
+        group_name=row.group_name,
+        ownership=row.ownership,
+        ticker=row.ticker,
+        established=row.established,
+        employees=row.employees,
+        revenue=row.revenue,
+        total_assets=row.total_assets,
+        sme_industry_override=row.sme_industry_override,
+        credentials=TechCredentials(
+            high_tech_enterprise=row.high_tech_enterprise,
+            specialised_level=row.specialised_level,
+            invention_patents=row.invention_patents,
+            patents=row.patents,
+            rd_spend=row.rd_spend,
+            rd_staff=row.rd_staff,
+        ),
+    )
+
+
+def find_borrower_row(session: Session, uscc: str) -> BorrowerRow | None:
+    return session.scalars(sa.select(BorrowerRow).where(BorrowerRow.uscc == uscc)).one_or_none()
+
+
+def borrower_row(session: Session, uscc: str) -> BorrowerRow:
+    """The stored row of the borrower with ``uscc``; :class:`NotFoundError` if there is none."""
+    row = find_borrower_row(session, uscc)
+    if row is None:
+        raise NotFoundError(f"no borrower with 统一社会信用代码 {uscc}")
+    return row
+
+
+def save_borrower(session: Session, borrower: Borrower) -> tuple[BorrowerRow, bool]:
+    """Insert ``borrower`` or update the one with the same USCC; returns the row and whether it is new."""
+    row = find_borrower_row(session, borrower.uscc)
+    fields = _borrower_fields(borrower)
+    if row is None:
+        row = BorrowerRow(**fields)
+        session.add(row)
+        session.flush()
+        return row, True
+    for name, value in fields.items():
+        setattr(row, name, value)
+    session.flush()
+    return row, False
+
+
+def get_borrower(session: Session, uscc: str) -> Borrower:
+    return to_borrower(borrower_row(session, uscc))
+
+
+def list_borrowers(session: Session) -> list[Borrower]:
+    """All borrowers, ordered by USCC."""
+    return [to_borrower(row) for row in session.scalars(sa.select(BorrowerRow).order_by(BorrowerRow.uscc))]
+
+
+def to_statement(row: StatementRow, uscc: str) -> FinancialStatement:
+    return FinancialStatement(
+        borrower_uscc=uscc,
+        fiscal_year=row.fiscal_year,
+        period_end=row.period_end,
+        period_months=row.period_months,
+        consolidated=row.consolidated,
+        audited=row.audited,
+        auditor=row.auditor,
+        unit=row.unit,
+        currency=row.currency,
+        values={line.code: line.value for line in row.lines},
+    )
+
+
+def save_statement(session: Session, statement: FinancialStatement) -> tuple[StatementRow, bool]:
+    """Insert or replace the statement of (borrower, fiscal year, consolidated); the borrower must exist."""
+    owner = borrower_row(session, statement.borrower_uscc)
+    row = session.scalars(
+        sa.select(StatementRow).where(
+            StatementRow.borrower_id == owner.id,
+            StatementRow.fiscal_year == statement.fiscal_year,
+            StatementRow.consolidated == statement.consolidated,
+        )
+    ).one_or_none()
+    created = row is None
+    if row is None:
+        row = StatementRow(
+            borrower_id=owner.id, fiscal_year=statement.fiscal_year, consolidated=statement.consolidated
+        )
+        session.add(row)
+    assert statement.period_end is not None  # filled in by the model
+    row.period_end = statement.period_end
+    row.period_months = statement.period_months
+    row.audited = statement.audited
+    row.auditor = statement.auditor
+    row.unit = statement.unit
+    row.currency = statement.currency
+    session.flush()
+    # Lines are written in one executemany: thousands of them in a book import.
+    session.execute(sa.delete(StatementLineRow).where(StatementLineRow.statement_id == row.id))
+    session.execute(
+        sa.insert(StatementLineRow),
+        [{"statement_id": row.id, "code": code, "value": value} for code, value in statement.values.items()],
+    )
+    session.expire(row, ["lines"])
+    return row, created
+
+
+def list_statements(session: Session, uscc: str | None = None) -> list[FinancialStatement]:
+    """Statements of one borrower (or all), ordered by borrower and fiscal year."""
+    query = sa.select(StatementRow, BorrowerRow.uscc).join(BorrowerRow).options(selectinload(StatementRow.lines))
+    if uscc is not None:
+        query = query.where(BorrowerRow.uscc == uscc)
+    query = query.order_by(BorrowerRow.uscc, StatementRow.fiscal_year, StatementRow.consolidated.desc())
+    return [to_statement(row, code) for row, code in session.execute(query)]
+
+
+__all__ = [
+    "BorrowerRow",
+    "StatementLineRow",
+    "StatementRow",
+    "borrower_row",
+    "find_borrower_row",
+    "get_borrower",
+    "list_borrowers",
+    "list_statements",
+    "save_borrower",
+    "save_statement",
+    "to_borrower",
+    "to_statement",
+]

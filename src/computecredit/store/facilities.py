@@ -1,0 +1,227 @@
+"""Tables ``facilities``, ``collateral_items`` and ``exposures``, and their repository functions.
+
+Guarantors and covenants are stored as JSON documents (lists of the domain models, dumped as JSON);
+collateral items get their own table so the book's collateral (e.g. all GPU servers) can be queried.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from computecredit.domain.exposures import Exposure
+from computecredit.domain.facilities import CollateralItem, Facility, Rate
+from computecredit.errors import NotFoundError
+from computecredit.store.base import Base, Money, TimestampMixin
+from computecredit.store.borrowers import BorrowerRow, borrower_row
+from computecredit.store.columns import Ratio
+
+
+class FacilityRow(TimestampMixin, Base):
+    __tablename__ = "facilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    borrower_id: Mapped[int] = mapped_column(sa.ForeignKey("borrowers.id", ondelete="RESTRICT"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id", ondelete="RESTRICT"), index=True)
+    product: Mapped[str] = mapped_column(sa.String(40), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    tenor_months: Mapped[int] = mapped_column(sa.Integer)
+    start_date: Mapped[date | None] = mapped_column(sa.Date)
+    rate_base: Mapped[str] = mapped_column(sa.String(16))
+    spread_bp: Mapped[Decimal] = mapped_column(Ratio)
+    repayment: Mapped[str] = mapped_column(sa.String(24))
+    green: Mapped[bool] = mapped_column(sa.Boolean)
+    green_category: Mapped[str | None] = mapped_column(sa.String(64))
+    purpose: Mapped[str] = mapped_column(sa.Text)
+    beneficiary: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    guarantors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    covenants: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+
+    borrower: Mapped[BorrowerRow] = relationship()
+    parent: Mapped[FacilityRow | None] = relationship(remote_side=[id])
+    collateral: Mapped[list[CollateralRow]] = relationship(
+        cascade="all, delete-orphan", order_by="CollateralRow.position"
+    )
+
+
+class CollateralRow(Base):
+    __tablename__ = "collateral_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer)
+    type: Mapped[str] = mapped_column(sa.String(32), index=True)
+    description: Mapped[str] = mapped_column(sa.String(500))
+    value: Mapped[Decimal] = mapped_column(Money)
+    valuation_date: Mapped[date | None] = mapped_column(sa.Date)
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+
+class ExposureRow(Base):
+    __tablename__ = "exposures"
+    __table_args__ = (sa.UniqueConstraint("facility_id", "as_of", name="uq_exposures_facility_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
+    as_of: Mapped[date] = mapped_column(sa.Date, index=True)
+    drawn: Mapped[Decimal] = mapped_column(Money)
+    undrawn: Mapped[Decimal] = mapped_column(Money)
+    classification: Mapped[str] = mapped_column(sa.String(24))
+    days_past_due: Mapped[int] = mapped_column(sa.Integer)
+    ecl_stage: Mapped[int] = mapped_column(sa.Integer)
+
+    facility: Mapped[FacilityRow] = relationship()
+
+
+# --- repository ------------------------------------------------------------------------------------
+
+
+def to_facility(row: FacilityRow) -> Facility:
+    return Facility(
+        reference=row.reference,
+        borrower_uscc=row.borrower.uscc,
+        product=row.product,
+        amount=row.amount,
+        currency=row.currency,
+        tenor_months=row.tenor_months,
+        start_date=row.start_date,
+        rate=Rate(base=row.rate_base, spread_bp=row.spread_bp),
+        repayment=row.repayment,
+        green=row.green,
+        green_category=row.green_category,
+        purpose=row.purpose,
+        parent_reference=row.parent.reference if row.parent else None,
+        beneficiary=row.beneficiary,
+        status=row.status,
+        collateral=[
+            CollateralItem(
+                type=item.type,
+                description=item.description,
+                value=item.value,
+                valuation_date=item.valuation_date,
+                details=item.details,
+            )
+            for item in row.collateral
+        ],
+        guarantors=row.guarantors,
+        covenants=row.covenants,
+    )
+
+
+def find_facility_row(session: Session, reference: str) -> FacilityRow | None:
+    return session.scalars(sa.select(FacilityRow).where(FacilityRow.reference == reference)).one_or_none()
+
+
+def facility_row(session: Session, reference: str) -> FacilityRow:
+    row = find_facility_row(session, reference)
+    if row is None:
+        raise NotFoundError(f"no facility with reference {reference}")
+    return row
+
+
+def save_facility(session: Session, facility: Facility) -> FacilityRow:
+    """Insert ``facility`` (its borrower and parent must exist) or replace the one with the same reference."""
+    owner = borrower_row(session, facility.borrower_uscc)
+    parent = facility_row(session, facility.parent_reference) if facility.parent_reference else None
+    row = find_facility_row(session, facility.reference)
+    if row is None:
+        row = FacilityRow(reference=facility.reference)
+        session.add(row)
+    row.borrower = owner
+    row.parent = parent
+    row.product = facility.product.value
+    row.amount = facility.amount
+    row.currency = facility.currency
+    row.tenor_months = facility.tenor_months
+    row.start_date = facility.start_date
+    row.rate_base = facility.rate.base.value
+    row.spread_bp = facility.rate.spread_bp
+    row.repayment = facility.repayment.value
+    row.green = facility.green
+    row.green_category = facility.green_category
+    row.purpose = facility.purpose
+    row.beneficiary = facility.beneficiary
+    row.status = facility.status.value
+    row.guarantors = [g.model_dump(mode="json") for g in facility.guarantors]
+    row.covenants = [c.model_dump(mode="json") for c in facility.covenants]
+    row.collateral = [
+        CollateralRow(
+            position=index,
+            type=item.type.value,
+            description=item.description,
+            value=item.value,
+            valuation_date=item.valuation_date,
+            details=item.details,
+        )
+        for index, item in enumerate(facility.collateral)
+    ]
+    session.flush()
+    return row
+
+
+def list_facilities(session: Session, uscc: str | None = None) -> list[Facility]:
+    """Facilities of one borrower (or all), ordered by reference."""
+    query = sa.select(FacilityRow).join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
+    if uscc is not None:
+        query = query.where(BorrowerRow.uscc == uscc)
+    return [to_facility(row) for row in session.scalars(query.order_by(FacilityRow.reference))]
+
+
+def to_exposure(row: ExposureRow) -> Exposure:
+    return Exposure(
+        facility_reference=row.facility.reference,
+        as_of=row.as_of,
+        drawn=row.drawn,
+        undrawn=row.undrawn,
+        classification=row.classification,
+        days_past_due=row.days_past_due,
+        ecl_stage=row.ecl_stage,
+    )
+
+
+def save_exposure(session: Session, exposure: Exposure) -> ExposureRow:
+    """Insert or replace the exposure of (facility, date)."""
+    facility = facility_row(session, exposure.facility_reference)
+    row = session.scalars(
+        sa.select(ExposureRow).where(ExposureRow.facility_id == facility.id, ExposureRow.as_of == exposure.as_of)
+    ).one_or_none()
+    if row is None:
+        row = ExposureRow(facility=facility, as_of=exposure.as_of)
+        session.add(row)
+    row.drawn = exposure.drawn
+    row.undrawn = exposure.undrawn
+    row.classification = exposure.classification.value
+    row.days_past_due = exposure.days_past_due
+    row.ecl_stage = exposure.ecl_stage
+    session.flush()
+    return row
+
+
+def list_exposures(session: Session, as_of: date | None = None) -> list[Exposure]:
+    """Exposures on ``as_of`` (or all dates), ordered by facility reference and date."""
+    query = sa.select(ExposureRow).join(FacilityRow)
+    if as_of is not None:
+        query = query.where(ExposureRow.as_of == as_of)
+    return [to_exposure(row) for row in session.scalars(query.order_by(FacilityRow.reference, ExposureRow.as_of))]
+
+
+__all__ = [
+    "CollateralRow",
+    "ExposureRow",
+    "FacilityRow",
+    "facility_row",
+    "find_facility_row",
+    "list_exposures",
+    "list_facilities",
+    "save_exposure",
+    "save_facility",
+    "to_exposure",
+    "to_facility",
+]
