@@ -233,6 +233,9 @@ class ProjectInputs(_Model):
 
     name: str
     borrower: str | None = None
+    borrower_uscc: str | None = Field(
+        None, description="unified social credit code, links the project to a borrower"
+    )
     site: Site
     accelerators: list[Cluster] = Field(min_length=1)
     capex: Capex = Capex()

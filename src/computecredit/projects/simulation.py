@@ -13,7 +13,8 @@ Drivers (marginals; joined by a Gaussian copula whose correlation matrix is buil
 - ``offtaker_default``: each offtaker defaults at an exponential time with its annual PD (one common factor,
   loading ``OFFTAKER_LOADING``, plus its own); its cards then go to the merchant market.
 
-The debt is the base case's: the same schedule on every path, with cash sweeps applied per path.
+The annual PD (the lifetime ``p_default`` spread evenly over the operating life of the loan) is mapped to
+the bank's master scale (``rating.master_scale``). The debt is the base case's: the same schedule on every path, with cash sweeps applied per path.
 A path defaults when a payment date's debt service (or an operating deficit) cannot be met after the DSRA.
 Loss = exposure − recovery; recovery = (1 − enforcement cost) × the larger of the going-concern value (PV of
 the path's CFADS after default at the debt rate plus a premium) and the GPUs' residual value.
@@ -38,6 +39,7 @@ from computecredit.projects.debt import DebtSchedule, waterfall
 from computecredit.projects.metrics import irr, to_years
 from computecredit.projects.model import Drivers, FloatArray, Plan, operations
 from computecredit.projects.schema import DRIVERS, Simulation
+from computecredit.rating.master_scale import load_master_scale
 
 CHUNK = 5_000
 OFFTAKER_LOADING = 0.6
@@ -121,6 +123,7 @@ class SimulationResult:
     project_irr: dict[str, float | None]
     equity_irr: dict[str, float | None]
     default_years: list[int]  # defaults by year of operation
+    grade: str  # master-scale grade of ``pd_annual``
     histogram: dict[str, list[float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -142,8 +145,7 @@ class SimulationResult:
             "equity_irr_p50": self.equity_irr["p50"],
             "defaults_by_operating_year": self.default_years,
             "min_dscr_histogram": self.histogram,
-            "grade": None,
-            "grade_note": "map pd_annual to the bank's master scale (rating.master_scale)",
+            "grade": self.grade,
         }
 
 
@@ -275,11 +277,12 @@ def simulate(
         histogram = {"edges": edges.tolist(), "counts": counts.astype(float).tolist()}
     else:
         histogram = {"edges": [], "counts": []}
+    pd_annual = float(1 - (1 - p_default) ** (1 / loan_years))
     return SimulationResult(
         paths=paths,
         seed=seed,
         p_default=p_default,
-        pd_annual=float(1 - (1 - p_default) ** (1 / loan_years)),
+        pd_annual=pd_annual,
         expected_loss=float(loss.mean()),
         expected_loss_rate=float(loss.mean() / amount) if amount > 0 else 0.0,
         lgd=float(loss.sum() / ead.sum()) if ead.sum() > 0 else None,
@@ -287,6 +290,7 @@ def simulate(
         project_irr=_quantiles(project_irr),
         equity_irr=_quantiles(equity_irr),
         default_years=[int(v) for v in by_year],
+        grade=load_master_scale().grade_for_pd(pd_annual).code,
         histogram=histogram,
     )
 
