@@ -17,7 +17,8 @@ The annual PD (the lifetime ``p_default`` spread evenly over the operating life 
 the bank's master scale (``rating.master_scale``). The debt is the base case's: the same schedule on every path, with cash sweeps applied per path.
 A path defaults when a payment date's debt service (or an operating deficit) cannot be met after the DSRA.
 Loss = exposure − recovery; recovery = (1 − enforcement cost) × the larger of the going-concern value (PV of
-the path's CFADS after default at the debt rate plus a premium) and the GPUs' residual value.
+the path's CFADS after default at the debt rate plus a premium) and the GPUs' residual value (over the
+life their chip generation has left, on the path's own rental decline).
 
 Paths are run in fixed-size chunks, each with its own child seed, so the same seed gives the same result.
 """
@@ -34,7 +35,7 @@ from scipy.signal import lfilter
 from scipy.special import ndtr
 
 from computecredit.errors import InputError
-from computecredit.projects.collateral import DISCOUNT_RATE, OPERATING_COST_SHARE, economic_life_years
+from computecredit.projects.collateral import DISCOUNT_RATE, OPERATING_COST_SHARE, remaining_life_years
 from computecredit.projects.debt import DebtSchedule, waterfall
 from computecredit.projects.metrics import irr, to_years
 from computecredit.projects.model import Drivers, FloatArray, Plan, operations
@@ -176,14 +177,15 @@ def _recovery(
     later = np.take_along_axis(tail, after[:, None], axis=1)[:, 0] * (month + 1 < months)
     going_concern = np.maximum(later / discount[month.astype(np.int64)], 0.0)
 
-    life = round(economic_life_years() * 12)
-    m = np.arange(life + 1, dtype=float)
-    net = np.maximum((1.0 - drivers.price_decline[:, None]) ** (m / 12) - OPERATING_COST_SHARE, 0.0)
-    net[:, -1] = 0.0
-    gpu_discount = (1.0 + DISCOUNT_RATE) ** (-m / 12)
-    value = np.cumsum((net * gpu_discount)[:, ::-1], axis=1)[:, ::-1]
+    purchase_year = plan.inputs.site.start_date.year
     liquidation = np.zeros(month.size)
-    for c in range(plan.counts.size):
+    for c, cluster in enumerate(plan.inputs.accelerators):
+        life = round(remaining_life_years(cluster.model, purchase_year) * 12)
+        m = np.arange(life + 1, dtype=float)
+        net = np.maximum((1.0 - drivers.price_decline[:, None]) ** (m / 12) - OPERATING_COST_SHARE, 0.0)
+        net[:, -1] = 0.0
+        gpu_discount = (1.0 + DISCOUNT_RATE) ** (-m / 12)
+        value = np.cumsum((net * gpu_discount)[:, ::-1], axis=1)[:, ::-1]
         age = np.clip(month - plan.cods[c] - np.round(drivers.delay_months), 0, life).astype(np.int64)
         share = np.take_along_axis(value, age[:, None], axis=1)[:, 0] / gpu_discount[age] / value[:, 0]
         liquidation += plan.counts[c] * (1 - plan.spare[c]) * plan.capex_per_card[c] * share
