@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -394,6 +395,17 @@ def check(inputs: ProjectInputs) -> None:
                 fail(f"simulation.correlations[{k}].{side}", getattr(pair, side), f"unknown driver; use {DRIVERS}")
         if pair.a == pair.b:
             fail(f"simulation.correlations[{k}].b", pair.b, "a driver cannot be correlated with itself")
+    if not problems:
+        index = {name: i for i, name in enumerate(DRIVERS)}
+        matrix = np.eye(len(DRIVERS))
+        for pair in inputs.simulation.correlations:
+            matrix[index[pair.a], index[pair.b]] = matrix[index[pair.b], index[pair.a]] = pair.rho
+        if np.linalg.eigvalsh(matrix).min() <= 1e-10:
+            fail(
+                "simulation.correlations",
+                len(inputs.simulation.correlations),
+                "correlation matrix is not positive definite",
+            )
     if problems:
         raise InputError(problems=problems)
 
