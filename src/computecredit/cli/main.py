@@ -33,7 +33,7 @@ def main(
 
 
 # --- command groups (one module each) -------------------------------------------------------------
-from computecredit.cli import borrower, capital, db, demo, facility, portfolio, statements  # noqa: E402
+from computecredit.cli import borrower, capital, db, demo, facility, portfolio, rating, statements  # noqa: E402
 
 app.add_typer(borrower.app, name="borrower")
 app.add_typer(capital.app, name="capital")
@@ -41,6 +41,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(facility.app, name="facility")
 app.add_typer(portfolio.app, name="portfolio")
+app.add_typer(rating.app, name="rating")
 app.add_typer(statements.app, name="statements")
 
 
