@@ -141,7 +141,7 @@ def _default_blocks(
         slope = backend.asarray(model.slope[start:stop].astype(np.float32))
         thresholds = level[None, :] - slope[None, :] * backend.asarray(systematic[:, [s]].astype(np.float32))
         hit = eps < thresholds
-        losses += hit @ backend.asarray(model.exposure[start:stop])
+        losses += backend.weighted_sum(hit, backend.asarray(model.exposure[start:stop]))
         defaults.append(hit)
     return log_weight, defaults, backend.to_numpy(losses)
 
