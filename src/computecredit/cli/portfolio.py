@@ -251,13 +251,24 @@ def stress(
     bank_capital: float | None = typer.Option(None, "--bank-capital", help="Bank's total capital (元)."),
     bank_rwa: float | None = typer.Option(None, "--bank-rwa", help="Bank's total RWA (元)."),
     worst: int = typer.Option(5, "--worst", help="Worst names to list per scenario."),
+    project: list[str] = typer.Option(
+        [], "--project", help="OBLIGOR_ID=PROJECT.yaml: re-run the project engine for this obligor (repeatable)."
+    ),
+    project_simulations: int = typer.Option(2000, "--project-simulations", help="Paths per project re-run."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Compute-industry stress scenarios: EL, VaR, capital and capital-ratio impact, worst names."""
     from computecredit.portfolio.risk import resolve_factor_model
-    from computecredit.portfolio.stress import load_scenarios, run_stress
+    from computecredit.portfolio.stress import load_scenarios, project_pd_hook, run_stress
 
     portfolio = load_portfolio_csv(book)
+    project_files: dict[str, Path] = {}
+    for item in project:
+        obligor, _, path = item.partition("=")
+        if not path or obligor not in set(portfolio.obligor_id):
+            raise InputError("project", item, "must be OBLIGOR_ID=PROJECT.yaml with an obligor of the book")
+        project_files[obligor] = Path(path)
+    hook = project_pd_hook(project_files, simulations=project_simulations, seed=seed) if project_files else None
     model = resolve_factor_model(portfolio, load_factor_model(factors) if factors else None, rho)
     options: dict[str, Any] = {"confidence": confidence, "seed": seed}
     if method == "mc":
@@ -271,6 +282,7 @@ def stress(
         bank_capital=bank_capital,
         bank_rwa=bank_rwa,
         worst=worst,
+        project_pd=hook,
         **options,
     )
     payload = {"method": method, "confidence": confidence, "baseline": base, "scenarios": outcomes}
