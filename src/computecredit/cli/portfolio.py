@@ -389,10 +389,9 @@ def export_book(
     finally:
         db.dispose()
     book.frame().to_csv(out, index=False)
-    summary = {"path": str(out), "exposures": book.n, "obligors": book.obligors().n, "ead": float(book.ead.sum())}
+    total = float(book.ead.sum())
+    obligors = book.obligors().n
     if as_json:
-        print_json(summary)
+        print_json({"path": str(out), "exposures": book.n, "obligors": obligors, "ead": total})
         return
-    console.print(
-        f"wrote {book.n} exposures of {summary['obligors']} obligors ({_amount(summary['ead'])}) to {out}"
-    )
+    console.print(f"wrote {book.n} exposures of {obligors} obligors ({_amount(total)}) to {out}")
