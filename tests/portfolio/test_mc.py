@@ -113,3 +113,14 @@ def test_cupy_code_path_runs_with_a_numpy_stand_in(monkeypatch: pytest.MonkeyPat
     reference = mc_loss(model, 0.99, simulations=3000, seed=4, workers=1)
     assert abs(gpu_like.var - reference.var) < 4 * np.hypot(gpu_like.var_std_error, reference.var_std_error) + 5
     assert gpu_like.contributions.sum() == pytest.approx(gpu_like.es, rel=1e-9)
+
+
+def test_reported_standard_error_matches_the_spread_across_seeds() -> None:
+    model = small_model()
+    runs = [
+        mc_loss(model, 0.995, simulations=2000, batch_size=500, seed=seed, workers=1, contributions=False)
+        for seed in range(16)
+    ]
+    spread = np.std([r.var for r in runs], ddof=1)
+    reported = np.mean([r.var_std_error for r in runs])
+    assert 0.5 < spread / reported < 2.0
