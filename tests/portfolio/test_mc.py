@@ -124,3 +124,16 @@ def test_reported_standard_error_matches_the_spread_across_seeds() -> None:
     spread = np.std([r.var for r in runs], ddof=1)
     reported = np.mean([r.var_std_error for r in runs])
     assert 0.5 < spread / reported < 2.0
+
+
+def test_cupy_backend_on_a_gpu() -> None:
+    """Runs only where CuPy and a GPU are present: the GPU answer agrees with NumPy's within the error."""
+    pytest.importorskip("cupy")
+    if get_backend("auto").name != "cupy":
+        pytest.skip("CuPy is installed but no GPU is visible")
+    model = small_model()
+    gpu = mc_loss(model, 0.99, simulations=4000, seed=3, backend="cupy")
+    cpu = mc_loss(model, 0.99, simulations=4000, seed=3, backend="numpy")
+    assert gpu.details["backend"] == "cupy"
+    assert abs(gpu.var - cpu.var) < 4 * np.hypot(gpu.var_std_error, cpu.var_std_error) + 5
+    assert gpu.contributions.sum() == pytest.approx(gpu.es, rel=1e-9)
