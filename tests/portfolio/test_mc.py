@@ -124,6 +124,8 @@ def test_reported_standard_error_matches_the_spread_across_seeds() -> None:
     spread = np.std([r.var for r in runs], ddof=1)
     reported = np.mean([r.var_std_error for r in runs])
     assert 0.5 < spread / reported < 2.0
+    es_spread = np.std([r.es for r in runs], ddof=1)
+    assert 0.5 < es_spread / np.mean([r.es_std_error for r in runs]) < 2.0
 
 
 def test_cupy_backend_on_a_gpu() -> None:
