@@ -20,6 +20,7 @@ from computecredit.portfolio.concentration import concentration as book_concentr
 from computecredit.portfolio.inputs import FactorModel, load_factor_model, load_portfolio_csv
 from computecredit.portfolio.mc import dask_mapper
 from computecredit.portfolio.risk import METHODS, portfolio_risk
+from computecredit.reference import version as reference_version
 
 app = typer.Typer(help="Portfolio credit risk: loss distribution, concentration, migration, stress, ECL.")
 
@@ -112,6 +113,7 @@ def risk(
         portfolio, tier1_capital=tier1_capital, net_capital=net_capital, limits=_load_limits(limits)
     )
     payload = result.as_dict(top=top)
+    payload["reference_versions"]["regulatory_parameters.yaml"] = reference_version("regulatory_parameters.yaml")
     payload["book"] = {"source": portfolio.source, "exposures": portfolio.n, "ead": float(portfolio.ead.sum())}
     payload["concentration"] = concentration
     if as_json:
@@ -222,7 +224,9 @@ def migration(
         seed=seed,
         source=instruments.name,
     )
-    payload = result.summary()
+    from computecredit.portfolio.results import MODEL_VERSION
+
+    payload = {**result.summary(), "model_version": MODEL_VERSION}
     if as_json:
         print_json(payload)
         return
@@ -285,7 +289,16 @@ def stress(
         project_pd=hook,
         **options,
     )
-    payload = {"method": method, "confidence": confidence, "baseline": base, "scenarios": outcomes}
+    from computecredit.portfolio.results import provenance
+
+    tables = ["regulatory_parameters.yaml"] + ([] if scenarios else ["portfolio_stress_scenarios.yaml"])
+    payload = {
+        "method": method,
+        "confidence": confidence,
+        "baseline": base,
+        "scenarios": outcomes,
+        **provenance(*tables),
+    }
     if as_json:
         print_json(payload)
         return
