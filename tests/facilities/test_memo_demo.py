@@ -79,3 +79,21 @@ def test_cli_memo_of_a_stored_facility(demo_db, tmp_path, monkeypatch) -> None: 
     assert "PL-2025-NX-001" in out.read_text(encoding="utf-8")
     missing = CliRunner().invoke(app, ["facility", "assess", "NO-SUCH-1", "--pd", "0.02"])
     assert missing.exit_code == 2 and "NO-SUCH-1" in missing.stderr
+
+
+def test_cli_wc_need_from_stored_statements(demo_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from computecredit.cli.main import app
+
+    monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", demo_db.url)
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["facility", "wc-need", "--borrower", "91420100MAX6LY0C6L", "--growth", "0.3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["inputs"]["growth"] == 0.3 and payload["turnover_times"] > 0
+    assert runner.invoke(app, ["facility", "wc-need"]).exit_code == 2

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 from computecredit.domain.ratings import RatingRecord
 from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError
-from computecredit.facilities.from_records import proposal_from_records
+from computecredit.facilities.from_records import proposal_from_records, wc_inputs_from_statements
 from computecredit.facilities.proposal import Assessment, Proposal, assess
+from computecredit.facilities.working_capital import WorkingCapitalInputs
 from computecredit.rating.master_scale import load_master_scale
 from computecredit.reports.memo import render_html, render_pdf
 from computecredit.store import bank as bank_store
@@ -94,6 +95,16 @@ def proposal_from_store(
         analyst=analyst,
         guarantor_ratings=guarantor_ratings,
     )
+
+
+def wc_inputs_for_borrower(db: Database, uscc: str, growth: float | None = None) -> WorkingCapitalInputs:
+    """Working-capital formula inputs from a stored borrower's last two statements."""
+    with db.transaction() as session:
+        statements = sorted(borrower_store.list_statements(session, uscc), key=lambda s: s.fiscal_year)
+    if not statements:
+        raise NotFoundError(f"no stored statements for borrower {uscc!r}")
+    previous = statements[-2] if len(statements) > 1 else None
+    return wc_inputs_from_statements(statements[-1], previous, growth)
 
 
 def load_proposal(reference: str | Path, *, db: Database | None = None, pd: float | None = None) -> Proposal:
@@ -184,4 +195,12 @@ def write_memo(
     return target
 
 
-__all__ = ["analyst_rating", "assess_proposal", "load_proposal", "proposal_from_store", "summary", "write_memo"]
+__all__ = [
+    "analyst_rating",
+    "assess_proposal",
+    "load_proposal",
+    "proposal_from_store",
+    "summary",
+    "wc_inputs_for_borrower",
+    "write_memo",
+]
