@@ -30,9 +30,11 @@ from computecredit.facilities.concentration import (
     BankCapital,
     BankLimit,
     ConcentrationCheck,
+    LargeExposure,
     Position,
     ProposedExposure,
     check_concentration,
+    large_exposure,
     loan_headroom,
 )
 from computecredit.facilities.covenants import Covenant, CovenantResult, check_covenants
@@ -324,6 +326,7 @@ class Structure(BaseModel):
     standardised: TableEntry
     standardised_rwa: Decimal
     concentration: list[ConcentrationCheck]
+    large_exposure: LargeExposure
     pricing: PricingResult | None
 
 
@@ -409,18 +412,17 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
     )
     standardised = standardised_risk_weight(structuring.exposure_class)
     pos = structuring.position
-    checks = check_concentration(
-        _bank_capital(proposal),
-        Position(
-            pos.customer_loans,
-            pos.customer_exposure,
-            pos.group_exposure,
-            pos.group_credit,
-            dict(pos.sector_loans),
-            dict(pos.hub_loans),
-        ),
-        exposure,
+    position = Position(
+        pos.customer_loans,
+        pos.customer_exposure,
+        pos.group_exposure,
+        pos.group_credit,
+        dict(pos.sector_loans),
+        dict(pos.hub_loans),
     )
+    bank_capital = _bank_capital(proposal)
+    checks = check_concentration(bank_capital, position, exposure)
+    large = large_exposure(bank_capital, position, exposure)
     pricing = None
     if earning > 0 and capital.capital > 0:
         pricing = price(
@@ -449,6 +451,7 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
         standardised=standardised,
         standardised_rwa=ead.ead * Decimal(str(standardised.value)),
         concentration=checks,
+        large_exposure=large,
         pricing=pricing,
     )
 

@@ -521,7 +521,15 @@ def build_memo(assessment: Assessment, lang: Lang = "zh", *, with_charts: bool =
                 pick(
                     f"以本行资本净额 {money(p.bank.net_capital)}、一级资本净额 {money(p.bank.tier1_net_capital)} 为基数（贷款余额 {money(p.bank.loan_book)} 不作为集中度基数）。",
                     f"Measured against the bank's net capital {money(p.bank.net_capital)} and tier-1 net capital {money(p.bank.tier1_net_capital)} (the loan book of {money(p.bank.loan_book)} is not the base).",
-                )
+                ),
+                pick(
+                    f"授信后对该客户风险暴露 {money(s.large_exposure.exposure_after)}，"
+                    + ("达到" if s.large_exposure.is_large else "未达到")
+                    + f"大额风险暴露标准（一级资本净额的 {_pct(s.large_exposure.share, 1)}，即 {money(s.large_exposure.threshold)}）。",
+                    f"Exposure to the customer after the proposal: {money(s.large_exposure.exposure_after)}, "
+                    + ("a" if s.large_exposure.is_large else "not a")
+                    + f" large exposure (threshold {_pct(s.large_exposure.share, 1)} of tier-1 net capital = {money(s.large_exposure.threshold)}).",
+                ),
             ],
             tables=[
                 Table(

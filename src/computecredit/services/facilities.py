@@ -166,6 +166,7 @@ def summary(assessment: Assessment) -> dict[str, Any]:
             {"key": c.key, "ratio": c.ratio, "limit": c.limit_share, "headroom": c.headroom, "breach": c.breach}
             for c in s.concentration
         ],
+        "large_exposure": s.large_exposure.is_large,
         "covenants": [
             {"key": c.key, "value": c.value, "threshold": c.threshold, "headroom": c.headroom, "status": c.status}
             for c in assessment.covenants
