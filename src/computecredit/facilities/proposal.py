@@ -133,7 +133,8 @@ class Sensitivity(_Model):
     name_en: str
     change: str
     min_dscr: float
-    npv: Decimal
+    npv: Decimal | None = None
+    equity_irr: float | None = None
 
     _amounts = field_validator("npv", mode="before")(_amount)
 
@@ -144,15 +145,16 @@ class MonteCarlo(_Model):
     metric: str
     runs: int = Field(gt=0)
     bin_edges: list[float]
-    counts: list[int]
-    p5: float
-    p50: float
-    p95: float
-    probability_below_one: float = Field(ge=0, le=1)
+    counts: list[float]
+    p5: float | None
+    p50: float | None
+    p95: float | None = None
+    probability_below_one: float | None = Field(default=None, ge=0, le=1)
+    p_default: float | None = Field(default=None, ge=0, le=1, description="simulated default over the loan's life")
 
     @field_validator("counts")
     @classmethod
-    def _bins(cls, counts: list[int], info: Any) -> list[int]:
+    def _bins(cls, counts: list[float], info: Any) -> list[float]:
         edges = info.data.get("bin_edges", [])
         if len(edges) != len(counts) + 1:
             raise ValueError("needs one more bin edge than counts")
