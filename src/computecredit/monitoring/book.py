@@ -8,7 +8,7 @@ Statement metrics are computed here from the CAS line items (:func:`statement_me
 
 - ``debt_to_assets`` = total_liabilities / total_assets (资产负债率)
 - ``current_ratio`` = total_current_assets / total_current_liabilities (流动比率)
-- ``interest_cover`` = (total_profit + interest_expense) / interest_expense (利息保障倍数, EBIT basis)
+- ``interest_cover`` = EBITDA / interest_expense (利息保障倍数, the facilities covenant definition)
 - ``leverage`` = interest-bearing debt / EBITDA, EBITDA = total_profit + interest_expense + D&A
 - ``net_margin`` = net_profit / operating_revenue; ``revenue_growth`` against the previous fiscal year
 - ``operating_cash_flow`` = net_operating_cash_flow in 元
@@ -62,9 +62,7 @@ def statement_metrics(
     metrics = {
         "debt_to_assets": _ratio(get("total_liabilities", None), get("total_assets", None)),
         "current_ratio": _ratio(get("total_current_assets", None), get("total_current_liabilities", None)),
-        "interest_cover": _ratio(
-            None if total_profit is None or interest is None else total_profit + interest, interest
-        ),
+        "interest_cover": _ratio(ebitda, interest),
         "leverage": _ratio(debt, ebitda) if ebitda is not None and ebitda > 0 else None,
         "net_margin": _ratio(get("net_profit", None), get("operating_revenue", None)),
         "operating_cash_flow": (

@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -33,6 +34,9 @@ from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
 from computecredit.domain.validation import input_error, parse
 from computecredit.errors import InputError, Problem
+from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
+from computecredit.facilities.covenants import Covenant as EngineCovenant
+from computecredit.facilities.covenants import CovenantResult, check_covenant
 from computecredit.monitoring.book import BorrowerBook, MarketData
 from computecredit.monitoring.data import Event, MarketObservation, OperatingReport, PaymentRecord, parse_rows
 from computecredit.monitoring.rules import RuleSet, check_rules_file, load_rules
@@ -48,6 +52,7 @@ from computecredit.store.borrowers import (
 )
 from computecredit.store.database import Database
 from computecredit.store.facilities import (
+    ExposureRow,
     FacilityRow,
     find_facility_row,
     list_facilities,
@@ -68,41 +73,44 @@ from computecredit.store.monitoring import (
 from computecredit.store.projects import ProjectRow, list_projects, save_project
 
 KINDS = ("operating_reports", "payments", "market", "events", "statements")
-DEMO_HISTORY_DIR = Path(__file__).resolve().parents[3] / "examples" / "demo_bank" / "monitoring"
+DEMO_HISTORY_DIR = (
+    Path(os.environ.get("COMPUTECREDIT_EXAMPLES_DIR", Path(__file__).resolve().parents[3] / "examples"))
+    / "demo_bank"
+    / "monitoring"
+)
 DEMO_FILES = ("statements.csv", "operating_reports.csv", "payments.csv", "market.csv", "events.csv")
 
 
 # --- covenant testing ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CovenantCheck:
-    status: str
-    headroom: float | None
+def check_facility_covenant(covenant: Covenant, value: float | None) -> CovenantResult:
+    """Test a facility's covenant (as stored on the facility) with the facilities covenant engine.
 
-
-def check_facility_covenant(
-    covenant: Covenant, value: float | None, warning_headroom: float = 0.10
-) -> CovenantCheck:
-    """Test a facility's covenant with the domain's own rule (:meth:`Covenant.holds`), with its headroom.
-
-    Headroom is the distance to the threshold relative to it, negative when breached; within
-    ``warning_headroom`` the covenant is a warning.
+    The stored covenant (``metric operator threshold``) becomes a
+    :class:`computecredit.facilities.covenants.Covenant` and is tested by its ``check_covenant`` (headroom,
+    warning band, breach). A metric that engine does not know is reported as ``missing``.
 
     >>> cov = Covenant(metric="debt_to_assets", operator="<=", threshold=Decimal("0.70"))
-    >>> check_facility_covenant(cov, 0.66)
-    CovenantCheck(status='warning', headroom=0.057143)
+    >>> r = check_facility_covenant(cov, 0.66)
+    >>> r.status, round(r.headroom, 4)
+    ('warning', 0.0571)
     >>> check_facility_covenant(cov, 0.75).status, check_facility_covenant(cov, None).status
     ('breach', 'missing')
     """
-    if value is None:
-        return CovenantCheck("missing", None)
-    threshold = float(covenant.threshold)
-    gap = threshold - value if covenant.operator is CovenantOperator.MAX else value - threshold
-    headroom = round(gap / (abs(threshold) or 1.0), 6)
-    if not covenant.holds(Decimal(str(value))):
-        return CovenantCheck("breach", headroom)
-    return CovenantCheck("warning" if headroom < warning_headroom else "pass", headroom)
+    bound = "max" if covenant.operator is CovenantOperator.MAX else "min"
+    if covenant.metric not in COVENANT_METRICS:
+        return CovenantResult(
+            covenant.metric, covenant.metric, "financial", bound, float(covenant.threshold), value, None, "missing"
+        )
+    tested = EngineCovenant(
+        key=covenant.metric,
+        metric=covenant.metric,
+        bound=bound,
+        threshold=float(covenant.threshold),
+        frequency=covenant.frequency,
+    )
+    return check_covenant(tested, value)
 
 
 # --- ingest ----------------------------------------------------------------------------------------
@@ -346,6 +354,22 @@ def load_books(session: Session) -> list[BorrowerBook]:
                 ecl_ratio=float(row.ecl_ratio) if row.ecl_ratio is not None else None,
             )
         )
+    # Facilities without payment records are classified on their stored exposures' days past due (the
+    # exposures table is what the core-banking import fills); their balances are not re-written.
+    paid = {p.facility_reference for found in payments.values() for p in found}
+    for exposure, uscc in session.execute(
+        sa.select(ExposureRow, BorrowerRow.uscc)
+        .join(FacilityRow, ExposureRow.facility_id == FacilityRow.id)
+        .join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
+    ):
+        if exposure.facility.reference not in paid:
+            payments.setdefault(uscc, []).append(
+                PaymentRecord(
+                    facility_reference=exposure.facility.reference,
+                    as_of=exposure.as_of,
+                    days_past_due=exposure.days_past_due,
+                )
+            )
     events: dict[str, list[Event]] = {}
     for row, uscc in session.execute(sa.select(EventRow, BorrowerRow.uscc).join(BorrowerRow)):
         events.setdefault(uscc, []).append(
@@ -631,7 +655,6 @@ def rules_from_file(path: str | Path) -> RuleSet:
 
 __all__ = [
     "KINDS",
-    "CovenantCheck",
     "IngestReport",
     "RunOutcome",
     "check_facility_covenant",
