@@ -287,7 +287,7 @@ def _alerts(
             rule_id=s.rule_id,
         )
         for s in signals
-        if SEVERITIES.index(s.severity) >= minimum  # type: ignore[arg-type]
+        if SEVERITIES.index(s.severity) >= minimum
     ]
     projects = {book.uscc: [p.code for p in book.projects] for book in books}
     for entry in watch_list:

@@ -210,6 +210,8 @@ def ingest_file(db: Database, path: str | Path, kind: str | None = None) -> Inge
 def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> tuple[int, int]:
     problems: list[Problem] = []
     inserted = replaced = 0
+    row: Any
+    fields: dict[str, Any]
 
     def missing(row: int, field: str, value: str, what: str) -> None:
         problems.append(Problem(field, value, f"no {what} {value!r} in the book", source, row))
@@ -336,7 +338,7 @@ def load_books(session: Session) -> list[BorrowerBook]:
             )
         )
     payments: dict[str, list[PaymentRecord]] = {}
-    for row, reference, uscc in session.execute(
+    for paid_row, reference, uscc in session.execute(
         sa.select(PaymentRow, FacilityRow.reference, BorrowerRow.uscc)
         .join(FacilityRow, PaymentRow.facility_id == FacilityRow.id)
         .join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
@@ -344,14 +346,14 @@ def load_books(session: Session) -> list[BorrowerBook]:
         payments.setdefault(uscc, []).append(
             PaymentRecord(
                 facility_reference=reference,
-                as_of=row.as_of,
-                days_past_due=row.days_past_due,
-                outstanding=row.outstanding,
-                overdue_amount=row.overdue_amount,
-                restructured_on=row.restructured_on,
-                technical_delay=row.technical_delay,
-                credit_impaired=row.credit_impaired,
-                ecl_ratio=float(row.ecl_ratio) if row.ecl_ratio is not None else None,
+                as_of=paid_row.as_of,
+                days_past_due=paid_row.days_past_due,
+                outstanding=paid_row.outstanding,
+                overdue_amount=paid_row.overdue_amount,
+                restructured_on=paid_row.restructured_on,
+                technical_delay=paid_row.technical_delay,
+                credit_impaired=paid_row.credit_impaired,
+                ecl_ratio=float(paid_row.ecl_ratio) if paid_row.ecl_ratio is not None else None,
             )
         )
     # Facilities without payment records are classified on their stored exposures' days past due (the
@@ -371,18 +373,18 @@ def load_books(session: Session) -> list[BorrowerBook]:
                 )
             )
     events: dict[str, list[Event]] = {}
-    for row, uscc in session.execute(sa.select(EventRow, BorrowerRow.uscc).join(BorrowerRow)):
+    for event_row, uscc in session.execute(sa.select(EventRow, BorrowerRow.uscc).join(BorrowerRow)):
         events.setdefault(uscc, []).append(
             Event(
                 borrower_uscc=uscc,
-                event_date=row.event_date,
-                kind=row.kind,
-                counterparty=row.counterparty,
-                amount=row.amount,
-                ratio=float(row.ratio) if row.ratio is not None else None,
-                chips=row.chips,
-                description=row.description,
-                source=row.source,
+                event_date=event_row.event_date,
+                kind=event_row.kind,
+                counterparty=event_row.counterparty,
+                amount=event_row.amount,
+                ratio=float(event_row.ratio) if event_row.ratio is not None else None,
+                chips=event_row.chips,
+                description=event_row.description,
+                source=event_row.source,
             )
         )
     return [
@@ -631,7 +633,7 @@ def month_ends(start: date, end: date) -> list[date]:
     >>> month_ends(date(2025, 11, 3), date(2026, 2, 28))
     [datetime.date(2025, 11, 30), datetime.date(2025, 12, 31), datetime.date(2026, 1, 31), datetime.date(2026, 2, 28)]
     """
-    found = []
+    found: list[date] = []
     year, month = start.year, start.month
     while True:
         following = date(year + month // 12, month % 12 + 1, 1)
