@@ -16,7 +16,7 @@ from rich.table import Table
 from computecredit.cli.common import console, err_console, print_json, report_errors
 from computecredit.errors import InputError
 from computecredit.money import format_amount
-from computecredit.portfolio import concentration as concentration_engine
+from computecredit.portfolio.concentration import concentration as book_concentration
 from computecredit.portfolio.inputs import FactorModel, load_factor_model, load_portfolio_csv
 from computecredit.portfolio.mc import dask_mapper
 from computecredit.portfolio.risk import METHODS, portfolio_risk
@@ -31,7 +31,7 @@ def _amount(value: float | None) -> str:
 
 
 @contextmanager
-def _scheduler(address: str | None):
+def _scheduler(address: str | None, timeout: float = 20.0):
     """A Dask mapper on the cluster at ``address`` (closed afterwards), or None for the local thread pool."""
     if address is None:
         yield None
@@ -39,7 +39,7 @@ def _scheduler(address: str | None):
     from distributed import Client
 
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=f"{timeout}s")
     except OSError as exc:
         raise InputError("scheduler", address, f"no Dask scheduler answers there: {exc}") from None
     try:
@@ -77,6 +77,9 @@ def risk(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="mc: Dask scheduler address, e.g. tcp://h:8786."
     ),
+    scheduler_timeout: float = typer.Option(
+        20.0, "--scheduler-timeout", help="mc: seconds to reach the scheduler."
+    ),
     workers: int | None = typer.Option(None, "--workers", help="mc: local threads (default: all cores)."),
     backend: str = typer.Option("auto", "--backend", help="mc: auto | numpy | cupy."),
     loss_unit: float | None = typer.Option(None, "--loss-unit", help="creditriskplus: loss unit in 元."),
@@ -93,15 +96,19 @@ def risk(
     model: FactorModel | None = load_factor_model(factors) if factors is not None else None
     if method == "creditriskplus" and model is None:
         raise InputError("factors", None, "creditriskplus needs --factors with a volatility per sector")
-    with _scheduler(scheduler) as mapper:
+    with _scheduler(scheduler, scheduler_timeout) as mapper:
         options: dict[str, Any] = {"confidence": confidence, "seed": seed, "backend": backend}
         if method == "mc":
             options.update(simulations=simulations, target_error=target_error, workers=workers)
             options["mapper"] = mapper
+            if not as_json:
+                options["progress"] = lambda done, error: err_console.print(
+                    f"simulated {done:,} scenarios; relative s.e. of VaR {error:.2%}", highlight=False
+                )
         if method == "creditriskplus":
             options["loss_unit"] = loss_unit
         result = portfolio_risk(portfolio, method, factors=model, rho=rho, **options)
-    concentration = concentration_engine.concentration(
+    concentration = book_concentration(
         portfolio, tier1_capital=tier1_capital, net_capital=net_capital, limits=_load_limits(limits)
     )
     payload = result.as_dict(top=top)
@@ -168,7 +175,7 @@ def concentration(
 ) -> None:
     """HHI, top-N shares, Gini and limit use by name, group, sector, region and hub."""
     portfolio = load_portfolio_csv(book)
-    result = concentration_engine.concentration(
+    result = book_concentration(
         portfolio, tier1_capital=tier1_capital, net_capital=net_capital, limits=_load_limits(limits)
     )
     if as_json:

@@ -46,7 +46,7 @@ class Backend:
 
 def _cupy_module() -> ModuleType | None:
     try:
-        import cupy  # type: ignore[import-not-found]
+        import cupy
 
         if cupy.cuda.runtime.getDeviceCount() > 0:
             return cupy

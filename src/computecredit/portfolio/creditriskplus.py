@@ -107,7 +107,7 @@ def creditriskplus_loss(
         return np.fft.fft(band) - band.sum()
 
     q_by_group = [sector_q(g) for g in range(groups)]
-    log_pgf = sum(_log_sector_pgf(q_by_group[g], variances[g]) for g in range(groups))
+    log_pgf = np.sum([_log_sector_pgf(q_by_group[g], variances[g]) for g in range(groups)], axis=0)
 
     def distribution(log_values: np.ndarray) -> np.ndarray:
         probabilities = np.fft.ifft(np.exp(log_values)).real

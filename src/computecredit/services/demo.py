@@ -5,7 +5,8 @@ data can be reviewed) and use the same formats as the import commands. Project d
 ``examples/projects/*.yaml`` are stored as :class:`~computecredit.domain.projects.Project` rows, linked to
 their borrower by the ``projects`` section of ``bank.yaml`` (or a ``borrower_uscc`` key in the document).
 
-``computecredit demo load`` and ``computecredit serve --demo`` both call :func:`load_demo_bank`.
+``computecredit demo load`` and ``computecredit serve --demo`` both call :func:`load_demo_bank`. The examples
+folder is the repository's ``examples/`` unless ``COMPUTECREDIT_EXAMPLES_DIR`` names another.
 """
 
 from __future__ import annotations

@@ -21,22 +21,28 @@ from computecredit.store.monitoring import (
 from computecredit.store.projects import ProjectRow
 from computecredit.store.ratings import RatingRow
 from computecredit.store.users import UserRow
+from computecredit.store.workbench import AuditEntry, AuthToken, Decision, Job, Proposal
 
 __all__ = [
     "AlertRow",
+    "AuditEntry",
+    "AuthToken",
     "BankRow",
     "Base",
     "BorrowerRow",
     "ClassificationRow",
     "CollateralRow",
+    "Decision",
     "EventRow",
     "ExposureRow",
     "FacilityRow",
+    "Job",
     "MarketObservationRow",
     "MonitoringRunRow",
     "OperatingReportRow",
     "PaymentRow",
     "ProjectRow",
+    "Proposal",
     "RatingRow",
     "SignalRow",
     "StatementLineRow",

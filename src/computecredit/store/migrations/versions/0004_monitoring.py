@@ -1,7 +1,7 @@
 """monitoring: periodic data, runs, signals, classifications, watch list, alerts
 
 Revision ID: 0004_monitoring
-Revises: 0001_core
+Revises: 0002_workbench
 Create Date: 2026-11-26
 """
 
@@ -14,7 +14,7 @@ import computecredit.store.base
 import computecredit.store.columns
 
 revision: str = "0004_monitoring"
-down_revision: str | None = "0001_core"
+down_revision: str | None = "0002_workbench"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
