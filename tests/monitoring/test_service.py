@@ -193,3 +193,19 @@ def test_classes_feed_the_portfolio_ecl_stage(history_db: Database) -> None:
     ]
     staged = expected_credit_loss(Portfolio.from_records(records)).rows
     assert [row["stage"] for row in staged] == [c.ecl_stage for c in result.classifications if c.outstanding]
+
+
+def test_ingest_and_run_are_in_the_audit_log(history_db: Database) -> None:
+    from computecredit.services.audit import verify
+    from computecredit.store.workbench import AuditEntry
+
+    run_monitoring(history_db, date(2025, 12, 31), actor="risk")
+    run_monitoring(history_db, date(2025, 12, 31), actor="risk")
+    with history_db.transaction() as session:
+        entries = session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)).all()
+        actions = [(e.actor, e.action, e.entity_id) for e in entries]
+        assert verify(session).ok
+        runs = [json.loads(e.after_json) for e in entries if e.action == "monitoring.run"]
+    assert ("demo", "monitoring.ingest", "payments.csv") in actions
+    assert actions[-2:] == [("risk", "monitoring.run", "2025-12-31")] * 2
+    assert runs[0]["digest"] == runs[1]["digest"] and runs[1]["new_alerts"] == 0

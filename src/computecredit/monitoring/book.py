@@ -127,15 +127,14 @@ class BorrowerBook:
         """Chips the borrower's projects run or its collateral holds (``gpu_model`` in inputs or details)."""
         found: set[str] = set()
         for project in self.projects:
-            model = project.inputs.get("gpu_model")
-            if isinstance(model, str):
-                found.add(model.strip().upper())
+            found.add(project.inputs.get("gpu_model"))  # type: ignore[arg-type]
+            clusters = project.inputs.get("accelerators")  # a project-engine document
+            if isinstance(clusters, list):
+                found.update(c.get("model") for c in clusters if isinstance(c, dict))
         for facility in self.facilities:
             for item in facility.collateral:
-                model = item.details.get("gpu_model")
-                if isinstance(model, str):
-                    found.add(model.strip().upper())
-        return frozenset(found)
+                found.add(item.details.get("gpu_model"))  # type: ignore[arg-type]
+        return frozenset(chip_key(model) for model in found if isinstance(model, str))
 
     def metrics(self) -> dict[str, float]:
         """Metrics of the latest known statement (growth against the one before)."""
@@ -156,6 +155,15 @@ class BorrowerBook:
                     if value is not None:
                         values.setdefault(name, value)
         return values
+
+
+def chip_key(name: str) -> str:
+    """One spelling per chip: upper case without spaces or hyphens.
+
+    >>> chip_key("Ascend 910B"), chip_key("h100")
+    ('ASCEND910B', 'H100')
+    """
+    return name.upper().replace(" ", "").replace("-", "")
 
 
 def _report_key(report: OperatingReport) -> tuple[str, date]:
@@ -183,11 +191,11 @@ class MarketData:
         """
         grouped: dict[tuple[MarketSeries, str], list[MarketObservation]] = {}
         for obs in observations:
-            grouped.setdefault((obs.series, obs.key.upper()), []).append(obs)
+            grouped.setdefault((obs.series, chip_key(obs.key)), []).append(obs)
         return cls({k: tuple(sorted(v, key=lambda o: o.period_end)) for k, v in grouped.items()})
 
     def points(self, series: MarketSeries, key: str, as_of: date | None = None) -> list[MarketObservation]:
-        found = self.series.get((series, key.upper()), ())
+        found = self.series.get((series, chip_key(key)), ())
         return [o for o in found if as_of is None or o.period_end <= as_of]
 
 

@@ -37,10 +37,11 @@ from computecredit.errors import InputError, Problem
 from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
 from computecredit.facilities.covenants import Covenant as EngineCovenant
 from computecredit.facilities.covenants import CovenantResult, check_covenant
-from computecredit.monitoring.book import BorrowerBook, MarketData
+from computecredit.monitoring.book import BorrowerBook, MarketData, chip_key
 from computecredit.monitoring.data import Event, MarketObservation, OperatingReport, PaymentRecord, parse_rows
 from computecredit.monitoring.rules import RuleSet, check_rules_file, load_rules
 from computecredit.monitoring.run import Alert, MonitoringResult, _plain, monitor
+from computecredit.services import audit
 from computecredit.store.base import utcnow
 from computecredit.store.borrowers import (
     BorrowerRow,
@@ -185,7 +186,7 @@ def _statements(rows: list[dict[str, Any]], source: str) -> list[FinancialStatem
     return statements
 
 
-def ingest_file(db: Database, path: str | Path, kind: str | None = None) -> IngestReport:
+def ingest_file(db: Database, path: str | Path, kind: str | None = None, actor: str = "system") -> IngestReport:
     """Validate every row of a periodic data file and store them all in one transaction, or none.
 
     References (project code, facility reference, borrower USCC) must exist; a bad row is reported with its
@@ -202,9 +203,11 @@ def ingest_file(db: Database, path: str | Path, kind: str | None = None) -> Inge
         records: list[Any] = _statements(rows, path.name)
     else:
         records = parse_rows(kind, rows, source=path.name)
-    with db.transaction() as session:
+    with audit.write_transaction(db) as session:
         inserted, replaced = _store(session, kind, records, path.name)
-    return IngestReport(path.name, kind, len(records), inserted, replaced)
+        report = IngestReport(path.name, kind, len(records), inserted, replaced)
+        audit.append(session, actor, "monitoring.ingest", "monitoring_file", path.name, None, asdict(report))
+    return report
 
 
 def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> tuple[int, int]:
@@ -255,7 +258,7 @@ def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> 
             row = session.scalars(
                 sa.select(MarketObservationRow).where(
                     MarketObservationRow.series == record.series.value,
-                    MarketObservationRow.key == record.key.upper(),
+                    MarketObservationRow.key == chip_key(record.key),
                     MarketObservationRow.period_end == record.period_end,
                 )
             ).one_or_none()
@@ -263,7 +266,7 @@ def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> 
             is_new = row is None
             if row is None:
                 row = MarketObservationRow(
-                    series=record.series.value, key=record.key.upper(), period_end=record.period_end
+                    series=record.series.value, key=chip_key(record.key), period_end=record.period_end
                 )
                 session.add(row)
         elif isinstance(record, Event):
@@ -442,6 +445,7 @@ def run_monitoring(
     as_of: date,
     rules: RuleSet | None = None,
     webhook: str | None = None,
+    actor: str = "system",
 ) -> RunOutcome:
     """Evaluate every rule on the stored book on ``as_of`` and store the results (idempotent per date).
 
@@ -449,14 +453,21 @@ def run_monitoring(
     across runs, so a re-run raises no new alert and the webhook is called only for new ones.
     """
     rules = rules or load_rules()
-    with db.transaction() as session:
+    with audit.write_transaction(db) as session:
         books = load_books(session)
         market = load_market(session)
         result = monitor(books, market, rules, as_of, previous_classes(session, as_of), check_facility_covenant)
+        stored = session.scalars(sa.select(MonitoringRunRow).where(MonitoringRunRow.as_of == as_of)).one_or_none()
+        before = {"digest": stored.digest, **stored.summary} if stored else None
         new_alerts = _save_run(session, result)
+        after = {"digest": result.digest(), "rules_version": result.rules_version, "new_alerts": len(new_alerts)}
+        after.update(
+            session.scalars(sa.select(MonitoringRunRow.summary).where(MonitoringRunRow.as_of == as_of)).one()
+        )
+        audit.append(session, actor, "monitoring.run", "monitoring_run", as_of.isoformat(), before, after)
     outcome = RunOutcome(result, new_alerts)
     if webhook and new_alerts:
-        outcome.delivered, outcome.webhook_error = deliver(db, webhook, new_alerts)
+        outcome.delivered, outcome.webhook_error = deliver(db, webhook, new_alerts, actor=actor)
     return outcome
 
 
@@ -557,7 +568,9 @@ def _save_run(session: Session, result: MonitoringResult) -> list[Alert]:
     return new_alerts
 
 
-def deliver(db: Database, url: str, alerts: Sequence[Alert], timeout: float = 5.0) -> tuple[int, str | None]:
+def deliver(
+    db: Database, url: str, alerts: Sequence[Alert], timeout: float = 5.0, actor: str = "system"
+) -> tuple[int, str | None]:
     """POST the new alerts as one JSON document to ``url``; mark them delivered when it answers 2xx.
 
     A failing webhook does not undo the run: the alerts stay stored and undelivered, and the error is returned.
@@ -571,11 +584,20 @@ def deliver(db: Database, url: str, alerts: Sequence[Alert], timeout: float = 5.
         return 0, f"webhook {url} failed: {exc}"
     if not 200 <= status < 300:
         return 0, f"webhook {url} answered {status}"
-    with db.transaction() as session:
+    with audit.write_transaction(db) as session:
         rows = session.scalars(sa.select(AlertRow).where(AlertRow.key.in_([a.key for a in alerts])))
         stamp = utcnow()
         for row in rows:
             row.delivered_at = stamp
+        audit.append(
+            session,
+            actor,
+            "monitoring.alerts_delivered",
+            "webhook",
+            url,
+            None,
+            {"alerts": [a.key for a in alerts]},
+        )
     return len(alerts), None
 
 
@@ -617,6 +639,10 @@ def load_demo_history(db: Database, folder: str | Path = DEMO_HISTORY_DIR) -> li
             if find_borrower_row(session, borrower.uscc) is None:
                 save_borrower(session, borrower)
         for number, data in enumerate(book["projects"], start=1):
+            if "inputs_file" in data:  # a project-engine document kept beside the other examples
+                document = yaml.safe_load((folder / data["inputs_file"]).read_text(encoding="utf-8"))
+                inputs = json.loads(json.dumps(document, default=str, ensure_ascii=False))
+                data = {**{k: v for k, v in data.items() if k != "inputs_file"}, "inputs": inputs}
             project = parse(Project, data, source=source, row=number)
             if session.scalars(sa.select(ProjectRow).where(ProjectRow.code == project.code)).one_or_none() is None:
                 save_project(session, project)
@@ -624,7 +650,7 @@ def load_demo_history(db: Database, folder: str | Path = DEMO_HISTORY_DIR) -> li
             facility = parse(Facility, data, source=source, row=number)
             if find_facility_row(session, facility.reference) is None:
                 save_facility(session, facility)
-    return [ingest_file(db, folder / name) for name in DEMO_FILES]
+    return [ingest_file(db, folder / name, actor="demo") for name in DEMO_FILES]
 
 
 def month_ends(start: date, end: date) -> list[date]:
