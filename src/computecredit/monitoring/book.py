@@ -125,15 +125,15 @@ class BorrowerBook:
     @property
     def chips(self) -> frozenset[str]:
         """Chips the borrower's projects run or its collateral holds (``gpu_model`` in inputs or details)."""
-        found: set[str] = set()
+        found: list[object] = []
         for project in self.projects:
-            found.add(project.inputs.get("gpu_model"))  # type: ignore[arg-type]
+            found.append(project.inputs.get("gpu_model"))
             clusters = project.inputs.get("accelerators")  # a project-engine document
             if isinstance(clusters, list):
-                found.update(c.get("model") for c in clusters if isinstance(c, dict))
+                found.extend(c.get("model") for c in clusters if isinstance(c, dict))
         for facility in self.facilities:
             for item in facility.collateral:
-                found.add(item.details.get("gpu_model"))  # type: ignore[arg-type]
+                found.append(item.details.get("gpu_model"))
         return frozenset(chip_key(model) for model in found if isinstance(model, str))
 
     def metrics(self) -> dict[str, float]:

@@ -251,15 +251,15 @@ def monitor(
                 )
             )
     reviewed = {w.borrower_uscc for w in watch_list if w.review}
-    reforecasts = []
+    reforecasts: list[Reforecast] = []
     for full in sorted(books, key=lambda b: b.uscc):
         if full.uscc not in reviewed:
             continue
         book = full.known_at(as_of, rules.statement_lag_days)
         for project in book.projects:
-            found = reforecast(project.code, project.inputs, book.reports_of(project.code), book.events, as_of)
-            if found is not None:
-                reforecasts.append(found)
+            rerun = reforecast(project.code, project.inputs, book.reports_of(project.code), book.events, as_of)
+            if rerun is not None:
+                reforecasts.append(rerun)
     alerts = _alerts(signals, watch_list, classifications, books, rules, as_of, reforecasts)
     return MonitoringResult(
         as_of=as_of,
