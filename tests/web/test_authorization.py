@@ -24,6 +24,7 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/api/v1/borrowers"): ALL,
     ("GET", "/api/v1/borrowers/{uscc}"): ALL,
     ("GET", "/api/v1/borrowers/{uscc}/ratings"): ALL,
+    ("POST", "/api/v1/borrowers/{uscc}/ratings"): frozenset({"analyst", "risk_manager"}),
     ("POST", "/api/v1/borrowers/{uscc}/statements"): frozenset({"analyst"}),
     ("GET", "/api/v1/borrowers/{uscc}/statements/template"): ALL,
     ("GET", "/api/v1/proposals"): ALL,

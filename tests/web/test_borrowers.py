@@ -57,3 +57,21 @@ def test_excel_template(server: Server) -> None:
         )
         assert response.status_code == 200 and response.content[:2] == b"PK"
         assert "attachment" in response.headers["content-disposition"]
+
+
+def test_rate_a_borrower_and_see_its_history(server: Server, demo_uscc: str) -> None:
+    with server.client("t_analyst") as client:
+        rated = client.post(f"/api/v1/borrowers/{demo_uscc}/ratings", json={})
+        assert rated.status_code == 200, rated.text
+        body = rated.json()
+        assert body["model_id"] == "expert_compute" and 0 < body["final_pd"] < 1
+        history = client.get(f"/api/v1/borrowers/{demo_uscc}/ratings").json()
+        assert history[-1]["grade"] == body["grade"]
+        page = client.get(f"/borrowers/{demo_uscc}")
+        assert body["final_grade"] in page.text and 'id="ratings"' in page.text
+        overridden = client.post(
+            f"/api/v1/borrowers/{demo_uscc}/ratings", json={"override_grade": "B", "override_reason": "short"}
+        )
+        assert overridden.status_code == 422  # an override needs a real reason
+    with server.client("t_approver") as client:
+        assert client.post(f"/api/v1/borrowers/{demo_uscc}/ratings", json={}).status_code == 403

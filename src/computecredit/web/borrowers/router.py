@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import replace
 from datetime import date
@@ -13,12 +14,16 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from computecredit.domain.borrowers import ChainSegment
+from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.domain.statements import ITEMS
 from computecredit.errors import InputError
+from computecredit.rating import ratios as ratios_lib
 from computecredit.services import audit
+from computecredit.services import rating as rating_service
 from computecredit.services import statements as statement_service
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
@@ -37,6 +42,8 @@ api = APIRouter(prefix="/api/v1/borrowers", tags=["borrowers"])
 pages = APIRouter(include_in_schema=False)
 Uscc = PathParam(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$", description="统一社会信用代码 (18 characters)")
 # Statement lines shown on the borrower page, in this order.
+# Ratios drawn on the borrower page (the table lists them all).
+CHART_RATIOS = ("current_ratio", "debt_to_assets", "net_margin", "roe")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KEY_LINES = (
     "operating_revenue",
@@ -186,6 +193,78 @@ def statements_template(
     return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
+class RatingRequest(BaseModel):
+    """Analyst inputs to the compute-chain expert model beside the statements (all optional)."""
+
+    factors: dict[str, str | float | int | bool] = Field(default_factory=dict, max_length=40)
+    override_grade: str | None = Field(None, max_length=16)
+    override_reason: str | None = Field(None, max_length=2000)
+
+
+def rate(session: Session, uscc: str, request: RatingRequest, actor: str) -> dict[str, Any]:
+    """Rate a stored borrower with the expert model and store the record, in the caller's transaction."""
+    borrower = borrower_store.get_borrower(session, uscc)
+    statements = borrower_store.list_statements(session, uscc)
+    override = None
+    if request.override_grade:
+        override = Override(grade=request.override_grade, reason=request.override_reason or "", user=actor[:32])
+    result, used = rating_service.rate_borrower_data(borrower, statements, request.factors, None, override)
+    record = RatingRecord(
+        borrower_uscc=uscc,
+        model_id=rating_service.MODEL_ID,
+        model_version=result.config_version,
+        inputs=json.loads(json.dumps(used, default=str)),
+        factor_contributions=result.contributions(),
+        grade=result.grade,
+        pd=Decimal(repr(result.pd)),
+        rated_by=actor[:32],
+        override=override,
+    )
+    rating_store.add_rating(session, record)
+    explanation = rating_service.explain(result)
+    audit.append(
+        session, actor, "rating.create", "borrower", uscc, None, {"record": record, "explanation": explanation}
+    )
+    return {"model_id": record.model_id, "model_version": record.model_version, **explanation}
+
+
+@api.post("/{uscc}/ratings", summary="Rate the borrower with the compute-chain expert model and store it")
+def create_rating(
+    body: RatingRequest,
+    uscc: str = Uscc,
+    user: CurrentUser = Depends(require("analyst", "risk_manager")),
+    session: Session = Depends(write_session, scope="function"),
+) -> dict[str, Any]:
+    return rate(session, uscc, body, user.username)
+
+
+def ratio_view(statements: list[Any], lang: str) -> tuple[list[dict[str, Any]], Any]:
+    """The ratio table (latest year, trend direction) and a chart of four headline ratios over the years."""
+    _year, current, trends = rating_service.statement_ratios(statements)
+    rows = [
+        {
+            "name": definition.zh if lang.startswith("zh") else definition.en,
+            "code": definition.code,
+            "value": current[definition.code].value if definition.code in current else None,
+            "direction": trends.get(definition.code, {}).get("direction", "n/a"),
+        }
+        for definition in ratios_lib.RATIOS
+        if definition.code in current
+    ]
+    years = sorted({y for t in trends.values() for y in t["values"]})
+    chosen = [d for d in ratios_lib.RATIOS if d.code in CHART_RATIOS]
+    chart = charts.line_chart(
+        translate(lang, "borrower.ratio_chart"),
+        [str(y) for y in years],
+        {
+            (d.zh if lang.startswith("zh") else d.en): [trends[d.code]["values"].get(y) for y in years]
+            for d in chosen
+            if d.code in trends
+        },
+    )
+    return rows, chart
+
+
 def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
     """Everything the borrower page shows."""
     borrower = borrower_store.get_borrower(session, uscc)
@@ -222,9 +301,12 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         .all()
     )
     last = max((s.fiscal_year for s in statements), default=date.today().year - 2)
+    ratio_rows, ratio_chart = ratio_view(statements, lang) if statements else ([], None)
     return {
         "b": borrower,
         "template_years": f"{last + 1}",
+        "ratio_rows": ratio_rows,
+        "ratio_chart": ratio_chart,
         "statements": statements,
         "years": years,
         "lines": table,
@@ -269,6 +351,16 @@ def borrower_page(
 ) -> Response:
     context = {**profile(session, uscc, language(request)), "imported": imported, "problems": []}
     return render(request, "borrowers/detail.html", context)
+
+
+@pages.post("/borrowers/{uscc}/rate")
+def rate_page(
+    uscc: str = Uscc,
+    user: CurrentUser = Depends(require("analyst", "risk_manager")),
+    session: Session = Depends(write_session, scope="function"),
+) -> Response:
+    rate(session, uscc, RatingRequest(), user.username)
+    return RedirectResponse(f"/borrowers/{uscc}#ratings", status_code=303)
 
 
 @pages.post("/borrowers/{uscc}/statements")
