@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import replace
 from datetime import date
@@ -18,11 +17,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from computecredit.domain.borrowers import ChainSegment
-from computecredit.domain.ratings import Override, RatingRecord
+from computecredit.domain.ratings import Override
 from computecredit.domain.statements import ITEMS
 from computecredit.errors import InputError
 from computecredit.rating import ratios as ratios_lib
-from computecredit.services import audit
+from computecredit.services import audit, workflow
 from computecredit.services import rating as rating_service
 from computecredit.services import statements as statement_service
 from computecredit.store import borrowers as borrower_store
@@ -202,30 +201,10 @@ class RatingRequest(BaseModel):
 
 
 def rate(session: Session, uscc: str, request: RatingRequest, actor: str) -> dict[str, Any]:
-    """Rate a stored borrower with the expert model and store the record, in the caller's transaction."""
-    borrower = borrower_store.get_borrower(session, uscc)
-    statements = borrower_store.list_statements(session, uscc)
     override = None
     if request.override_grade:
         override = Override(grade=request.override_grade, reason=request.override_reason or "", user=actor[:32])
-    result, used = rating_service.rate_borrower_data(borrower, statements, request.factors, None, override)
-    record = RatingRecord(
-        borrower_uscc=uscc,
-        model_id=rating_service.MODEL_ID,
-        model_version=result.config_version,
-        inputs=json.loads(json.dumps(used, default=str)),
-        factor_contributions=result.contributions(),
-        grade=result.grade,
-        pd=Decimal(repr(result.pd)),
-        rated_by=actor[:32],
-        override=override,
-    )
-    rating_store.add_rating(session, record)
-    explanation = rating_service.explain(result)
-    audit.append(
-        session, actor, "rating.create", "borrower", uscc, None, {"record": record, "explanation": explanation}
-    )
-    return {"model_id": record.model_id, "model_version": record.model_version, **explanation}
+    return workflow.rate_borrower(session, uscc, actor, dict(request.factors), override)
 
 
 @api.post("/{uscc}/ratings", summary="Rate the borrower with the compute-chain expert model and store it")
