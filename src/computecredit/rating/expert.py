@@ -307,7 +307,9 @@ def rate(
     card = config.card_for(segment)
     unknown = sorted(set(inputs) - set(config.factors))
     if unknown:
-        raise InputError(f"factors.{unknown[0]}", inputs[unknown[0]], f"not a factor; known: {', '.join(config.factors)}")
+        raise InputError(
+            f"factors.{unknown[0]}", inputs[unknown[0]], f"not a factor; known: {', '.join(config.factors)}"
+        )
     total_weight = sum(card.weights.values())
     results = []
     for code, weight in card.weights.items():
