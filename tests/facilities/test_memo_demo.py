@@ -104,3 +104,12 @@ def test_cli_wc_need_from_stored_statements(demo_db, monkeypatch) -> None:  # ty
     payload = json.loads(result.stdout)
     assert payload["inputs"]["growth"] == 0.3 and payload["turnover_times"] > 0
     assert runner.invoke(app, ["facility", "wc-need"]).exit_code == 2
+
+
+def test_unusable_stored_project_is_noted_not_fatal(demo_db) -> None:  # type: ignore[no-untyped-def]
+    """The monitoring book stores projects with partial inputs (cd-h100-lease): the memo says so."""
+    proposal = proposal_from_store(demo_db, "CD-PL-2024-01", pd=0.02)
+    assert proposal.project is None and proposal.notes
+    assessment = assess(proposal)
+    assert any("cd-h100-lease" in c for c in assessment.conditions_en)
+    assert "cd-h100-lease" in render_html(assessment, "zh")
