@@ -267,7 +267,7 @@ def make_plan(inputs: ProjectInputs) -> Plan:
         contract_utilization=np.array([o.utilization for o in offtake], dtype=float),
         contract_prepayment=np.array([o.prepayment_share for o in offtake], dtype=float),
         contract_escalation=escal,
-        contract_pd=np.array([o.pd for o in offtake], dtype=float),
+        contract_pd=np.array([o.annual_pd for o in offtake], dtype=float),
         contract_value=value,
     )
 
