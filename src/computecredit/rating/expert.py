@@ -307,7 +307,9 @@ def rate(
     card = config.card_for(segment)
     unknown = sorted(set(inputs) - set(config.factors))
     if unknown:
-        raise InputError(f"factors.{unknown[0]}", inputs[unknown[0]], f"not a factor; known: {', '.join(config.factors)}")
+        raise InputError(
+            f"factors.{unknown[0]}", inputs[unknown[0]], f"not a factor; known: {', '.join(config.factors)}"
+        )
     total_weight = sum(card.weights.values())
     results = []
     for code, weight in card.weights.items():
@@ -327,7 +329,7 @@ def rate(
                 value,
                 score,
                 weight,
-                weight / total_weight * (score - NEUTRAL_SCORE),
+                round(weight / total_weight * (score - NEUTRAL_SCORE), 10),  # float noise is no move
                 missing,
             )
         )
