@@ -53,8 +53,12 @@ def fit_optbinning(x: pd.DataFrame, y: np.ndarray) -> Callable[[pd.DataFrame], n
     from sklearn.linear_model import LogisticRegression
 
     process = BinningProcess(list(x.columns), selection_criteria={"iv": {"min": 0.02}})
-    card = Scorecard(binning_process=process, estimator=LogisticRegression(max_iter=1000),
-                     scaling_method="min_max", scaling_method_params={"min": 300, "max": 850})
+    card = Scorecard(
+        binning_process=process,
+        estimator=LogisticRegression(max_iter=1000),
+        scaling_method="min_max",
+        scaling_method_params={"min": 300, "max": 850},
+    )
     card.fit(x, y)
     return lambda data: card.predict_proba(data)[:, 1]
 
@@ -104,10 +108,21 @@ def run(splits: int, sample: int | None, throughput_rows: int, models: list[str]
                 started = time.perf_counter()
                 predict(tiled)
                 score_s = time.perf_counter() - started
-            rows.append({"model": name, "split": split, "auc": auc(y[test_rows], risk), "ks": ks(y[test_rows], risk),
-                         "fit_s": fit_s, "rows_per_s": len(tiled) / score_s})
-            print(f"split {split} {name:<11} AUC {rows[-1]['auc']:.4f} KS {rows[-1]['ks']:.4f} "
-                  f"fit {fit_s:6.2f}s  {rows[-1]['rows_per_s']:,.0f} rows/s", flush=True)
+            rows.append(
+                {
+                    "model": name,
+                    "split": split,
+                    "auc": auc(y[test_rows], risk),
+                    "ks": ks(y[test_rows], risk),
+                    "fit_s": fit_s,
+                    "rows_per_s": len(tiled) / score_s,
+                }
+            )
+            print(
+                f"split {split} {name:<11} AUC {rows[-1]['auc']:.4f} KS {rows[-1]['ks']:.4f} "
+                f"fit {fit_s:6.2f}s  {rows[-1]['rows_per_s']:,.0f} rows/s",
+                flush=True,
+            )
     return pd.DataFrame(rows)
 
 
@@ -120,15 +135,23 @@ def main() -> None:
     args = parser.parse_args()
     results = run(args.splits, args.sample, args.throughput_rows, args.models.split(","))
     table = results.groupby("model", sort=False).agg(
-        auc=("auc", "mean"), auc_std=("auc", "std"), ks=("ks", "mean"), fit_s=("fit_s", "mean"),
+        auc=("auc", "mean"),
+        auc_std=("auc", "std"),
+        ks=("ks", "mean"),
+        fit_s=("fit_s", "mean"),
         rows_per_s=("rows_per_s", "mean"),
     )
-    print(f"\nPolish bankruptcy year 1, {args.splits} stratified 70/30 splits"
-          + (f", sample of {args.sample} rows" if args.sample else "") + " (toad: missing filled with -999)")
+    print(
+        f"\nPolish bankruptcy year 1, {args.splits} stratified 70/30 splits"
+        + (f", sample of {args.sample} rows" if args.sample else "")
+        + " (toad: missing filled with -999)"
+    )
     print(f"{'model':<11} {'AUC':>7} {'± std':>7} {'KS':>7} {'fit s':>7} {'rows/s':>12}")
     for name, row in table.iterrows():
-        print(f"{name:<11} {row['auc']:7.4f} {row['auc_std']:7.4f} {row['ks']:7.4f} {row['fit_s']:7.2f} "
-              f"{row['rows_per_s']:12,.0f}")
+        print(
+            f"{name:<11} {row['auc']:7.4f} {row['auc_std']:7.4f} {row['ks']:7.4f} {row['fit_s']:7.2f} "
+            f"{row['rows_per_s']:12,.0f}"
+        )
 
 
 if __name__ == "__main__":

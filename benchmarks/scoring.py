@@ -60,7 +60,9 @@ def main() -> None:
     print(f"model: scorecard, {len(model.terms)} terms; reloaded scores bit-identical: {exact}")
     print(f"{'case':<38} {'time':>10} {'rows/s':>12}")
     print(f"{f'batch {args.rows:,} rows (score, pd, grade)':<38} {batch_s:9.3f}s {args.rows / batch_s:12,.0f}")
-    print(f"{f'batch {args.rows:,} rows + 3 reason codes':<38} {batch_reasons_s:9.3f}s {args.rows / batch_reasons_s:12,.0f}")
+    print(
+        f"{f'batch {args.rows:,} rows + 3 reason codes':<38} {batch_reasons_s:9.3f}s {args.rows / batch_reasons_s:12,.0f}"
+    )
     print(f"{'one row (dict) + 3 reasons, median':<38} {np.median(single):8.3f}ms")
     print(f"{'one row (dict) + 3 reasons, p95':<38} {np.percentile(single, 95):8.3f}ms")
 

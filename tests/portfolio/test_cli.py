@@ -76,3 +76,51 @@ def test_concentration_limit_use(book_csv: Path) -> None:
 def test_human_output(book_csv: Path) -> None:
     result = runner.invoke(app, ["portfolio", "risk", str(book_csv), "--rho", "0.15"])
     assert result.exit_code == 0 and "Loss distribution" in result.stdout
+
+
+def test_scheduler_option_runs_on_a_dask_cluster(book_csv: Path, factors_yaml: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    args = [
+        "risk",
+        str(book_csv),
+        "--method",
+        "mc",
+        "--factors",
+        str(factors_yaml),
+        "--simulations",
+        "2000",
+        "--seed",
+        "5",
+    ]
+    local = run_json(*args, "--workers", "1")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        remote = run_json(*args, "--scheduler", cluster.scheduler_address)
+    assert (remote["var"], remote["es"], remote["var_std_error"]) == (
+        local["var"],
+        local["es"],
+        local["var_std_error"],
+    )
+    assert remote["contributions"] == local["contributions"]
+
+
+def test_unreachable_scheduler_exits_2(book_csv: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "portfolio",
+            "risk",
+            str(book_csv),
+            "--method",
+            "mc",
+            "--rho",
+            "0.2",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--scheduler-timeout",
+            "1",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2 and "scheduler" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.table import Table
@@ -10,6 +11,7 @@ from rich.table import Table
 from computecredit.cli.common import console, print_json, report_errors
 from computecredit.cli.db import open_database
 from computecredit.domain.borrowers import ChainSegment, Hub
+from computecredit.domain.labels import LabelledEnum
 from computecredit.errors import InputError
 from computecredit.money import format_amount
 from computecredit.services import borrowers as service
@@ -75,6 +77,63 @@ def list_(
             b.hub.label(lang) if b.hub else "—",
             b.size_class.label(lang),
             format_amount(b.revenue, lang=lang),
+        )
+    console.print(table)
+
+
+@app.command()
+@report_errors
+def show(
+    uscc: str = typer.Argument(..., help="统一社会信用代码"),
+    lang: str = typer.Option("zh", help="Label language: zh or en."),
+    as_json: bool = JSON,
+) -> None:
+    """One borrower with the key lines of its statements, year by year."""
+    db = open_database()
+    borrower, statements = service.borrower_with_statements(db, uscc)
+    db.dispose()
+    if as_json:
+        print_json(
+            {
+                "borrower": borrower.model_dump(mode="json"),
+                "statements": [s.model_dump(mode="json") for s in statements],
+            }
+        )
+        return
+    zh = lang.startswith("zh")
+    console.print(f"[bold]{borrower.name_zh if zh else borrower.name_en}[/] {borrower.uscc}")
+    facts = [
+        (
+            borrower.segment.label(lang),
+            borrower.hub.label(lang) if borrower.hub else "—",
+            borrower.province.label(lang),
+        ),
+        (
+            borrower.ownership.label(lang) + (f" {borrower.ticker}" if borrower.ticker else ""),
+            borrower.size_class.label(lang),
+            borrower.credentials.specialised_level.label(lang),
+        ),
+    ]
+    for line in facts:
+        console.print(" · ".join(line))
+    table = Table(title="财务摘要" if zh else "Financial summary")
+    for header in (
+        ("年度", "营业收入", "净利润", "资产总计", "资产负债率", "审计")
+        if zh
+        else ("Year", "Revenue", "Net profit", "Total assets", "Liabilities/assets", "Audited")
+    ):
+        table.add_column(header)
+    for s in statements:
+        assets = s.yuan("total_assets")
+        liabilities = s.yuan("total_liabilities")
+        ratio = f"{liabilities / assets:.1%}" if assets and liabilities is not None else "—"
+        table.add_row(
+            str(s.fiscal_year),
+            format_amount(s.yuan("operating_revenue") or 0, lang=lang),
+            format_amount(s.yuan("net_profit") or 0, lang=lang),
+            format_amount(assets or 0, lang=lang),
+            ratio,
+            ("是" if s.audited else "否") if zh else ("yes" if s.audited else "no"),
         )
     console.print(table)
 
@@ -164,7 +223,10 @@ def _number_or_text(value: str) -> float | str:
         return value
 
 
-def _choice(enum, text: str | None, field: str):  # type: ignore[no-untyped-def]
+E = TypeVar("E", bound=LabelledEnum)
+
+
+def _choice(enum: type[E], text: str | None, field: str) -> E | None:
     if text is None:
         return None
     found = enum.parse(text)

@@ -15,11 +15,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from computecredit.domain import uscc as uscc_rules
 from computecredit.domain.amounts import Amount
 from computecredit.domain.labels import LabelledEnum, lenient
+from computecredit.domain.uscc import Uscc
 from computecredit.domain.validation import rule_error
 
 
@@ -124,18 +124,8 @@ class Guarantor(BaseModel):
 
     name: str = Field(min_length=2, max_length=200)
     kind: Annotated[GuarantorKind, lenient(GuarantorKind)]
-    uscc: str | None = None
+    uscc: Uscc | None = None
     amount: Amount | None = Field(None, gt=0, description="guaranteed amount, 元; None = the whole facility")
-
-    @field_validator("uscc", mode="before")
-    @classmethod
-    def _uscc(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        try:
-            return uscc_rules.validate(value)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
 
 
 class Covenant(BaseModel):
@@ -164,7 +154,7 @@ class Facility(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     reference: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{1,63}$")
-    borrower_uscc: str
+    borrower_uscc: Uscc
     product: Annotated[ProductType, lenient(ProductType)]
     amount: Amount = Field(gt=0, description="元 (in ``currency``)")
     currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
@@ -181,14 +171,6 @@ class Facility(BaseModel):
     collateral: list[CollateralItem] = Field(default_factory=list)
     guarantors: list[Guarantor] = Field(default_factory=list)
     covenants: list[Covenant] = Field(default_factory=list)
-
-    @field_validator("borrower_uscc", mode="before")
-    @classmethod
-    def _uscc(cls, value: object) -> str:
-        try:
-            return uscc_rules.validate(value)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
 
     @model_validator(mode="after")
     def _product_rules(self) -> Self:

@@ -31,10 +31,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from computecredit.domain import uscc as uscc_rules
 from computecredit.domain.amounts import Amount
+from computecredit.domain.uscc import Uscc
 from computecredit.domain.validation import rule_error
 
 
@@ -573,7 +573,7 @@ class FinancialStatement(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    borrower_uscc: str
+    borrower_uscc: Uscc
     fiscal_year: int = Field(ge=1990, le=2100)
     period_end: date | None = Field(None, description="defaults to 31 December of the fiscal year")
     period_months: int = Field(12, ge=1, le=12)
@@ -583,14 +583,6 @@ class FinancialStatement(BaseModel):
     unit: StatementUnit = "元"
     currency: Currency = "CNY"
     values: Annotated[dict[str, Amount], BeforeValidator(_drop_blanks)] = Field(default_factory=dict)
-
-    @field_validator("borrower_uscc", mode="before")
-    @classmethod
-    def _uscc(cls, value: object) -> str:
-        try:
-            return uscc_rules.validate(value)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
 
     @model_validator(mode="after")
     def _accounting(self) -> Self:

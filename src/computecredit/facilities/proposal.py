@@ -25,15 +25,16 @@ from computecredit.domain.bank import Bank
 from computecredit.domain.borrowers import Borrower
 from computecredit.domain.facilities import CovenantOperator, Facility, ProductType, RateBase
 from computecredit.domain.ratings import RatingRecord
-from computecredit.errors import InputError
 from computecredit.facilities.capital import TableEntry, effective_maturity, standardised_risk_weight
 from computecredit.facilities.concentration import (
     BankCapital,
     BankLimit,
     ConcentrationCheck,
+    LargeExposure,
     Position,
     ProposedExposure,
     check_concentration,
+    large_exposure,
     loan_headroom,
 )
 from computecredit.facilities.covenants import Covenant, CovenantResult, check_covenants
@@ -132,7 +133,8 @@ class Sensitivity(_Model):
     name_en: str
     change: str
     min_dscr: float
-    npv: Decimal
+    npv: Decimal | None = None
+    equity_irr: float | None = None
 
     _amounts = field_validator("npv", mode="before")(_amount)
 
@@ -143,15 +145,16 @@ class MonteCarlo(_Model):
     metric: str
     runs: int = Field(gt=0)
     bin_edges: list[float]
-    counts: list[int]
-    p5: float
-    p50: float
-    p95: float
-    probability_below_one: float = Field(ge=0, le=1)
+    counts: list[float]
+    p5: float | None
+    p50: float | None
+    p95: float | None = None
+    probability_below_one: float | None = Field(default=None, ge=0, le=1)
+    p_default: float | None = Field(default=None, ge=0, le=1, description="simulated default over the loan's life")
 
     @field_validator("counts")
     @classmethod
-    def _bins(cls, counts: list[int], info: Any) -> list[int]:
+    def _bins(cls, counts: list[float], info: Any) -> list[float]:
         edges = info.data.get("bin_edges", [])
         if len(edges) != len(counts) + 1:
             raise ValueError("needs one more bin edge than counts")
@@ -226,6 +229,9 @@ class Structuring(_Model):
     funding_rate: float | None = Field(default=None, ge=0, lt=1, description="overrides the bank's FTP rate")
     fees: Decimal = Decimal(0)
     wc_inputs: WorkingCapitalInputs | None = None
+    wc_need_binds: bool | None = Field(
+        default=None, description="whether the WC need caps the limit (default: yes, except for a credit line)"
+    )
     buyback_amount: Decimal | None = None
     asset_value: Decimal | None = None
     lease_advance_rate: float | None = Field(default=None, gt=0, le=1)
@@ -322,6 +328,7 @@ class Structure(BaseModel):
     standardised: TableEntry
     standardised_rwa: Decimal
     concentration: list[ConcentrationCheck]
+    large_exposure: LargeExposure
     pricing: PricingResult | None
 
 
@@ -407,18 +414,17 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
     )
     standardised = standardised_risk_weight(structuring.exposure_class)
     pos = structuring.position
-    checks = check_concentration(
-        _bank_capital(proposal),
-        Position(
-            pos.customer_loans,
-            pos.customer_exposure,
-            pos.group_exposure,
-            pos.group_credit,
-            dict(pos.sector_loans),
-            dict(pos.hub_loans),
-        ),
-        exposure,
+    position = Position(
+        pos.customer_loans,
+        pos.customer_exposure,
+        pos.group_exposure,
+        pos.group_credit,
+        dict(pos.sector_loans),
+        dict(pos.hub_loans),
     )
+    bank_capital = _bank_capital(proposal)
+    checks = check_concentration(bank_capital, position, exposure)
+    large = large_exposure(bank_capital, position, exposure)
     pricing = None
     if earning > 0 and capital.capital > 0:
         pricing = price(
@@ -447,6 +453,7 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
         standardised=standardised,
         standardised_rwa=ead.ead * Decimal(str(standardised.value)),
         concentration=checks,
+        large_exposure=large,
         pricing=pricing,
     )
 
@@ -460,15 +467,25 @@ def _constraints(
     wc = None
     if structuring.wc_inputs is not None:
         wc = working_capital_need(structuring.wc_inputs)
-        constraints.append(
-            Constraint(
-                "wc_need",
-                wc.new_wc_loan_limit,
-                "流动资金贷款需求量测算 (新增流动资金贷款额度)",
-                "working-capital need formula (new WC loan limit)",
-                wc.source,
+        binds = structuring.wc_need_binds
+        if binds is None:
+            # A 综合授信 line also carries acceptances and guarantees: by default the formula sizes only loans.
+            binds = facility.product is not ProductType.CREDIT_LINE
+        if binds:
+            constraints.append(
+                Constraint(
+                    "wc_need",
+                    wc.new_wc_loan_limit,
+                    "流动资金贷款需求量测算 (新增流动资金贷款额度)",
+                    "working-capital need formula (new WC loan limit)",
+                    wc.source,
+                )
             )
-        )
+        elif wc.new_wc_loan_limit < facility.amount:
+            breaches.append(
+                f"the WC need formula supports {wc.new_wc_loan_limit:,.0f} 元 of new WC loans: "
+                "WC-loan drawings on the line need their own need calculation"
+            )
     project = proposal.project
     if project is not None and project.max_debt is not None:
         constraints.append(
@@ -507,17 +524,20 @@ def _constraints(
             )
         )
     if facility.product is ProductType.SHARE_BUYBACK_LOAN:
-        if structuring.buyback_amount is None:
-            raise InputError("structuring.buyback_amount", None, "a share-buyback loan needs the buyback amount")
-        check = share_buyback_rule(structuring.buyback_amount, proposal.proposed_rate(), proposal.tenor_years)
-        constraints.append(check.constraint)
+        buyback = structuring.buyback_amount
+        check = share_buyback_rule(buyback or Decimal(0), proposal.proposed_rate(), proposal.tenor_years)
         breaches.extend(check.breaches)
+        if buyback is None:
+            breaches.append("buyback amount not recorded: the 90% cap cannot be checked")
+        else:
+            constraints.append(check.constraint)
     if facility.product is ProductType.FINANCE_LEASE:
-        if structuring.asset_value is None:
-            raise InputError("structuring.asset_value", None, "a finance lease needs the leased asset's value")
-        constraints.append(
-            finance_lease_rule(structuring.asset_value, structuring.lease_advance_rate or 0.8).constraint
-        )
+        # The leased asset's value: given, or the collateral the lease is written on.
+        asset_value = structuring.asset_value or (facility.collateral_value if facility.collateral else None)
+        if asset_value is None:
+            breaches.append("leased asset value not recorded: the finance-lease cap cannot be checked")
+        else:
+            constraints.append(finance_lease_rule(asset_value, structuring.lease_advance_rate or 0.8).constraint)
     _, exposure, _ = _exposure(proposal, facility.amount)
     headroom = loan_headroom(requested.concentration, exposure)
     if proposal.is_guarantee:
@@ -569,8 +589,8 @@ def assess(proposal: Proposal) -> Assessment:
             f"limit cut from the amount requested to the recommended limit; binding: {decision.binding.basis_en}"
         )
     for breach in breaches:
-        zh.append(f"产品规则不符: {breach}")
-        en.append(f"product rule not met: {breach}")
+        zh.append(f"需落实: {breach}")
+        en.append(f"to resolve: {breach}")
     pricing = structure.pricing
     if pricing is not None and pricing.meets_hurdle is False:
         zh.append(f"拟定利率低于RAROC门槛所需最低利率 {pricing.minimum_rate:.2%}")

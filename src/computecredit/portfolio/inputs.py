@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+from pandas import DataFrame
 
 from computecredit import reference
 from computecredit.errors import InputError, Problem
@@ -94,10 +95,10 @@ class Portfolio:
         """Loss if the row defaults: ead × lgd (元)."""
         return self.ead * self.lgd
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self) -> DataFrame:
         """The book as a DataFrame (one row per exposure)."""
         columns = {name: getattr(self, name) for name in (*REQUIRED_COLUMNS, "hub")}
-        return pd.DataFrame({**columns, **self.extra})
+        return DataFrame({**columns, **self.extra})
 
     def replace(self, **changes: Any) -> Portfolio:
         """A copy with some arrays replaced (e.g. stressed ``pd`` or ``lgd``), validated again."""
@@ -130,10 +131,10 @@ class Portfolio:
     @classmethod
     def from_records(cls, records: Sequence[Mapping[str, Any]], source: str | None = None) -> Portfolio:
         """Build and validate from dicts (one per exposure)."""
-        return cls.from_frame(pd.DataFrame(list(records)), source=source)
+        return cls.from_frame(DataFrame(list(records)), source=source)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, source: str | None = None) -> Portfolio:
+    def from_frame(cls, frame: DataFrame, source: str | None = None) -> Portfolio:
         """Build and validate from a DataFrame; every problem names its (1-based data) row and column."""
         missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
         if missing:
@@ -147,20 +148,24 @@ class Portfolio:
         for name in ("ead", "pd", "lgd", "maturity"):
             values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
             for row in np.flatnonzero(~np.isfinite(values)):
-                problems.append(Problem(name, frame[name].iloc[row], "must be a finite number", source, row + 1))
+                problems.append(
+                    Problem(name, frame[name].iloc[row], "must be a finite number", source, int(row) + 1)
+                )
             numeric[name] = values
         for name, low, high in (("pd", 0.0, 1.0), ("lgd", 0.0, 1.0)):
             bad = (numeric[name] < low) | (numeric[name] > high)
             for row in np.flatnonzero(bad):
-                problems.append(Problem(name, float(numeric[name][row]), "must lie in [0, 1]", source, row + 1))
+                problems.append(
+                    Problem(name, float(numeric[name][row]), "must lie in [0, 1]", source, int(row) + 1)
+                )
         for name in ("ead", "maturity"):
             for row in np.flatnonzero(numeric[name] < 0):
-                problems.append(Problem(name, float(numeric[name][row]), "must be ≥ 0", source, row + 1))
+                problems.append(Problem(name, float(numeric[name][row]), "must be ≥ 0", source, int(row) + 1))
         text: dict[str, np.ndarray] = {}
         for name in ("obligor_id", "group_id", "sector", "region"):
             column = frame[name]
             for row in np.flatnonzero(column.isna().to_numpy() | (column.astype(str).str.strip() == "")):
-                problems.append(Problem(name, None, "must not be empty", source, row + 1))
+                problems.append(Problem(name, None, "must not be empty", source, int(row) + 1))
             text[name] = column.astype(str).str.strip().to_numpy(dtype=object)
         if problems:
             raise InputError(problems=problems)
@@ -209,7 +214,9 @@ def _check_obligor_consistency(ids: np.ndarray, sector: np.ndarray, pd_: np.ndar
             )
         if float(p) != first_pd:
             problems.append(
-                Problem("pd", float(p), f"obligor {oid} has pd {first_pd} on row {first_row + 1}", source, row + 1)
+                Problem(
+                    "pd", float(p), f"obligor {oid} has pd {first_pd} on row {first_row + 1}", source, int(row) + 1
+                )
             )
     if problems:
         raise InputError(problems=problems)
@@ -299,7 +306,9 @@ class FactorModel:
         """Index of each entry's sector in the model; a sector the model lacks is bad input naming the row."""
         lookup = {name: i for i, name in enumerate(self.sectors)}
         problems = [
-            Problem("sector", s, f"not in the factor model (sectors: {', '.join(self.sectors)})", source, row + 1)
+            Problem(
+                "sector", s, f"not in the factor model (sectors: {', '.join(self.sectors)})", source, int(row) + 1
+            )
             for row, s in enumerate(sectors)
             if s not in lookup
         ]
@@ -317,7 +326,10 @@ def factor_model_from_mapping(document: Any, source: str | None = None) -> Facto
     """
     if not isinstance(document, Mapping) or not isinstance(document.get("sectors"), Mapping):
         raise InputError("sectors", None, "the factor model needs a 'sectors' mapping", source=source)
-    names, rhos, vols, problems = [], [], [], []
+    names: list[str] = []
+    rhos: list[float] = []
+    vols: list[float] = []
+    problems: list[Problem] = []
     for name, spec in document["sectors"].items():
         if not isinstance(spec, Mapping):
             problems.append(Problem(f"sectors.{name}", spec, "must map rho/volatility to numbers", source))

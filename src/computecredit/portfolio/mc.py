@@ -48,6 +48,8 @@ MAIN_STAGE = 0
 PILOT_STAGE = 1
 DEFAULT_BATCH = 1000
 DEFAULT_SIMULATIONS = 20_000
+TARGET_FIRST_ROUND = 2_000
+PILOT_BATCH = 500
 DEFAULT_MAX_SIMULATIONS = 2_000_000
 
 # A batch mapper runs ``func`` on each batch index and returns the results in the same order.
@@ -134,13 +136,12 @@ def _default_blocks(
     defaults = []
     for (start, stop, s), block_seed in zip(model.blocks, idio_seed.spawn(len(model.blocks)), strict=True):
         eps = backend.standard_normal(block_seed, (size, stop - start))
-        thresholds = backend.asarray(
-            (model.threshold[start:stop][None, :] - model.slope[start:stop][None, :] * systematic[:, [s]]).astype(
-                np.float32
-            )
-        )
+        # float32 thresholds: the comparison needs no more precision and halves the memory traffic.
+        level = backend.asarray(model.threshold[start:stop].astype(np.float32))
+        slope = backend.asarray(model.slope[start:stop].astype(np.float32))
+        thresholds = level[None, :] - slope[None, :] * backend.asarray(systematic[:, [s]].astype(np.float32))
         hit = eps < thresholds
-        losses += hit @ backend.asarray(model.exposure[start:stop])
+        losses += backend.weighted_sum(hit, backend.asarray(model.exposure[start:stop]))
         defaults.append(hit)
     return log_weight, defaults, backend.to_numpy(losses)
 
@@ -179,12 +180,15 @@ def tail_contribution_batch(
     return tail, tie, float(at.sum())
 
 
-def _psi(theta: float, p: np.ndarray, e: np.ndarray) -> tuple[float, float]:
+def _psi(theta: float, p: np.ndarray, e: np.ndarray) -> float:
+    """Conditional cumulant generating function ψ(θ) = Σ log(1 + p_i(e^{θ e_i} − 1))."""
+    return float(np.log1p(p * np.expm1(theta * e)).sum())
+
+
+def _psi_slope(theta: float, p: np.ndarray, e: np.ndarray) -> float:
+    """ψ'(θ): the mean loss under the exponentially twisted default probabilities."""
     growth = np.expm1(theta * e)
-    denominator = 1.0 + p * growth
-    value = float(np.log1p(p * growth).sum())
-    derivative = float((e * p * (growth + 1.0) / denominator).sum())
-    return value, derivative
+    return float((e * p * (growth + 1.0) / (1.0 + p * growth)).sum())
 
 
 def _tail_bound_objective(z: np.ndarray, model: CopulaModel, e: np.ndarray) -> tuple[float, np.ndarray]:
@@ -198,13 +202,13 @@ def _tail_bound_objective(z: np.ndarray, model: CopulaModel, e: np.ndarray) -> t
         theta = 0.0
     else:
         upper = 1.0
-        while _psi(upper, p, e)[1] < 1.0 and upper < 1e6:
+        while _psi_slope(upper, p, e) < 1.0 and upper < 1e6:
             upper *= 2.0
-        if _psi(upper, p, e)[1] < 1.0:  # x is beyond the largest possible loss under this z
+        if _psi_slope(upper, p, e) < 1.0:  # x is beyond the largest possible loss under this z
             theta = upper
         else:
-            theta = brentq(lambda t: _psi(t, p, e)[1] - 1.0, 0.0, upper, xtol=1e-10)
-    psi, _ = _psi(theta, p, e)
+            theta = brentq(lambda t: _psi_slope(t, p, e) - 1.0, 0.0, upper, xtol=1e-8)
+    psi = _psi(theta, p, e)
     value = -theta + psi - 0.5 * float(z @ z)
     # Envelope theorem: θ is optimal, so dF/dz = ∂ψ/∂z at fixed θ.
     growth = np.expm1(theta * e)
@@ -227,7 +231,7 @@ def glasserman_li_shift(model: CopulaModel, loss_level: float) -> np.ndarray:
     if loss_level <= 0 or not np.any(model.slope > 0):
         return np.zeros(model.factors)
     e = model.exposure / loss_level
-    result = minimize(_tail_bound_objective, np.zeros(model.factors), args=(model, e), jac=True, method="L-BFGS-B")
+    result = minimize(_tail_bound_objective, np.zeros(model.factors), args=(model, e), jac=True, method="BFGS")
     return np.asarray(result.x, dtype=float)
 
 
@@ -236,6 +240,7 @@ class TailEstimate:
     var: float
     var_std_error: float
     es: float
+    es_std_error: float
     tail_probability: float
     second_moment: float
 
@@ -264,8 +269,10 @@ def weighted_tail(losses: np.ndarray, weights: np.ndarray, confidence: float) ->
     spread = float(np.std(np.where(above, weights, 0.0)) / math.sqrt(n))
     var_std_error = 0.5 * (quantile(max(alpha - spread, 0.0)) - quantile(alpha + spread))
     es = (float((weights * losses)[above].sum() / n) + var * (alpha - tail_probability)) / alpha
+    # ES = VaR + E[(L − VaR)⁺]/α; the error of the estimated VaR cancels to first order (Rockafellar–Uryasev).
+    es_std_error = float(np.std(weights * np.maximum(losses - var, 0.0)) / math.sqrt(n) / alpha)
     second_moment = float((weights * losses**2).sum() / n)
-    return TailEstimate(var, var_std_error, es, tail_probability, second_moment)
+    return TailEstimate(var, var_std_error, es, es_std_error, tail_probability, second_moment)
 
 
 def local_mapper(workers: int | None = None) -> BatchMapper:
@@ -335,7 +342,7 @@ def mc_loss(
     confidence = check_confidence(confidence)
     if target_error is not None and not 0 < target_error < 1:
         raise InputError("target_error", target_error, "must lie strictly between 0 and 1")
-    first_round = simulations or DEFAULT_SIMULATIONS
+    first_round = simulations or (TARGET_FIRST_ROUND if target_error is not None else DEFAULT_SIMULATIONS)
     if first_round < 1 or batch_size < 1:
         raise InputError("simulations", first_round, "must be a positive number of scenarios")
     run_batches = mapper or local_mapper(workers)
@@ -349,7 +356,7 @@ def mc_loss(
         # small pilot run, and aim again at the pilot's VaR.
         guess = float(model.exposure @ ndtr(model.threshold + model.slope * ndtri(confidence)))
         shift = glasserman_li_shift(model, guess)
-        pilot_size = min(batch_size, 2000)
+        pilot_size = min(batch_size, PILOT_BATCH)
         pilot = run_batches(
             partial(simulate_batch, model, shift, seed, PILOT_STAGE, pilot_size, chosen_backend), [0, 1]
         )
@@ -409,11 +416,13 @@ def mc_loss(
         es=estimate.es,
         contributions=by_obligor,
         var_std_error=estimate.var_std_error,
+        es_std_error=estimate.es_std_error,
         simulations=total,
         details={
             "importance_sampling": importance_sampling,
             "factor_shift": shift.tolist(),
             "pilot_var": pilot_var,
+            "pilot_simulations": 2 * min(batch_size, PILOT_BATCH) if importance_sampling else 0,
             "batches": len(results),
             "batch_size": batch_size,
             "converged": converged,

@@ -203,8 +203,8 @@ def instruments_from_frame(frame: pd.DataFrame, source: str | None = None) -> pd
     problems = []
     for name in ("face", "coupon", "maturity_years"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce")
-        for row in np.flatnonzero(~np.isfinite(frame[name].to_numpy(dtype=float))):
-            problems.append(Problem(name, None, "must be a number", source, row + 1))
+        for bad in np.flatnonzero(~np.isfinite(frame[name].to_numpy(dtype=float))):
+            problems.append(Problem(name, None, "must be a number", source, int(bad) + 1))
     for row, years in enumerate(frame["maturity_years"]):
         if np.isfinite(years) and (years < 1 or years != int(years)):
             problems.append(
@@ -261,7 +261,7 @@ def obligor_state_values(
     if problems:
         raise InputError(problems=problems)
     obligors = list(dict.fromkeys(instruments["obligor_id"]))
-    rating_of = {}
+    rating_of: dict[str, str] = {}
     for row, r in enumerate(instruments.itertuples()):
         if rating_of.setdefault(r.obligor_id, r.rating) != r.rating:
             raise InputError(

@@ -122,7 +122,9 @@ class BoostedModel:
         return out
 
     def raw_log_odds(self, frame: Frame, source: str | None = None) -> np.ndarray:
-        return np.asarray(self._booster().predict(self.matrix(frame, source), raw_score=True, num_threads=1), dtype=np.float64)
+        return np.asarray(
+            self._booster().predict(self.matrix(frame, source), raw_score=True, num_threads=1), dtype=np.float64
+        )
 
     def score(self, frame: Frame, source: str | None = None) -> np.ndarray:
         """Points-scale score: ``offset − factor·raw log-odds``."""
@@ -132,7 +134,9 @@ class BoostedModel:
         """Score, PD, grade and the ``reasons`` variables adding most to the log-odds of default."""
         x = self.matrix(frame, source)
         booster = self._booster()
-        scores = self.scaling.offset - self.scaling.factor * np.asarray(booster.predict(x, raw_score=True, num_threads=1))
+        scores = self.scaling.offset - self.scaling.factor * np.asarray(
+            booster.predict(x, raw_score=True, num_threads=1)
+        )
         pds = self.calibration.pd(scores)
         codes = None
         if reasons:

@@ -180,7 +180,7 @@ def import_file(db: Database, path: Path) -> dict[str, Any]:
 
     kind = statement_service.file_kind(path)
     borrowers = read_borrowers(path) if kind in ("borrowers", "workbook") else []
-    statements = statement_service.read_statements(path) if kind in ("statements", "workbook") else []
+    statements = statement_service.read_located(path, required=kind == "statements") if kind != "borrowers" else []
     if kind == "workbook" and not borrowers and not statements:
         raise InputError("file", path.name, "has neither a borrowers sheet nor statement sheets", source=path.name)
     with db.transaction() as session:
@@ -201,6 +201,14 @@ def list_borrowers(db: Database) -> list[Borrower]:
         return store.list_borrowers(session)
 
 
+def borrower_with_statements(db: Database, uscc: str) -> tuple[Borrower, list[Any]]:
+    """One borrower and its statements (oldest first); :class:`NotFoundError` if there is no such borrower."""
+    with db.transaction() as session:
+        return store.get_borrower(session, uscc.strip().upper()), store.list_statements(
+            session, uscc.strip().upper()
+        )
+
+
 def export_borrowers(db: Database, path: Path) -> int:
     """Write every borrower to ``path`` (.csv or .xlsx) in the import format; returns how many."""
     borrowers = list_borrowers(db)
@@ -219,6 +227,7 @@ __all__ = [
     "LABELS",
     "borrower_from_row",
     "borrower_to_row",
+    "borrower_with_statements",
     "export_borrowers",
     "import_file",
     "list_borrowers",

@@ -5,7 +5,8 @@ data can be reviewed) and use the same formats as the import commands. Project d
 ``examples/projects/*.yaml`` are stored as :class:`~computecredit.domain.projects.Project` rows, linked to
 their borrower by the ``projects`` section of ``bank.yaml`` (or a ``borrower_uscc`` key in the document).
 
-``computecredit demo load`` and ``computecredit serve --demo`` both call :func:`load_demo_bank`.
+``computecredit demo load`` and ``computecredit serve --demo`` both call :func:`load_demo_bank`. The examples
+folder is the repository's ``examples/`` unless ``COMPUTECREDIT_EXAMPLES_DIR`` names another.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from computecredit.domain.users import MIN_PASSWORD_LENGTH, User
 from computecredit.domain.validation import parse
 from computecredit.errors import InputError, WorkflowError
 from computecredit.services import borrowers as borrower_service
+from computecredit.services import monitoring as monitoring_service
 from computecredit.services import statements as statement_service
 from computecredit.services.spreadsheets import read_rows
 from computecredit.store import bank as bank_store
@@ -92,6 +94,8 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
             facility_store.save_exposure(session, exposure)
         for project in book["projects"]:
             project_store.save_project(session, project)
+    history = folder / "monitoring"
+    monitored = monitoring_service.load_demo_history(db, history) if (history / "book.yaml").exists() else []
     return {
         "bank": book["bank"].name_zh,
         "bank_en": book["bank"].name_en,
@@ -102,6 +106,7 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         "exposures": len(book["exposures"]),
         "projects": [p.code for p in book["projects"]],
         "projects_skipped": book["projects_skipped"],
+        "monitoring_rows": {report.kind: report.rows for report in monitored},
     }
 
 

@@ -116,8 +116,11 @@ def _column_name(problem: Problem) -> Problem:
     return Problem(problem.field.removeprefix("values."), problem.value, problem.rule, problem.source, problem.row)
 
 
-def read_located(path: Path) -> list[Located]:
-    """Every statement in a statements CSV or in the statement sheets of a workbook, checked in full."""
+def read_located(path: Path, *, required: bool = True) -> list[Located]:
+    """Every statement in a statements CSV or in the statement sheets of a workbook, checked in full.
+
+    With ``required`` a file without statements is bad input; else it gives an empty list.
+    """
     kind = file_kind(path)
     if kind == "borrowers":
         raise InputError(
@@ -148,7 +151,7 @@ def read_located(path: Path) -> list[Located]:
         keys[key] = item
     if problems:
         raise InputError(problems=problems[:MAX_REPORTED])
-    if not found:
+    if not found and required:
         raise InputError("file", path.name, "holds no statements", source=path.name)
     return found
 

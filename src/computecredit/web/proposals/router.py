@@ -1,0 +1,360 @@
+"""Proposal pages (form, detail, approval queue) and the proposals API; every rule is in services.workflow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from computecredit.domain.facilities import ProductType
+from computecredit.errors import InputError, from_validation_error
+from computecredit.services import audit, workflow
+from computecredit.services.workflow import Action, State
+from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require, write_session
+from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
+from computecredit.web.proposals.schemas import Comment, Deal, Preview, ProposalCreate, ProposalOut
+from computecredit.web.templating import render
+
+api = APIRouter(prefix="/api/v1/proposals", tags=["proposals"])
+MemoLang = Literal["zh", "en"]
+MemoFormat = Literal["html", "pdf"]
+# The memo is a standalone document with its own inline styles and embedded charts; it runs no script.
+MEMO_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def memo_response(proposal, lang: str, fmt: str) -> Response:  # type: ignore[no-untyped-def]
+    """The stored memo as HTML, or printed to PDF by headless Chromium."""
+    html = workflow.memo_of(proposal, lang)
+    if fmt == "pdf":
+        from computecredit.reports.pdf import html_to_pdf
+
+        return Response(
+            html_to_pdf(html),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="P-{proposal.id}-memo-{lang}.pdf"'},
+        )
+    return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": MEMO_CSP})
+
+
+pages = APIRouter(include_in_schema=False)
+
+DECIDERS = ("approver", "risk_manager")
+PRODUCTS = tuple(ProductType)
+ProposalId = Path(ge=1, le=2**31 - 1)
+
+
+def _deal(deal: Deal) -> workflow.DealTerms:
+    return workflow.DealTerms(
+        spread_bp=deal.spread_bp, pd=deal.pd, beneficiary=deal.beneficiary, purpose=deal.purpose
+    )
+
+
+def _terms(body: ProposalCreate) -> workflow.Terms:
+    return workflow.Terms(
+        borrower_ref=body.borrower_ref,
+        product=body.product.value,
+        amount=body.amount,
+        tenor_months=body.tenor_months,
+        currency=body.currency,
+        project_ref=body.project_ref,
+        inputs=body.model_dump(mode="json"),
+    )
+
+
+@api.get("", response_model=Page[ProposalOut], summary="List proposals, newest first")
+def list_proposals(
+    state: State | None = Query(None),
+    page: PageParams = Depends(page_params),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Page[ProposalOut]:
+    rows, total = workflow.list_proposals(
+        session, state=state.value if state else None, offset=page.offset, limit=page.limit
+    )
+    return Page[ProposalOut](
+        items=[ProposalOut.of(p) for p in rows], total=total, offset=page.offset, limit=page.limit
+    )
+
+
+@api.post("", response_model=ProposalOut, status_code=201, summary="Open an application (analysts)")
+def create_proposal(
+    body: ProposalCreate,
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(write_session, scope="function"),
+) -> ProposalOut:
+    return ProposalOut.of(workflow.create(session, user.actor, _terms(body)))
+
+
+@api.post("/preview", response_model=Preview, summary="Limit, pricing and checks for terms, without storing them")
+def preview_proposal(
+    body: ProposalCreate,
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(read_session, scope="function"),
+) -> Preview:
+    outputs, versions = workflow.preview(session, _terms(body), _deal(body.deal), user.username)
+    return Preview(outputs=audit.plain(outputs), versions=versions)
+
+
+@api.post(
+    "/{proposal_id}/analyse", response_model=ProposalOut, summary="Run the engines and attach the credit memo"
+)
+def analyse_proposal(
+    body: Deal | None = None,
+    proposal_id: int = ProposalId,
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(write_session, scope="function"),
+) -> ProposalOut:
+    proposal = workflow.get(session, proposal_id)
+    deal = _deal(body) if body is not None else workflow.stored_deal(proposal)
+    return ProposalOut.of(workflow.analyse_with_engines(session, proposal_id, user.actor, deal))
+
+
+@api.get(
+    "/{proposal_id}/memo",
+    summary="The credit memo stored with the analysis (HTML or PDF)",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
+)
+def proposal_memo(
+    proposal_id: int = ProposalId,
+    lang: MemoLang = Query("zh"),
+    format: MemoFormat = Query("html"),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    return memo_response(workflow.get(session, proposal_id), lang, format)
+
+
+@api.get("/queue", response_model=list[ProposalOut], summary="Submitted proposals the caller may decide on")
+def queue(
+    user: CurrentUser = Depends(require(*DECIDERS)), session: Session = Depends(read_session, scope="function")
+) -> list[ProposalOut]:
+    return [ProposalOut.of(p) for p in workflow.approval_queue(session, user.actor)]
+
+
+@api.get("/{proposal_id}", response_model=ProposalOut, summary="One proposal with its decisions")
+def get_proposal(
+    proposal_id: int = ProposalId,
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> ProposalOut:
+    return ProposalOut.of(workflow.get(session, proposal_id))
+
+
+@api.post("/{proposal_id}/submit", response_model=ProposalOut, summary="Send an analysed proposal for approval")
+def submit_proposal(
+    proposal_id: int = ProposalId,
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(write_session, scope="function"),
+) -> ProposalOut:
+    return ProposalOut.of(workflow.submit(session, proposal_id, user.actor))
+
+
+def _decide(action: Action):  # type: ignore[no-untyped-def]
+    def endpoint(
+        body: Comment,
+        proposal_id: int = ProposalId,
+        user: CurrentUser = Depends(require(*DECIDERS)),
+        session: Session = Depends(write_session, scope="function"),
+    ) -> ProposalOut:
+        return ProposalOut.of(workflow.decide(session, proposal_id, user.actor, action, body.comment))
+
+    endpoint.__name__ = f"{action.value}_proposal"
+    return endpoint
+
+
+api.post("/{proposal_id}/approve", response_model=ProposalOut, summary="Approve (four eyes, within authority)")(
+    _decide(Action.APPROVE)
+)
+api.post("/{proposal_id}/reject", response_model=ProposalOut, summary="Reject with a comment")(
+    _decide(Action.REJECT)
+)
+api.post("/{proposal_id}/return", response_model=ProposalOut, summary="Return to the analyst with a comment")(
+    _decide(Action.RETURN)
+)
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+
+@pages.get("/proposals")
+def proposals_page(
+    request: Request,
+    state_code: str | None = Query(None, alias="state", max_length=16),
+    page: PageParams = Depends(page_params),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    state = optional_choice(State, state_code, "state")
+    rows, total = workflow.list_proposals(
+        session, state=state.value if state else None, offset=page.offset, limit=page.limit
+    )
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "proposals": rows,
+            "total": total,
+            "page": page,
+            "state": state.value if state else "",
+            "states": list(State),
+        },
+    )
+
+
+@pages.get("/proposals/new")
+def new_proposal_page(
+    request: Request,
+    borrower: str | None = Query(None, max_length=64),
+    user: CurrentUser = Depends(require("analyst")),
+) -> Response:
+    return render(
+        request,
+        "proposals/new.html",
+        {
+            "form": {"borrower_ref": borrower or "", "tenor_months": "12", "spread_bp": "0"},
+            "problems": [],
+            "products": PRODUCTS,
+        },
+    )
+
+
+FORM_FIELDS = (
+    "borrower_ref",
+    "product",
+    "amount",
+    "tenor_months",
+    "spread_bp",
+    "pd_percent",
+    "beneficiary",
+    "purpose",
+)
+
+
+def _form_body(form: dict[str, str]) -> ProposalCreate:
+    """The proposal the form describes (PD is typed in percent); raises ValidationError naming the field."""
+    deal: dict[str, object] = {k: form[k] for k in ("spread_bp", "beneficiary", "purpose") if form.get(k)}
+    if form.get("pd_percent"):
+        try:
+            deal["pd"] = float(form["pd_percent"]) / 100
+        except ValueError:
+            raise InputError("pd_percent", form["pd_percent"], "must be a number (percent)") from None
+    main = {k: form[k] for k in ("borrower_ref", "product", "amount", "tenor_months") if form.get(k)}
+    return ProposalCreate.model_validate({**main, "deal": deal})
+
+
+async def _form(request: Request) -> dict[str, str]:
+    data = await request.form()
+    return {k: str(data.get(k, ""))[:500] for k in FORM_FIELDS}
+
+
+def _problems(exc: Exception) -> list:  # type: ignore[type-arg]
+    return (from_validation_error(exc) if isinstance(exc, ValidationError) else exc).problems  # type: ignore[union-attr]
+
+
+@pages.post("/proposals")
+def create_proposal_page(
+    request: Request,
+    form: dict[str, str] = Depends(_form),
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(write_session, scope="function"),
+) -> Response:
+    try:
+        proposal = workflow.create(session, user.actor, _terms(_form_body(form)))
+    except (ValidationError, InputError) as exc:
+        context = {"form": form, "problems": _problems(exc), "products": PRODUCTS}
+        return render(request, "proposals/new.html", context, status_code=422)
+    return RedirectResponse(f"/proposals/{proposal.id}", status_code=303)
+
+
+@pages.post("/proposals/preview")
+def preview_page(
+    request: Request,
+    form: dict[str, str] = Depends(_form),
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    """The live panel of the proposal form: limit, pricing and checks as the analyst types."""
+    try:
+        body = _form_body(form)
+        outputs, _versions = workflow.preview(session, _terms(body), _deal(body.deal), user.username)
+    except (ValidationError, InputError) as exc:
+        return render(request, "proposals/_preview.html", {"outputs": None, "problems": _problems(exc)})
+    return render(request, "proposals/_preview.html", {"outputs": outputs, "problems": []})
+
+
+@pages.get("/proposals/{proposal_id}/memo")
+def memo_page(
+    proposal_id: int = ProposalId,
+    lang: MemoLang = Query("zh"),
+    format: MemoFormat = Query("html"),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    return memo_response(workflow.get(session, proposal_id), lang, format)
+
+
+def _allowed_actions(proposal, user: CurrentUser) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        action.value
+        for action in (Action.ANALYSE, Action.SUBMIT, Action.APPROVE, Action.REJECT, Action.RETURN)
+        if workflow.can(
+            proposal.state,
+            action,
+            user.actor,
+            proposer=proposal.proposer,
+            amount=Decimal(proposal.amount),
+            product=proposal.product,
+            contributors=workflow.contributors(proposal),
+        )
+    ]
+
+
+@pages.get("/proposals/{proposal_id}")
+def proposal_page(
+    request: Request,
+    proposal_id: int = ProposalId,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    proposal = workflow.get(session, proposal_id)
+    return render(
+        request,
+        "proposals/detail.html",
+        {"p": ProposalOut.of(proposal), "actions": _allowed_actions(proposal, user), "error": None},
+    )
+
+
+@pages.post("/proposals/{proposal_id}/{action}")
+def proposal_action_page(
+    request: Request,
+    action: Action,
+    proposal_id: int = ProposalId,
+    comment: str = Form("", max_length=4000),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(write_session, scope="function"),
+) -> Response:
+    if action is Action.SUBMIT:
+        workflow.submit(session, proposal_id, user.actor)
+    elif action is Action.ANALYSE:
+        proposal = workflow.get(session, proposal_id)
+        workflow.analyse_with_engines(session, proposal_id, user.actor, workflow.stored_deal(proposal))
+    else:
+        workflow.decide(session, proposal_id, user.actor, action, comment)
+    return RedirectResponse(f"/proposals/{proposal_id}", status_code=303)
+
+
+@pages.get("/approvals")
+def approvals_page(
+    request: Request,
+    user: CurrentUser = Depends(require(*DECIDERS)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    return render(request, "proposals/queue.html", {"proposals": workflow.approval_queue(session, user.actor)})
