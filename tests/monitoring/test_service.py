@@ -29,7 +29,7 @@ from computecredit.store.monitoring import AlertRow, MonitoringRunRow, PaymentRo
 
 
 @pytest.fixture
-def demo_db(database_url: str):
+def history_db(database_url: str):
     db = Database(database_url)
     db.upgrade()
     load_demo_history(db)
@@ -43,9 +43,9 @@ def count(db: Database, table) -> int:
 
 
 def test_malformed_file_is_refused_with_row_and_field_and_nothing_stored(
-    demo_db: Database, tmp_path: Path
+    history_db: Database, tmp_path: Path
 ) -> None:
-    before = count(demo_db, PaymentRow)
+    before = count(history_db, PaymentRow)
     bad = tmp_path / "payments_2026-07.csv"
     bad.write_text(
         "facility_reference,as_of,days_past_due,outstanding,overdue_amount\n"
@@ -55,56 +55,56 @@ def test_malformed_file_is_refused_with_row_and_field_and_nothing_stored(
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
-        ingest_file(demo_db, bad)
+        ingest_file(history_db, bad)
     found = {(p.row, p.field) for p in caught.value.problems}
     assert found == {(3, "days_past_due"), (4, "outstanding")}
     assert all(p.source == "payments_2026-07.csv" for p in caught.value.problems)
-    assert count(demo_db, PaymentRow) == before
+    assert count(history_db, PaymentRow) == before
 
 
-def test_unknown_reference_is_refused_and_nothing_stored(demo_db: Database, tmp_path: Path) -> None:
-    before = count(demo_db, PaymentRow)
+def test_unknown_reference_is_refused_and_nothing_stored(history_db: Database, tmp_path: Path) -> None:
+    before = count(history_db, PaymentRow)
     bad = tmp_path / "payments.csv"
     bad.write_text(
         "facility_reference,as_of,days_past_due\nHN-PL-2024-01,2026-07-31,0\nNO-SUCH-LOAN,2026-07-31,0\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
-        ingest_file(demo_db, bad)
+        ingest_file(history_db, bad)
     problem = caught.value.problems[0]
     assert (problem.row, problem.field, problem.value) == (3, "facility_reference", "NO-SUCH-LOAN")
-    assert count(demo_db, PaymentRow) == before
+    assert count(history_db, PaymentRow) == before
 
 
-def test_run_is_idempotent_for_the_same_data_and_date(demo_db: Database) -> None:
+def test_run_is_idempotent_for_the_same_data_and_date(history_db: Database) -> None:
     as_of = date(2025, 11, 30)
-    first = run_monitoring(demo_db, as_of)
-    signals = count(demo_db, SignalRow)
-    alerts = count(demo_db, AlertRow)
-    again = run_monitoring(demo_db, as_of)
+    first = run_monitoring(history_db, as_of)
+    signals = count(history_db, SignalRow)
+    alerts = count(history_db, AlertRow)
+    again = run_monitoring(history_db, as_of)
     assert again.result.digest() == first.result.digest()
     assert again.new_alerts == [] and first.new_alerts
-    assert (count(demo_db, SignalRow), count(demo_db, AlertRow), count(demo_db, MonitoringRunRow)) == (
+    assert (count(history_db, SignalRow), count(history_db, AlertRow), count(history_db, MonitoringRunRow)) == (
         signals,
         alerts,
         1,
     )
 
 
-def test_run_feeds_classes_and_stages_to_the_exposures(demo_db: Database) -> None:
-    run_monitoring(demo_db, date(2026, 3, 31))
-    result = run_monitoring(demo_db, date(2026, 4, 30)).result
+def test_run_feeds_classes_and_stages_to_the_exposures(history_db: Database) -> None:
+    run_monitoring(history_db, date(2026, 3, 31))
+    result = run_monitoring(history_db, date(2026, 4, 30)).result
     hainan = next(c for c in result.classifications if c.facility_reference == "HN-PL-2024-01")
     assert hainan.category.value == "substandard" and hainan.previous.value == "special_mention"
     assert ("第十条", "overdue 105 days > 90") in hainan.reasons
-    with demo_db.transaction() as session:
+    with history_db.transaction() as session:
         stored = {e.facility_reference: e for e in list_exposures(session, date(2026, 4, 30))}
     assert stored["HN-PL-2024-01"].ecl_stage == 3 and stored["HN-PL-2024-01"].days_past_due == 105
     assert stored["WH-WC-2025-01"].ecl_stage == 1
     kinds = {a.kind for a in result.alerts if a.borrower_uscc == hainan.borrower_uscc}
     assert {"signal", "rating_review", "classification"} <= kinds
-    owners = {a["owner"] for a in open_alerts(demo_db)}
-    assert owners <= {"credit.officer", "project.monitor", "risk.manager"}
+    owners = {a["owner"] for a in open_alerts(history_db)}
+    assert owners <= {"analyst", "risk"}
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -167,3 +167,45 @@ def test_demo_history_is_flagged_before_each_default(sqlite_url: str) -> None:
     assert all(lead.outcome == "warned" and lead.periods_before_default >= 3 for lead in defaulted)
     assert all(lead.periods_before_missed_payment >= 1 for lead in defaulted)
     assert leads["91420100MA4KTW040G"].outcome == "sound"
+
+
+def test_classes_feed_the_portfolio_ecl_stage(history_db: Database) -> None:
+    """The run's class and days past due go into the portfolio engine's ECL staging unchanged."""
+    from computecredit.portfolio.ecl import expected_credit_loss
+    from computecredit.portfolio.inputs import Portfolio
+
+    result = run_monitoring(history_db, date(2026, 4, 30)).result
+    records = [
+        {
+            "obligor_id": c.borrower_uscc,
+            "group_id": c.borrower_uscc,
+            "sector": "idc",
+            "region": "宁夏",
+            "ead": float(c.outstanding or 0),
+            "pd": 0.02,
+            "lgd": 0.45,
+            "maturity": 3,
+            "days_past_due": c.days_past_due,
+            "five_category": c.category.value,
+        }
+        for c in result.classifications
+        if c.outstanding
+    ]
+    staged = expected_credit_loss(Portfolio.from_records(records)).rows
+    assert [row["stage"] for row in staged] == [c.ecl_stage for c in result.classifications if c.outstanding]
+
+
+def test_ingest_and_run_are_in_the_audit_log(history_db: Database) -> None:
+    from computecredit.services.audit import verify
+    from computecredit.store.workbench import AuditEntry
+
+    run_monitoring(history_db, date(2025, 12, 31), actor="risk")
+    run_monitoring(history_db, date(2025, 12, 31), actor="risk")
+    with history_db.transaction() as session:
+        entries = session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)).all()
+        actions = [(e.actor, e.action, e.entity_id) for e in entries]
+        assert verify(session).ok
+        runs = [json.loads(e.after_json) for e in entries if e.action == "monitoring.run"]
+    assert ("demo", "monitoring.ingest", "payments.csv") in actions
+    assert actions[-2:] == [("risk", "monitoring.run", "2025-12-31")] * 2
+    assert runs[0]["digest"] == runs[1]["digest"] and runs[1]["new_alerts"] == 0

@@ -47,10 +47,11 @@ def ingest(
     kind: str | None = typer.Option(
         None, help=f"record kind ({', '.join(service.KINDS)}); default: from the file name"
     ),
+    actor: str = typer.Option("cli", help="Who is acting (recorded in the audit log)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Validate a periodic data file and store every row, or none (a bad row is named with its field)."""
-    report = service.ingest_file(_database(), file, kind)
+    report = service.ingest_file(_database(), file, kind, actor=actor)
     if json_output:
         print_json(report)
         return
@@ -65,11 +66,12 @@ def run(
     as_of: str | None = typer.Option(None, "--as-of", help="Monitoring date YYYY-MM-DD (default: today)."),
     rules: Path | None = typer.Option(None, help="A rule table (YAML) instead of the bundled one."),
     webhook: str | None = typer.Option(None, help="POST new alerts as JSON to this URL."),
+    actor: str = typer.Option("cli", help="Who is acting (recorded in the audit log)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Evaluate all rules on the stored book: signals, covenant breaches, classification changes, alerts."""
     rule_set = service.rules_from_file(rules) if rules else None
-    outcome = service.run_monitoring(_database(), _date(as_of), rule_set, webhook)
+    outcome = service.run_monitoring(_database(), _date(as_of), rule_set, webhook, actor=actor)
     if outcome.webhook_error:
         err_console.print(f"[yellow]warning:[/] {outcome.webhook_error}", highlight=False)
     if json_output:

@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,18 +46,14 @@ def lead_times(results: Sequence[MonitoringResult]) -> list[LeadTime]:
         | {w.borrower_uscc for r in ordered for w in r.watch_list}
     )
 
-    def first(predicate) -> date | None:  # type: ignore[no-untyped-def]
-        return next((r.as_of for r in ordered if predicate(r)), None)
+    def first(predicate: Callable[[MonitoringResult, str], bool], uscc: str) -> date | None:
+        return next((r.as_of for r in ordered if predicate(r, uscc)), None)
 
     out = []
     for uscc in borrowers:
-        flag = first(lambda r, u=uscc: any(w.borrower_uscc == u for w in r.watch_list))
-        missed = first(
-            lambda r, u=uscc: any(c.borrower_uscc == u and c.days_past_due > 0 for c in r.classifications)
-        )
-        default = first(
-            lambda r, u=uscc: any(c.borrower_uscc == u and c.category in NON_PERFORMING for c in r.classifications)
-        )
+        flag = first(_flagged, uscc)
+        missed = first(_missed, uscc)
+        default = first(_defaulted, uscc)
 
         def gap(later: date | None, flag: date | None = flag) -> int | None:
             if later is None or flag is None:
@@ -66,6 +62,18 @@ def lead_times(results: Sequence[MonitoringResult]) -> list[LeadTime]:
 
         out.append(LeadTime(uscc, flag, missed, default, gap(default), gap(missed)))
     return out
+
+
+def _flagged(result: MonitoringResult, uscc: str) -> bool:
+    return any(w.borrower_uscc == uscc for w in result.watch_list)
+
+
+def _missed(result: MonitoringResult, uscc: str) -> bool:
+    return any(c.borrower_uscc == uscc and c.days_past_due > 0 for c in result.classifications)
+
+
+def _defaulted(result: MonitoringResult, uscc: str) -> bool:
+    return any(c.borrower_uscc == uscc and c.category in NON_PERFORMING for c in result.classifications)
 
 
 __all__ = ["LeadTime", "lead_times"]

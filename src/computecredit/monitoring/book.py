@@ -8,7 +8,7 @@ Statement metrics are computed here from the CAS line items (:func:`statement_me
 
 - ``debt_to_assets`` = total_liabilities / total_assets (资产负债率)
 - ``current_ratio`` = total_current_assets / total_current_liabilities (流动比率)
-- ``interest_cover`` = (total_profit + interest_expense) / interest_expense (利息保障倍数, EBIT basis)
+- ``interest_cover`` = EBITDA / interest_expense (利息保障倍数, the facilities covenant definition)
 - ``leverage`` = interest-bearing debt / EBITDA, EBITDA = total_profit + interest_expense + D&A
 - ``net_margin`` = net_profit / operating_revenue; ``revenue_growth`` against the previous fiscal year
 - ``operating_cash_flow`` = net_operating_cash_flow in 元
@@ -62,9 +62,7 @@ def statement_metrics(
     metrics = {
         "debt_to_assets": _ratio(get("total_liabilities", None), get("total_assets", None)),
         "current_ratio": _ratio(get("total_current_assets", None), get("total_current_liabilities", None)),
-        "interest_cover": _ratio(
-            None if total_profit is None or interest is None else total_profit + interest, interest
-        ),
+        "interest_cover": _ratio(ebitda, interest),
         "leverage": _ratio(debt, ebitda) if ebitda is not None and ebitda > 0 else None,
         "net_margin": _ratio(get("net_profit", None), get("operating_revenue", None)),
         "operating_cash_flow": (
@@ -127,17 +125,16 @@ class BorrowerBook:
     @property
     def chips(self) -> frozenset[str]:
         """Chips the borrower's projects run or its collateral holds (``gpu_model`` in inputs or details)."""
-        found: set[str] = set()
+        found: list[object] = []
         for project in self.projects:
-            model = project.inputs.get("gpu_model")
-            if isinstance(model, str):
-                found.add(model.strip().upper())
+            found.append(project.inputs.get("gpu_model"))
+            clusters = project.inputs.get("accelerators")  # a project-engine document
+            if isinstance(clusters, list):
+                found.extend(c.get("model") for c in clusters if isinstance(c, dict))
         for facility in self.facilities:
             for item in facility.collateral:
-                model = item.details.get("gpu_model")
-                if isinstance(model, str):
-                    found.add(model.strip().upper())
-        return frozenset(found)
+                found.append(item.details.get("gpu_model"))
+        return frozenset(chip_key(model) for model in found if isinstance(model, str))
 
     def metrics(self) -> dict[str, float]:
         """Metrics of the latest known statement (growth against the one before)."""
@@ -158,6 +155,15 @@ class BorrowerBook:
                     if value is not None:
                         values.setdefault(name, value)
         return values
+
+
+def chip_key(name: str) -> str:
+    """One spelling per chip: upper case without spaces or hyphens.
+
+    >>> chip_key("Ascend 910B"), chip_key("h100")
+    ('ASCEND910B', 'H100')
+    """
+    return name.upper().replace(" ", "").replace("-", "")
 
 
 def _report_key(report: OperatingReport) -> tuple[str, date]:
@@ -185,11 +191,11 @@ class MarketData:
         """
         grouped: dict[tuple[MarketSeries, str], list[MarketObservation]] = {}
         for obs in observations:
-            grouped.setdefault((obs.series, obs.key.upper()), []).append(obs)
+            grouped.setdefault((obs.series, chip_key(obs.key)), []).append(obs)
         return cls({k: tuple(sorted(v, key=lambda o: o.period_end)) for k, v in grouped.items()})
 
     def points(self, series: MarketSeries, key: str, as_of: date | None = None) -> list[MarketObservation]:
-        found = self.series.get((series, key.upper()), ())
+        found = self.series.get((series, chip_key(key)), ())
         return [o for o in found if as_of is None or o.period_end <= as_of]
 
 

@@ -20,9 +20,10 @@ non-retail assets. Each rule gives a *floor* ("at least ..."); the asset takes t
   repayment periods or six months, whichever is longer — here: a non-performing asset stays at its class
   until it has been current for ``months_current`` ≥ 6.
 
-Article numbers 6, 7 and 17–22 were checked against the published text (建标库 copy of the 2023 Measures);
-the overdue and impairment thresholds against the regulators' summary (PBOC/CBIRC, 2023-02-11); the
-numbering of Arts. 9–13 follows the same text's order and is marked [U] in docs/monitoring.md.
+Articles 6, 7 and 17–20 were checked against the published text (建标库's copy of the 2023 Measures); the
+overdue thresholds, the 10% debtor rule and the observation period against the regulators' summary of
+2023-02-11; Arts. 21–22 against the 2019 consultation draft. The numbering of Arts. 9–13 and the 50% / 90%
+expected-loss thresholds are our reading of the final text, marked [U] in docs/monitoring.md.
 
 >>> classify(ClassificationFacts(days_past_due=95)).category.zh
 '次级'
@@ -170,13 +171,10 @@ def classify(facts: ClassificationFacts) -> Classification:
                     f"restructured on {facts.restructured_on} (observation period under way)",
                 )
             )
-    if facts.previous in NON_PERFORMING and facts.months_current < UPGRADE_MONTHS:
+    was = facts.previous
+    if was is not None and was in NON_PERFORMING and facts.months_current < UPGRADE_MONTHS:
         reasons.append(
-            Reason(
-                "第十三条",
-                facts.previous,  # type: ignore[arg-type]
-                f"was {facts.previous.zh}; current for {facts.months_current} months < {UPGRADE_MONTHS}",  # type: ignore[union-attr]
-            )
+            Reason("第十三条", was, f"was {was.zh}; current for {facts.months_current} months < {UPGRADE_MONTHS}")
         )
     category = worst(LoanClass.NORMAL, *(r.floor for r in reasons))
     return Classification(category, tuple(r for r in reasons if r.floor == category))

@@ -175,7 +175,11 @@ class Event(BaseModel):
         ...     chips="h20; H800", description="x", source="y").chip_set == {"H20", "H800"}
         True
         """
-        return frozenset(part.strip().upper() for part in (self.chips or "").split(";") if part.strip())
+        return frozenset(
+            part.strip().upper().replace(" ", "").replace("-", "")
+            for part in (self.chips or "").split(";")
+            if part.strip()
+        )
 
 
 RECORD_MODELS: dict[str, type[BaseModel]] = {

@@ -146,7 +146,7 @@ class Signal:
 
     rule_id: str
     family: str
-    severity: str
+    severity: Severity
     borrower_uscc: str
     subject: str
     observed_on: date
@@ -551,7 +551,7 @@ def _event_ratio(rule: Rule, ctx: Context) -> list[Signal]:
     if not latest:
         return []
     event = latest[-1]  # the latest figure is the one that counts (a pledge ratio can fall back)
-    if not _compare(event.ratio, rule.operator, rule.threshold):
+    if event.ratio is None or not _compare(event.ratio, rule.operator, rule.threshold):
         return []
     return [
         _event_signal(
@@ -618,7 +618,7 @@ def evaluate(
 
 def points(signals: Sequence[Signal], rules: RuleSet) -> int:
     """Warning points of a borrower's signals: the sum of each signal's severity points."""
-    return sum(rules.severity_points[s.severity] for s in signals)  # type: ignore[index]
+    return sum(rules.severity_points[s.severity] for s in signals)
 
 
 def check_rules_file(document: Any, source: str) -> RuleSet:

@@ -36,6 +36,7 @@ from computecredit.monitoring.classification import (
     ecl_stage,
 )
 from computecredit.monitoring.data import EventKind, PaymentRecord
+from computecredit.monitoring.reforecast import Reforecast, reforecast
 from computecredit.monitoring.rules import SEVERITIES, CovenantTest, RuleSet, Signal, evaluate, points
 
 
@@ -95,6 +96,7 @@ class MonitoringResult:
     classifications: tuple[FacilityClass, ...]
     alerts: tuple[Alert, ...]
     points: dict[str, int] = field(default_factory=dict)
+    reforecasts: tuple[Reforecast, ...] = ()
 
     @property
     def reviews(self) -> tuple[WatchEntry, ...]:
@@ -118,6 +120,7 @@ class MonitoringResult:
                 "classification_changes": [asdict(c) for c in self.changes],
                 "alerts": [asdict(a) for a in self.alerts],
                 "points": self.points,
+                "reforecasts": [asdict(r) for r in self.reforecasts],
             }
         )
 
@@ -247,7 +250,17 @@ def monitor(
                     review=score >= rules.review_points,
                 )
             )
-    alerts = _alerts(signals, watch_list, classifications, books, rules, as_of)
+    reviewed = {w.borrower_uscc for w in watch_list if w.review}
+    reforecasts: list[Reforecast] = []
+    for full in sorted(books, key=lambda b: b.uscc):
+        if full.uscc not in reviewed:
+            continue
+        book = full.known_at(as_of, rules.statement_lag_days)
+        for project in book.projects:
+            rerun = reforecast(project.code, project.inputs, book.reports_of(project.code), book.events, as_of)
+            if rerun is not None:
+                reforecasts.append(rerun)
+    alerts = _alerts(signals, watch_list, classifications, books, rules, as_of, reforecasts)
     return MonitoringResult(
         as_of=as_of,
         rules_version=rules.version,
@@ -256,6 +269,7 @@ def monitor(
         classifications=tuple(classifications),
         alerts=tuple(alerts),
         points=borrower_points,
+        reforecasts=tuple(reforecasts),
     )
 
 
@@ -266,6 +280,7 @@ def _alerts(
     books: Sequence[BorrowerBook],
     rules: RuleSet,
     as_of: date,
+    reforecasts: Sequence[Reforecast],
 ) -> list[Alert]:
     policy = rules.alerts
     minimum = SEVERITIES.index(policy.min_severity)
@@ -287,7 +302,7 @@ def _alerts(
             rule_id=s.rule_id,
         )
         for s in signals
-        if SEVERITIES.index(s.severity) >= minimum  # type: ignore[arg-type]
+        if SEVERITIES.index(s.severity) >= minimum
     ]
     projects = {book.uscc: [p.code for p in book.projects] for book in books}
     for entry in watch_list:
@@ -296,6 +311,11 @@ def _alerts(
         rerun = projects.get(entry.borrower_uscc) or []
         rerun_zh = f"；以实际数据重跑项目模型 {', '.join(rerun)}" if rerun else ""
         rerun_en = f"; re-run the project model of {', '.join(rerun)} with actuals to date" if rerun else ""
+        for found in (r for r in reforecasts if r.project_code in rerun):
+            rerun_zh += f"（{found.project_code} 最低DSCR {found.min_dscr_model} → 实际 {found.min_dscr_actuals}）"
+            rerun_en += (
+                f" ({found.project_code} min DSCR {found.min_dscr_model} → {found.min_dscr_actuals} on actuals)"
+            )
         alerts.append(
             Alert(
                 key=f"rating_review:{entry.borrower_uscc}",

@@ -29,6 +29,7 @@ from computecredit.domain.users import MIN_PASSWORD_LENGTH, User
 from computecredit.domain.validation import parse
 from computecredit.errors import InputError, WorkflowError
 from computecredit.services import borrowers as borrower_service
+from computecredit.services import monitoring as monitoring_service
 from computecredit.services import statements as statement_service
 from computecredit.services.spreadsheets import read_rows
 from computecredit.store import bank as bank_store
@@ -93,6 +94,8 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
             facility_store.save_exposure(session, exposure)
         for project in book["projects"]:
             project_store.save_project(session, project)
+    history = folder / "monitoring"
+    monitored = monitoring_service.load_demo_history(db, history) if (history / "book.yaml").exists() else []
     return {
         "bank": book["bank"].name_zh,
         "bank_en": book["bank"].name_en,
@@ -103,6 +106,7 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         "exposures": len(book["exposures"]),
         "projects": [p.code for p in book["projects"]],
         "projects_skipped": book["projects_skipped"],
+        "monitoring_rows": {report.kind: report.rows for report in monitored},
     }
 
 

@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -33,10 +34,14 @@ from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
 from computecredit.domain.validation import input_error, parse
 from computecredit.errors import InputError, Problem
-from computecredit.monitoring.book import BorrowerBook, MarketData
+from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
+from computecredit.facilities.covenants import Covenant as EngineCovenant
+from computecredit.facilities.covenants import CovenantResult, check_covenant
+from computecredit.monitoring.book import BorrowerBook, MarketData, chip_key
 from computecredit.monitoring.data import Event, MarketObservation, OperatingReport, PaymentRecord, parse_rows
 from computecredit.monitoring.rules import RuleSet, check_rules_file, load_rules
 from computecredit.monitoring.run import Alert, MonitoringResult, _plain, monitor
+from computecredit.services import audit
 from computecredit.store.base import utcnow
 from computecredit.store.borrowers import (
     BorrowerRow,
@@ -48,6 +53,7 @@ from computecredit.store.borrowers import (
 )
 from computecredit.store.database import Database
 from computecredit.store.facilities import (
+    ExposureRow,
     FacilityRow,
     find_facility_row,
     list_facilities,
@@ -68,41 +74,44 @@ from computecredit.store.monitoring import (
 from computecredit.store.projects import ProjectRow, list_projects, save_project
 
 KINDS = ("operating_reports", "payments", "market", "events", "statements")
-DEMO_HISTORY_DIR = Path(__file__).resolve().parents[3] / "examples" / "demo_bank" / "monitoring"
+DEMO_HISTORY_DIR = (
+    Path(os.environ.get("COMPUTECREDIT_EXAMPLES_DIR", Path(__file__).resolve().parents[3] / "examples"))
+    / "demo_bank"
+    / "monitoring"
+)
 DEMO_FILES = ("statements.csv", "operating_reports.csv", "payments.csv", "market.csv", "events.csv")
 
 
 # --- covenant testing ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CovenantCheck:
-    status: str
-    headroom: float | None
+def check_facility_covenant(covenant: Covenant, value: float | None) -> CovenantResult:
+    """Test a facility's covenant (as stored on the facility) with the facilities covenant engine.
 
-
-def check_facility_covenant(
-    covenant: Covenant, value: float | None, warning_headroom: float = 0.10
-) -> CovenantCheck:
-    """Test a facility's covenant with the domain's own rule (:meth:`Covenant.holds`), with its headroom.
-
-    Headroom is the distance to the threshold relative to it, negative when breached; within
-    ``warning_headroom`` the covenant is a warning.
+    The stored covenant (``metric operator threshold``) becomes a
+    :class:`computecredit.facilities.covenants.Covenant` and is tested by its ``check_covenant`` (headroom,
+    warning band, breach). A metric that engine does not know is reported as ``missing``.
 
     >>> cov = Covenant(metric="debt_to_assets", operator="<=", threshold=Decimal("0.70"))
-    >>> check_facility_covenant(cov, 0.66)
-    CovenantCheck(status='warning', headroom=0.057143)
+    >>> r = check_facility_covenant(cov, 0.66)
+    >>> r.status, round(r.headroom, 4)
+    ('warning', 0.0571)
     >>> check_facility_covenant(cov, 0.75).status, check_facility_covenant(cov, None).status
     ('breach', 'missing')
     """
-    if value is None:
-        return CovenantCheck("missing", None)
-    threshold = float(covenant.threshold)
-    gap = threshold - value if covenant.operator is CovenantOperator.MAX else value - threshold
-    headroom = round(gap / (abs(threshold) or 1.0), 6)
-    if not covenant.holds(Decimal(str(value))):
-        return CovenantCheck("breach", headroom)
-    return CovenantCheck("warning" if headroom < warning_headroom else "pass", headroom)
+    bound = "max" if covenant.operator is CovenantOperator.MAX else "min"
+    if covenant.metric not in COVENANT_METRICS:
+        return CovenantResult(
+            covenant.metric, covenant.metric, "financial", bound, float(covenant.threshold), value, None, "missing"
+        )
+    tested = EngineCovenant(
+        key=covenant.metric,
+        metric=covenant.metric,
+        bound=bound,
+        threshold=float(covenant.threshold),
+        frequency=covenant.frequency,
+    )
+    return check_covenant(tested, value)
 
 
 # --- ingest ----------------------------------------------------------------------------------------
@@ -177,7 +186,7 @@ def _statements(rows: list[dict[str, Any]], source: str) -> list[FinancialStatem
     return statements
 
 
-def ingest_file(db: Database, path: str | Path, kind: str | None = None) -> IngestReport:
+def ingest_file(db: Database, path: str | Path, kind: str | None = None, actor: str = "system") -> IngestReport:
     """Validate every row of a periodic data file and store them all in one transaction, or none.
 
     References (project code, facility reference, borrower USCC) must exist; a bad row is reported with its
@@ -194,14 +203,18 @@ def ingest_file(db: Database, path: str | Path, kind: str | None = None) -> Inge
         records: list[Any] = _statements(rows, path.name)
     else:
         records = parse_rows(kind, rows, source=path.name)
-    with db.transaction() as session:
+    with audit.write_transaction(db) as session:
         inserted, replaced = _store(session, kind, records, path.name)
-    return IngestReport(path.name, kind, len(records), inserted, replaced)
+        report = IngestReport(path.name, kind, len(records), inserted, replaced)
+        audit.append(session, actor, "monitoring.ingest", "monitoring_file", path.name, None, asdict(report))
+    return report
 
 
 def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> tuple[int, int]:
     problems: list[Problem] = []
     inserted = replaced = 0
+    row: Any
+    fields: dict[str, Any]
 
     def missing(row: int, field: str, value: str, what: str) -> None:
         problems.append(Problem(field, value, f"no {what} {value!r} in the book", source, row))
@@ -245,7 +258,7 @@ def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> 
             row = session.scalars(
                 sa.select(MarketObservationRow).where(
                     MarketObservationRow.series == record.series.value,
-                    MarketObservationRow.key == record.key.upper(),
+                    MarketObservationRow.key == chip_key(record.key),
                     MarketObservationRow.period_end == record.period_end,
                 )
             ).one_or_none()
@@ -253,7 +266,7 @@ def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> 
             is_new = row is None
             if row is None:
                 row = MarketObservationRow(
-                    series=record.series.value, key=record.key.upper(), period_end=record.period_end
+                    series=record.series.value, key=chip_key(record.key), period_end=record.period_end
                 )
                 session.add(row)
         elif isinstance(record, Event):
@@ -328,7 +341,7 @@ def load_books(session: Session) -> list[BorrowerBook]:
             )
         )
     payments: dict[str, list[PaymentRecord]] = {}
-    for row, reference, uscc in session.execute(
+    for paid_row, reference, uscc in session.execute(
         sa.select(PaymentRow, FacilityRow.reference, BorrowerRow.uscc)
         .join(FacilityRow, PaymentRow.facility_id == FacilityRow.id)
         .join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
@@ -336,29 +349,45 @@ def load_books(session: Session) -> list[BorrowerBook]:
         payments.setdefault(uscc, []).append(
             PaymentRecord(
                 facility_reference=reference,
-                as_of=row.as_of,
-                days_past_due=row.days_past_due,
-                outstanding=row.outstanding,
-                overdue_amount=row.overdue_amount,
-                restructured_on=row.restructured_on,
-                technical_delay=row.technical_delay,
-                credit_impaired=row.credit_impaired,
-                ecl_ratio=float(row.ecl_ratio) if row.ecl_ratio is not None else None,
+                as_of=paid_row.as_of,
+                days_past_due=paid_row.days_past_due,
+                outstanding=paid_row.outstanding,
+                overdue_amount=paid_row.overdue_amount,
+                restructured_on=paid_row.restructured_on,
+                technical_delay=paid_row.technical_delay,
+                credit_impaired=paid_row.credit_impaired,
+                ecl_ratio=float(paid_row.ecl_ratio) if paid_row.ecl_ratio is not None else None,
             )
         )
+    # Facilities without payment records are classified on their stored exposures' days past due (the
+    # exposures table is what the core-banking import fills); their balances are not re-written.
+    paid = {p.facility_reference for found in payments.values() for p in found}
+    for exposure, uscc in session.execute(
+        sa.select(ExposureRow, BorrowerRow.uscc)
+        .join(FacilityRow, ExposureRow.facility_id == FacilityRow.id)
+        .join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
+    ):
+        if exposure.facility.reference not in paid:
+            payments.setdefault(uscc, []).append(
+                PaymentRecord(
+                    facility_reference=exposure.facility.reference,
+                    as_of=exposure.as_of,
+                    days_past_due=exposure.days_past_due,
+                )
+            )
     events: dict[str, list[Event]] = {}
-    for row, uscc in session.execute(sa.select(EventRow, BorrowerRow.uscc).join(BorrowerRow)):
+    for event_row, uscc in session.execute(sa.select(EventRow, BorrowerRow.uscc).join(BorrowerRow)):
         events.setdefault(uscc, []).append(
             Event(
                 borrower_uscc=uscc,
-                event_date=row.event_date,
-                kind=row.kind,
-                counterparty=row.counterparty,
-                amount=row.amount,
-                ratio=float(row.ratio) if row.ratio is not None else None,
-                chips=row.chips,
-                description=row.description,
-                source=row.source,
+                event_date=event_row.event_date,
+                kind=event_row.kind,
+                counterparty=event_row.counterparty,
+                amount=event_row.amount,
+                ratio=float(event_row.ratio) if event_row.ratio is not None else None,
+                chips=event_row.chips,
+                description=event_row.description,
+                source=event_row.source,
             )
         )
     return [
@@ -416,6 +445,7 @@ def run_monitoring(
     as_of: date,
     rules: RuleSet | None = None,
     webhook: str | None = None,
+    actor: str = "system",
 ) -> RunOutcome:
     """Evaluate every rule on the stored book on ``as_of`` and store the results (idempotent per date).
 
@@ -423,14 +453,21 @@ def run_monitoring(
     across runs, so a re-run raises no new alert and the webhook is called only for new ones.
     """
     rules = rules or load_rules()
-    with db.transaction() as session:
+    with audit.write_transaction(db) as session:
         books = load_books(session)
         market = load_market(session)
         result = monitor(books, market, rules, as_of, previous_classes(session, as_of), check_facility_covenant)
+        stored = session.scalars(sa.select(MonitoringRunRow).where(MonitoringRunRow.as_of == as_of)).one_or_none()
+        before = {"digest": stored.digest, **stored.summary} if stored else None
         new_alerts = _save_run(session, result)
+        after = {"digest": result.digest(), "rules_version": result.rules_version, "new_alerts": len(new_alerts)}
+        after.update(
+            session.scalars(sa.select(MonitoringRunRow.summary).where(MonitoringRunRow.as_of == as_of)).one()
+        )
+        audit.append(session, actor, "monitoring.run", "monitoring_run", as_of.isoformat(), before, after)
     outcome = RunOutcome(result, new_alerts)
     if webhook and new_alerts:
-        outcome.delivered, outcome.webhook_error = deliver(db, webhook, new_alerts)
+        outcome.delivered, outcome.webhook_error = deliver(db, webhook, new_alerts, actor=actor)
     return outcome
 
 
@@ -531,7 +568,9 @@ def _save_run(session: Session, result: MonitoringResult) -> list[Alert]:
     return new_alerts
 
 
-def deliver(db: Database, url: str, alerts: Sequence[Alert], timeout: float = 5.0) -> tuple[int, str | None]:
+def deliver(
+    db: Database, url: str, alerts: Sequence[Alert], timeout: float = 5.0, actor: str = "system"
+) -> tuple[int, str | None]:
     """POST the new alerts as one JSON document to ``url``; mark them delivered when it answers 2xx.
 
     A failing webhook does not undo the run: the alerts stay stored and undelivered, and the error is returned.
@@ -545,11 +584,20 @@ def deliver(db: Database, url: str, alerts: Sequence[Alert], timeout: float = 5.
         return 0, f"webhook {url} failed: {exc}"
     if not 200 <= status < 300:
         return 0, f"webhook {url} answered {status}"
-    with db.transaction() as session:
+    with audit.write_transaction(db) as session:
         rows = session.scalars(sa.select(AlertRow).where(AlertRow.key.in_([a.key for a in alerts])))
         stamp = utcnow()
         for row in rows:
             row.delivered_at = stamp
+        audit.append(
+            session,
+            actor,
+            "monitoring.alerts_delivered",
+            "webhook",
+            url,
+            None,
+            {"alerts": [a.key for a in alerts]},
+        )
     return len(alerts), None
 
 
@@ -591,6 +639,10 @@ def load_demo_history(db: Database, folder: str | Path = DEMO_HISTORY_DIR) -> li
             if find_borrower_row(session, borrower.uscc) is None:
                 save_borrower(session, borrower)
         for number, data in enumerate(book["projects"], start=1):
+            if "inputs_file" in data:  # a project-engine document kept beside the other examples
+                document = yaml.safe_load((folder / data["inputs_file"]).read_text(encoding="utf-8"))
+                inputs = json.loads(json.dumps(document, default=str, ensure_ascii=False))
+                data = {**{k: v for k, v in data.items() if k != "inputs_file"}, "inputs": inputs}
             project = parse(Project, data, source=source, row=number)
             if session.scalars(sa.select(ProjectRow).where(ProjectRow.code == project.code)).one_or_none() is None:
                 save_project(session, project)
@@ -598,7 +650,7 @@ def load_demo_history(db: Database, folder: str | Path = DEMO_HISTORY_DIR) -> li
             facility = parse(Facility, data, source=source, row=number)
             if find_facility_row(session, facility.reference) is None:
                 save_facility(session, facility)
-    return [ingest_file(db, folder / name) for name in DEMO_FILES]
+    return [ingest_file(db, folder / name, actor="demo") for name in DEMO_FILES]
 
 
 def month_ends(start: date, end: date) -> list[date]:
@@ -607,7 +659,7 @@ def month_ends(start: date, end: date) -> list[date]:
     >>> month_ends(date(2025, 11, 3), date(2026, 2, 28))
     [datetime.date(2025, 11, 30), datetime.date(2025, 12, 31), datetime.date(2026, 1, 31), datetime.date(2026, 2, 28)]
     """
-    found = []
+    found: list[date] = []
     year, month = start.year, start.month
     while True:
         following = date(year + month // 12, month % 12 + 1, 1)
@@ -631,7 +683,6 @@ def rules_from_file(path: str | Path) -> RuleSet:
 
 __all__ = [
     "KINDS",
-    "CovenantCheck",
     "IngestReport",
     "RunOutcome",
     "check_facility_covenant",
