@@ -68,3 +68,34 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_bank_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo bank loaded once per test session into a SQLite file (users' password: demo-password)."""
+    from computecredit.services.demo import load_demo_bank
+    from computecredit.store.database import Database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db = Database(f"sqlite:///{path}")
+    load_demo_bank(db, password=DEMO_PASSWORD)
+    db.dispose()
+    return path
+
+
+DEMO_PASSWORD = "demo-password"
+
+
+@pytest.fixture
+def demo_db(_demo_bank_file: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A migrated SQLite :class:`~computecredit.store.database.Database` holding the demo bank (a fresh copy
+    per test, so tests may write). Every demo user's password is ``demo-password``."""
+    import shutil
+
+    from computecredit.store.database import Database
+
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(_demo_bank_file, copy)
+    db = Database(f"sqlite:///{copy}")
+    yield db
+    db.dispose()

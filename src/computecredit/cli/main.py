@@ -33,7 +33,21 @@ def main(
 
 
 # --- command groups (one module each) -------------------------------------------------------------
-# (registered below as they land)
+from computecredit.cli import audit as audit_cli  # noqa: E402
+from computecredit.cli import serve as serve_cli  # noqa: E402
+from computecredit.cli import borrower, capital, db, demo, facility, monitor, portfolio, project, statements  # noqa: E402
+
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(borrower.app, name="borrower")
+app.add_typer(capital.app, name="capital")
+app.add_typer(db.app, name="db")
+app.add_typer(demo.app, name="demo")
+app.add_typer(facility.app, name="facility")
+app.add_typer(monitor.app, name="monitor")
+app.add_typer(portfolio.app, name="portfolio")
+app.add_typer(project.app, name="project")
+app.add_typer(statements.app, name="statements")
+app.command("serve")(serve_cli.serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

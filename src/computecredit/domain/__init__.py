@@ -9,6 +9,7 @@ Validate input at the edge with :func:`computecredit.domain.validation.parse`, w
 ['京津冀', '长三角', '粤港澳大湾区', '成渝', '内蒙古', '贵州', '甘肃', '宁夏']
 """
 
+from computecredit.domain.amounts import Amount
 from computecredit.domain.bank import Bank
 from computecredit.domain.borrowers import (
     Borrower,
@@ -37,11 +38,13 @@ from computecredit.domain.projects import Project
 from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.domain.sme import SizeClass, SmeIndustry, size_class
 from computecredit.domain.statements import LINE_ITEMS, FinancialStatement, LineItem, StatementKind
+from computecredit.domain.uscc import Uscc
 from computecredit.domain.users import Role, User, hash_password, verify_password
 from computecredit.domain.validation import parse
 
 __all__ = [
     "LINE_ITEMS",
+    "Amount",
     "Bank",
     "Borrower",
     "ChainSegment",
@@ -71,6 +74,7 @@ __all__ = [
     "SpecialisedLevel",
     "StatementKind",
     "TechCredentials",
+    "Uscc",
     "User",
     "hash_password",
     "hub_of",

@@ -14,6 +14,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from computecredit.domain.amounts import Amount
 from computecredit.domain.validation import rule_error
 
 
@@ -25,9 +26,9 @@ class Bank(BaseModel):
     name_zh: str = Field(min_length=2, max_length=200)
     name_en: str = Field(min_length=2, max_length=200)
     as_of: date | None = None
-    net_capital: Decimal = Field(gt=0, description="资本净额, 元")
-    tier1_net_capital: Decimal = Field(gt=0, description="一级资本净额, 元")
-    loan_book: Decimal = Field(gt=0, description="各项贷款余额, 元")
+    net_capital: Amount = Field(gt=0, description="资本净额, 元")
+    tier1_net_capital: Amount = Field(gt=0, description="一级资本净额, 元")
+    loan_book: Amount = Field(gt=0, description="各项贷款余额, 元")
     hurdle_rate: Decimal = Field(gt=0, lt=1, description="required return on capital (RAROC hurdle), fraction")
 
     @model_validator(mode="after")

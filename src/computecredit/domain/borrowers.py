@@ -17,9 +17,11 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
-from computecredit.domain import uscc as uscc_rules
+from computecredit.domain.amounts import Amount
 from computecredit.domain.labels import LabelledEnum, lenient
 from computecredit.domain.sme import SizeClass, SmeIndustry, size_class
+from computecredit.domain.uscc import Uscc
+from computecredit.domain.validation import rule_error
 
 
 class ChainSegment(LabelledEnum):
@@ -197,14 +199,14 @@ class TechCredentials(BaseModel):
     specialised_level: Annotated[SpecialisedLevel, lenient(SpecialisedLevel)] = SpecialisedLevel.NONE
     invention_patents: int = Field(0, ge=0, description="发明专利 granted")
     patents: int = Field(0, ge=0, description="all granted patents, invention patents included")
-    rd_spend: Decimal = Field(Decimal(0), ge=0, description="R&D spend of the last year, 元")
+    rd_spend: Amount = Field(Decimal(0), ge=0, description="R&D spend of the last year, 元")
     rd_staff: int = Field(0, ge=0, description="R&D staff headcount")
 
     @model_validator(mode="after")
     def _invention_within_total(self) -> Self:
         if self.invention_patents > self.patents:
-            raise ValueError(
-                f"invention_patents ({self.invention_patents}) cannot exceed patents ({self.patents})"
+            raise rule_error(
+                [("invention_patents", self.invention_patents, f"cannot exceed patents ({self.patents})")]
             )
         return self
 
@@ -214,7 +216,7 @@ class Borrower(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    uscc: str = Field(description="统一社会信用代码 (GB 32100-2015)")
+    uscc: Uscc = Field(description="统一社会信用代码 (GB 32100-2015)")
     name_zh: str = Field(min_length=2, max_length=200)
     name_en: str = Field(min_length=2, max_length=200)
     segment: Annotated[ChainSegment, lenient(ChainSegment)]
@@ -225,8 +227,8 @@ class Borrower(BaseModel):
     ticker: str | None = None
     established: date | None = None
     employees: int = Field(ge=1)
-    revenue: Decimal = Field(ge=0, description="operating revenue of the last fiscal year, 元")
-    total_assets: Decimal = Field(gt=0, description="total assets at the last year end, 元")
+    revenue: Amount = Field(ge=0, description="operating revenue of the last fiscal year, 元")
+    total_assets: Amount = Field(gt=0, description="total assets at the last year end, 元")
     sme_industry_override: Annotated[SmeIndustry | None, lenient(SmeIndustry)] = Field(
         None, description="300号 industry when the segment's default does not fit"
     )
@@ -239,14 +241,6 @@ class Borrower(BaseModel):
         if isinstance(data, dict) and ("size_class" in data or "sme_industry" in data):
             return {k: v for k, v in data.items() if k not in ("size_class", "sme_industry")}
         return data
-
-    @field_validator("uscc", mode="before")
-    @classmethod
-    def _uscc(cls, value: object) -> str:
-        try:
-            return uscc_rules.validate(value)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
 
     @field_validator("name_zh", "name_en", "group_name", "ticker", mode="before")
     @classmethod
@@ -265,14 +259,23 @@ class Borrower(BaseModel):
 
     @model_validator(mode="after")
     def _consistency(self) -> Self:
+        problems: list[tuple[str, object, str]] = []
         if self.ownership is Ownership.LISTED and self.ticker is None:
-            raise ValueError("a listed borrower needs its ticker")
+            problems.append(("ticker", None, "a listed borrower needs its ticker"))
         if self.ownership is not Ownership.LISTED and self.ticker is not None:
-            raise ValueError(f"only listed borrowers have a ticker; ownership is {self.ownership.value}")
-        if self.credentials.rd_staff > self.employees:
-            raise ValueError(
-                f"credentials.rd_staff ({self.credentials.rd_staff}) cannot exceed employees ({self.employees})"
+            problems.append(
+                (
+                    "ticker",
+                    self.ticker,
+                    f"only listed borrowers have a ticker; ownership is {self.ownership.value}",
+                )
             )
+        if self.credentials.rd_staff > self.employees:
+            problems.append(
+                ("credentials.rd_staff", self.credentials.rd_staff, f"cannot exceed employees ({self.employees})")
+            )
+        if problems:
+            raise rule_error(problems)
         return self
 
     @computed_field  # type: ignore[prop-decorator]

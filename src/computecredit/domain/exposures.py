@@ -13,7 +13,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from computecredit.domain.facilities import Money
+from computecredit.domain.amounts import Amount
 from computecredit.domain.labels import LabelledEnum, lenient
 from computecredit.domain.validation import rule_error
 
@@ -38,8 +38,8 @@ class Exposure(BaseModel):
 
     facility_reference: str = Field(min_length=2, max_length=64)
     as_of: date
-    drawn: Money = Field(ge=0)
-    undrawn: Money = Field(ge=0)
+    drawn: Amount = Field(ge=0)
+    undrawn: Amount = Field(ge=0)
     classification: Annotated[LoanClass, lenient(LoanClass)] = LoanClass.NORMAL
     days_past_due: int = Field(0, ge=0)
     ecl_stage: int = Field(1, ge=1, le=3, description="expected-credit-loss stage 1, 2 or 3")

@@ -15,12 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from computecredit.domain import uscc as uscc_rules
+from computecredit.domain.amounts import Amount
 from computecredit.domain.labels import LabelledEnum, lenient
+from computecredit.domain.uscc import Uscc
 from computecredit.domain.validation import rule_error
-from computecredit.money import parse_amount
 
 
 class ProductType(LabelledEnum):
@@ -77,15 +77,6 @@ class FacilityStatus(LabelledEnum):
     CLOSED = "closed", "已结清", "Closed"
 
 
-def _money(value: Any) -> Any:
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return parse_amount(value)
-    return value
-
-
-Money = Annotated[Decimal, BeforeValidator(_money)]
-
-
 class Rate(BaseModel):
     """``base`` plus ``spread_bp`` basis points; a negative spread is allowed (LPR − 75bp)."""
 
@@ -123,7 +114,7 @@ class CollateralItem(BaseModel):
 
     type: Annotated[CollateralType, lenient(CollateralType)]
     description: str = Field(min_length=1, max_length=500)
-    value: Money = Field(gt=0, description="appraised value, 元")
+    value: Amount = Field(gt=0, description="appraised value, 元")
     valuation_date: date | None = None
     details: dict[str, Any] = Field(default_factory=dict, description="e.g. {'gpu_model': 'H20', 'count': 512}")
 
@@ -133,18 +124,8 @@ class Guarantor(BaseModel):
 
     name: str = Field(min_length=2, max_length=200)
     kind: Annotated[GuarantorKind, lenient(GuarantorKind)]
-    uscc: str | None = None
-    amount: Money | None = Field(None, gt=0, description="guaranteed amount, 元; None = the whole facility")
-
-    @field_validator("uscc", mode="before")
-    @classmethod
-    def _uscc(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        try:
-            return uscc_rules.validate(value)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
+    uscc: Uscc | None = None
+    amount: Amount | None = Field(None, gt=0, description="guaranteed amount, 元; None = the whole facility")
 
 
 class Covenant(BaseModel):
@@ -173,9 +154,9 @@ class Facility(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     reference: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{1,63}$")
-    borrower_uscc: str
+    borrower_uscc: Uscc
     product: Annotated[ProductType, lenient(ProductType)]
-    amount: Money = Field(gt=0, description="元 (in ``currency``)")
+    amount: Amount = Field(gt=0, description="元 (in ``currency``)")
     currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
     tenor_months: int = Field(gt=0, le=360)
     start_date: date | None = None
@@ -190,14 +171,6 @@ class Facility(BaseModel):
     collateral: list[CollateralItem] = Field(default_factory=list)
     guarantors: list[Guarantor] = Field(default_factory=list)
     covenants: list[Covenant] = Field(default_factory=list)
-
-    @field_validator("borrower_uscc", mode="before")
-    @classmethod
-    def _uscc(cls, value: object) -> str:
-        try:
-            return uscc_rules.validate(value)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
 
     @model_validator(mode="after")
     def _product_rules(self) -> Self:
@@ -244,7 +217,6 @@ __all__ = [
     "FacilityStatus",
     "Guarantor",
     "GuarantorKind",
-    "Money",
     "ProductType",
     "Rate",
     "RateBase",

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from computecredit.domain.borrowers import Hub, Province
 from computecredit.domain.labels import lenient
+from computecredit.domain.uscc import Uscc
 
 
 class Project(BaseModel):
@@ -24,7 +25,7 @@ class Project(BaseModel):
 
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{1,63}$", description="stable key, e.g. the YAML file's stem")
     name: str = Field(min_length=2, max_length=200)
-    borrower_uscc: str = Field(min_length=18, max_length=18)
+    borrower_uscc: Uscc
     hub: Annotated[Hub | None, lenient(Hub)] = None
     province: Annotated[Province | None, lenient(Province)] = None
     inputs: dict[str, Any] = Field(default_factory=dict, description="the project engine's input document")

@@ -15,6 +15,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from computecredit.domain.uscc import Uscc
 from computecredit.domain.validation import rule_error
 
 
@@ -32,7 +33,7 @@ class Override(BaseModel):
 class RatingRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    borrower_uscc: str
+    borrower_uscc: Uscc
     model_id: str = Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")
     model_version: str = Field(min_length=1, max_length=32)
     inputs: dict[str, Any]

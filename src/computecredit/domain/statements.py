@@ -31,11 +31,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from computecredit.domain import uscc as uscc_rules
+from computecredit.domain.amounts import Amount
+from computecredit.domain.uscc import Uscc
 from computecredit.domain.validation import rule_error
-from computecredit.money import parse_amount
 
 
 class StatementKind(StrEnum):
@@ -557,17 +557,14 @@ def items_of(statement: StatementKind) -> tuple[LineItem, ...]:
     return tuple(item for item in LINE_ITEMS if item.statement is statement)
 
 
-def _amount(value: Any) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return parse_amount(value, field="value")
-    return value
-
-
-def _amounts(values: Any) -> Any:
+def _drop_blanks(values: Any) -> Any:
+    # Blank cells mean "not reported": they are left out, not read as zero.
     if isinstance(values, dict):
-        return {str(code).strip(): _amount(v) for code, v in values.items() if _amount(v) is not None}
+        return {
+            str(code).strip(): v
+            for code, v in values.items()
+            if v is not None and not (isinstance(v, str) and not v.strip())
+        }
     return values
 
 
@@ -576,7 +573,7 @@ class FinancialStatement(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    borrower_uscc: str
+    borrower_uscc: Uscc
     fiscal_year: int = Field(ge=1990, le=2100)
     period_end: date | None = Field(None, description="defaults to 31 December of the fiscal year")
     period_months: int = Field(12, ge=1, le=12)
@@ -585,15 +582,7 @@ class FinancialStatement(BaseModel):
     auditor: str | None = Field(None, max_length=200)
     unit: StatementUnit = "元"
     currency: Currency = "CNY"
-    values: Annotated[dict[str, Decimal], BeforeValidator(_amounts)] = Field(default_factory=dict)
-
-    @field_validator("borrower_uscc", mode="before")
-    @classmethod
-    def _uscc(cls, value: object) -> str:
-        try:
-            return uscc_rules.validate(value)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ValueError(str(exc).split(": ", 1)[-1]) from None
+    values: Annotated[dict[str, Amount], BeforeValidator(_drop_blanks)] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _accounting(self) -> Self:

@@ -18,6 +18,10 @@ computecredit.errors.InputError: field 'uscc' = '91350100M000100Y44': check char
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
 from computecredit.errors import InputError
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -89,4 +93,14 @@ def complete(first17: str) -> str:
     return first17.strip().upper() + check_character(first17)
 
 
-__all__ = ["ALPHABET", "WEIGHTS", "check_character", "complete", "is_valid", "validate"]
+def _field(value: object) -> str:
+    try:
+        return validate(value)  # type: ignore[arg-type]
+    except InputError as exc:
+        raise ValueError(exc.problems[0].rule) from None
+
+
+Uscc = Annotated[str, BeforeValidator(_field)]
+"""A pydantic field type: a validated, normalised 统一社会信用代码."""
+
+__all__ = ["ALPHABET", "WEIGHTS", "Uscc", "check_character", "complete", "is_valid", "validate"]

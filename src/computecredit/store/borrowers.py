@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from computecredit.domain.borrowers import Borrower, TechCredentials
 from computecredit.domain.statements import FinancialStatement
@@ -212,14 +212,20 @@ def save_statement(session: Session, statement: FinancialStatement) -> tuple[Sta
     row.auditor = statement.auditor
     row.unit = statement.unit
     row.currency = statement.currency
-    row.lines = [StatementLineRow(code=code, value=value) for code, value in statement.values.items()]
     session.flush()
+    # Lines are written in one executemany: thousands of them in a book import.
+    session.execute(sa.delete(StatementLineRow).where(StatementLineRow.statement_id == row.id))
+    session.execute(
+        sa.insert(StatementLineRow),
+        [{"statement_id": row.id, "code": code, "value": value} for code, value in statement.values.items()],
+    )
+    session.expire(row, ["lines"])
     return row, created
 
 
 def list_statements(session: Session, uscc: str | None = None) -> list[FinancialStatement]:
     """Statements of one borrower (or all), ordered by borrower and fiscal year."""
-    query = sa.select(StatementRow, BorrowerRow.uscc).join(BorrowerRow)
+    query = sa.select(StatementRow, BorrowerRow.uscc).join(BorrowerRow).options(selectinload(StatementRow.lines))
     if uscc is not None:
         query = query.where(BorrowerRow.uscc == uscc)
     query = query.order_by(BorrowerRow.uscc, StatementRow.fiscal_year, StatementRow.consolidated.desc())

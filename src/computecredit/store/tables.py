@@ -7,20 +7,46 @@ from computecredit.store.bank import BankRow
 from computecredit.store.base import Base
 from computecredit.store.borrowers import BorrowerRow, StatementLineRow, StatementRow
 from computecredit.store.facilities import CollateralRow, ExposureRow, FacilityRow
+from computecredit.store.monitoring import (
+    AlertRow,
+    ClassificationRow,
+    EventRow,
+    MarketObservationRow,
+    MonitoringRunRow,
+    OperatingReportRow,
+    PaymentRow,
+    SignalRow,
+    WatchListRow,
+)
 from computecredit.store.projects import ProjectRow
 from computecredit.store.ratings import RatingRow
 from computecredit.store.users import UserRow
+from computecredit.store.workbench import AuditEntry, AuthToken, Decision, Job, Proposal
 
 __all__ = [
+    "AlertRow",
+    "AuditEntry",
+    "AuthToken",
     "BankRow",
     "Base",
     "BorrowerRow",
+    "ClassificationRow",
     "CollateralRow",
+    "Decision",
+    "EventRow",
     "ExposureRow",
     "FacilityRow",
+    "Job",
+    "MarketObservationRow",
+    "MonitoringRunRow",
+    "OperatingReportRow",
+    "PaymentRow",
     "ProjectRow",
+    "Proposal",
     "RatingRow",
+    "SignalRow",
     "StatementLineRow",
     "StatementRow",
     "UserRow",
+    "WatchListRow",
 ]

@@ -1,0 +1,156 @@
+"""Load test of the REST API: p50/p95 latency and throughput with N concurrent users, on loopback only.
+
+Starts a real uvicorn server (a separate process) on 127.0.0.1 with a fresh SQLite database holding the
+demo bank, then runs N concurrent clients (asyncio + httpx), each sending requests back to back for a
+fixed time. Traffic goes only to 127.0.0.1 and stops by itself.
+
+    .venv/bin/python benchmarks/api_load.py --users 50 --seconds 20
+    .venv/bin/python benchmarks/api_load.py --users 5 --seconds 2     # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+
+PASSWORD = "bench-password-1"
+LOOPBACK = "127.0.0.1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def _prepare(url: str) -> list[dict]:
+    from computecredit.services import demo
+    from computecredit.store.database import Database
+
+    db = Database(url)
+    loaded = demo.load_demo_bank(db, password=PASSWORD)
+    db.dispose()
+    return loaded["users"]
+
+
+def _start_server(database_url: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "COMPUTECREDIT_DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "computecredit.web.app:from_settings"]
+    command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://{LOOPBACK}:{port}/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("the server did not start")
+
+
+Scenario = Callable[[httpx.AsyncClient, int], Awaitable[tuple[str, httpx.Response]]]
+
+
+def _scenarios(context: dict) -> dict[str, Scenario]:
+    async def proposal_create(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        body = {
+            "borrower_ref": context["borrower"],
+            "product": "working_capital_loan",
+            "amount": f"{1000 + n % 4000}万",
+            "tenor_months": 12,
+        }
+        return "POST /api/v1/proposals", await client.post("/api/v1/proposals", json=body)
+
+    async def proposal_read(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        return "GET /api/v1/proposals?limit=20", await client.get("/api/v1/proposals", params={"limit": 20})
+
+    return {"proposal_create": proposal_create, "proposal_read": proposal_read}
+
+
+async def _user(
+    base: str, token: str, scenarios: list[Scenario], until: float, results: dict, errors: dict
+) -> None:
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as client:
+        n = 0
+        while time.monotonic() < until:
+            scenario = scenarios[n % len(scenarios)]
+            start = time.perf_counter()
+            name, response = await scenario(client, n)
+            elapsed = time.perf_counter() - start
+            results[name].append(elapsed)
+            if response.status_code >= 400:
+                errors[name] += 1
+            n += 1
+
+
+def _report(results: dict[str, list[float]], errors: dict[str, int], seconds: float, users: int) -> None:
+    print(f"{users} concurrent users, {seconds:.0f} s, server on {LOOPBACK} (1 uvicorn process, SQLite)")
+    print(f"{'endpoint':<34} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for name, times in sorted(results.items()):
+        ordered = sorted(times)
+        q = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else [ordered[0]] * 99
+        print(
+            f"{name:<34} {len(times):>9} {errors[name]:>7} {len(times) / seconds:>8.1f} "
+            f"{statistics.median(ordered) * 1000:>8.1f} {q[94] * 1000:>8.1f} {q[98] * 1000:>8.1f}"
+        )
+
+
+async def _run(base: str, tokens: list[str], context: dict, users: int, seconds: float, names: list[str]) -> None:
+    scenarios = _scenarios(context)
+    chosen = [scenarios[name] for name in names]
+    results: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    until = time.monotonic() + seconds
+    await asyncio.gather(
+        *(_user(base, tokens[i % len(tokens)], chosen, until, results, errors) for i in range(users))
+    )
+    _report(results, errors, seconds, users)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--scenarios", default="proposal_create,proposal_read")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        users = _prepare(url)
+        port = _free_port()
+        server = _start_server(url, port)
+        base = f"http://{LOOPBACK}:{port}"
+        try:
+            analysts = [u["username"] for u in users if u["role"] == "analyst"]
+            with httpx.Client(base_url=base) as client:
+                tokens = [
+                    client.post("/api/v1/auth/token", json={"username": name, "password": PASSWORD}).json()[
+                        "access_token"
+                    ]
+                    for name in analysts
+                ]
+                borrower = "demo"
+            asyncio.run(
+                _run(base, tokens, {"borrower": borrower}, args.users, args.seconds, args.scenarios.split(","))
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

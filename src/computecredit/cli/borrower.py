@@ -1,0 +1,166 @@
+"""``computecredit borrower``: import borrowers (and statements) from CSV/Excel, list and export them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from rich.table import Table
+
+from computecredit.cli.common import console, print_json, report_errors
+from computecredit.cli.db import open_database
+from computecredit.domain.borrowers import ChainSegment, Hub
+from computecredit.domain.labels import LabelledEnum
+from computecredit.errors import InputError
+from computecredit.money import format_amount
+from computecredit.services import borrowers as service
+
+app = typer.Typer(help="Borrowers (借款人): import, list, export.", no_args_is_help=True)
+
+JSON = typer.Option(False, "--json", help="Print one JSON object.")
+
+
+@app.command("import")
+@report_errors
+def import_(
+    file: Path = typer.Argument(..., help="borrowers .csv, statements .csv, or an .xlsx workbook"),
+    as_json: bool = JSON,
+) -> None:
+    """Import borrowers (and statements) in one transaction: all rows or none."""
+    db = open_database()
+    result = service.import_file(db, file)
+    db.dispose()
+    if as_json:
+        print_json(result)
+        return
+    console.print(
+        f"{file.name}: borrowers {result['borrowers_created']} new, {result['borrowers_updated']} updated; "
+        f"statements {result['statements_created']} new, {result['statements_updated']} updated"
+    )
+
+
+@app.command("list")
+@report_errors
+def list_(
+    segment: str | None = typer.Option(None, help=f"Only this chain segment ({ChainSegment.choices()})."),
+    hub: str | None = typer.Option(None, help="Only this compute hub (code, 中文 or English)."),
+    lang: str = typer.Option("zh", help="Label language: zh or en."),
+    as_json: bool = JSON,
+) -> None:
+    """List borrowers with segment, hub, size class and revenue."""
+    wanted_segment = _choice(ChainSegment, segment, "segment")
+    wanted_hub = _choice(Hub, hub, "hub")
+    db = open_database()
+    borrowers = [
+        b
+        for b in service.list_borrowers(db)
+        if (wanted_segment is None or b.segment is wanted_segment) and (wanted_hub is None or b.hub is wanted_hub)
+    ]
+    db.dispose()
+    if as_json:
+        print_json({"count": len(borrowers), "borrowers": [b.model_dump(mode="json") for b in borrowers]})
+        return
+    zh = lang.startswith("zh")
+    table = Table(title=f"{'借款人' if zh else 'Borrowers'} ({len(borrowers)})")
+    for header in (
+        ("统一社会信用代码", "名称", "环节", "枢纽", "规模", "营业收入")
+        if zh
+        else ("USCC", "Name", "Segment", "Hub", "Size", "Revenue")
+    ):
+        table.add_column(header)
+    for b in borrowers:
+        table.add_row(
+            b.uscc,
+            b.name_zh if zh else b.name_en,
+            b.segment.label(lang),
+            b.hub.label(lang) if b.hub else "—",
+            b.size_class.label(lang),
+            format_amount(b.revenue, lang=lang),
+        )
+    console.print(table)
+
+
+@app.command()
+@report_errors
+def show(
+    uscc: str = typer.Argument(..., help="统一社会信用代码"),
+    lang: str = typer.Option("zh", help="Label language: zh or en."),
+    as_json: bool = JSON,
+) -> None:
+    """One borrower with the key lines of its statements, year by year."""
+    db = open_database()
+    borrower, statements = service.borrower_with_statements(db, uscc)
+    db.dispose()
+    if as_json:
+        print_json(
+            {
+                "borrower": borrower.model_dump(mode="json"),
+                "statements": [s.model_dump(mode="json") for s in statements],
+            }
+        )
+        return
+    zh = lang.startswith("zh")
+    console.print(f"[bold]{borrower.name_zh if zh else borrower.name_en}[/] {borrower.uscc}")
+    facts = [
+        (
+            borrower.segment.label(lang),
+            borrower.hub.label(lang) if borrower.hub else "—",
+            borrower.province.label(lang),
+        ),
+        (
+            borrower.ownership.label(lang) + (f" {borrower.ticker}" if borrower.ticker else ""),
+            borrower.size_class.label(lang),
+            borrower.credentials.specialised_level.label(lang),
+        ),
+    ]
+    for line in facts:
+        console.print(" · ".join(line))
+    table = Table(title="财务摘要" if zh else "Financial summary")
+    for header in (
+        ("年度", "营业收入", "净利润", "资产总计", "资产负债率", "审计")
+        if zh
+        else ("Year", "Revenue", "Net profit", "Total assets", "Liabilities/assets", "Audited")
+    ):
+        table.add_column(header)
+    for s in statements:
+        assets = s.yuan("total_assets")
+        liabilities = s.yuan("total_liabilities")
+        ratio = f"{liabilities / assets:.1%}" if assets and liabilities is not None else "—"
+        table.add_row(
+            str(s.fiscal_year),
+            format_amount(s.yuan("operating_revenue") or 0, lang=lang),
+            format_amount(s.yuan("net_profit") or 0, lang=lang),
+            format_amount(assets or 0, lang=lang),
+            ratio,
+            ("是" if s.audited else "否") if zh else ("yes" if s.audited else "no"),
+        )
+    console.print(table)
+
+
+@app.command()
+@report_errors
+def export(
+    file: Path = typer.Argument(..., help="target .csv or .xlsx (the import format)"),
+    as_json: bool = JSON,
+) -> None:
+    """Export every borrower in the import format."""
+    db = open_database()
+    count = service.export_borrowers(db, file)
+    db.dispose()
+    if as_json:
+        print_json({"file": str(file), "borrowers": count})
+    else:
+        console.print(f"wrote {count} borrowers to {file}")
+
+
+E = TypeVar("E", bound=LabelledEnum)
+
+
+def _choice(enum: type[E], text: str | None, field: str) -> E | None:
+    if text is None:
+        return None
+    found = enum.parse(text)
+    if found is None:
+        raise InputError(field, text, f"must be one of {enum.choices()}")
+    return found

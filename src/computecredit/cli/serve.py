@@ -1,0 +1,67 @@
+"""``computecredit serve``: migrate the database, optionally load the demo bank, and serve the workbench."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from computecredit.cli.common import console, report_errors
+from computecredit.config import get_settings
+from computecredit.store.database import Database
+
+
+@report_errors
+def serve(
+    demo: bool = typer.Option(False, "--demo", help="Load the demo bank first if the database is empty."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    password: str | None = typer.Option(
+        None, "--password", help="Password for the demo users (default: a random one, printed once)."
+    ),
+    ssl_certfile: Path | None = typer.Option(
+        None, "--ssl-certfile", exists=True, help="Serve over TLS with this certificate."
+    ),
+    ssl_keyfile: Path | None = typer.Option(
+        None, "--ssl-keyfile", exists=True, help="Private key of the certificate."
+    ),
+) -> None:
+    """Serve the workbench (pages and REST API /api/v1) with uvicorn."""
+    import uvicorn
+
+    from computecredit.web.app import create_app
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    db.upgrade()
+    if demo:
+        from computecredit.services import demo as demo_bank
+
+        if demo_bank.is_empty(db):
+            loaded = demo_bank.load_demo_bank(db, password=password)
+            console.print(
+                f"[bold]Demo bank loaded[/]: {loaded['bank']} ({loaded['bank_en']}), {loaded['borrowers']} borrowers."
+            )
+            console.print("Demo users (the passwords are shown only this once):")
+            for user in loaded["users"]:
+                console.print(
+                    f"  {user['username']:<14} {user['role']:<13} password: {user['password']}", highlight=False
+                )
+        else:
+            console.print(
+                "Database already holds data; demo users keep the passwords printed when they were created."
+            )
+    tls = ssl_certfile is not None and ssl_keyfile is not None
+    url = f"{'https' if tls else 'http'}://{host}:{port}"
+    console.print(
+        f"computecredit workbench: [bold]{url}[/]  (REST API {url}/api/v1, OpenAPI {url}/api/v1/openapi.json)"
+    )
+    uvicorn.run(
+        create_app(db, tls=tls),
+        host=host,
+        port=port,
+        log_level="info",
+        ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+        ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+        server_header=False,
+    )

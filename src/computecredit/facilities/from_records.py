@@ -1,0 +1,269 @@
+"""Build a :class:`~computecredit.facilities.proposal.Proposal` from the shared domain records: the bank, the
+borrower and its statements, its rating, the facility and the book's exposures. Pure: the caller reads them.
+
+What the records do not say is derived, each rule stated here so the memo's figures stay traceable:
+
+- working-capital inputs from the last two statements (averages of opening and closing balances;
+  预收账款 includes 合同负债 since CAS 14 (2017) moved advances there; own funds = 流动资产 − 流动负债;
+  existing WC loans = 短期借款; other WC funding = 应付票据; growth = last year's revenue growth, floored at 0);
+- covenant test values from the latest statement (current ratio, debt to assets, debt / EBITDA, interest cover);
+- the exposure class from the product and the borrower's size; the drawn share from the facility's exposure;
+- the existing position from the book's other exposures to the borrower and its group (a child loan and its
+  parent line are one limit, so they are left out of each other's position);
+- pricing policy from ``reference/data/bank_policy_defaults.yaml``; compute risks from ``compute_risks.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from computecredit.domain.bank import Bank
+from computecredit.domain.borrowers import Borrower
+from computecredit.domain.exposures import Exposure
+from computecredit.domain.facilities import Facility, ProductType
+from computecredit.domain.ratings import RatingRecord
+from computecredit.domain.statements import FinancialStatement
+from computecredit.facilities.capital import credit_conversion_factor
+from computecredit.facilities.proposal import GUARANTEE_CCF, Proposal
+from computecredit.facilities.working_capital import WorkingCapitalInputs
+from computecredit.reference import load_yaml
+
+ZERO = Decimal(0)
+DEBT_CODES = (
+    "short_term_borrowings",
+    "long_term_borrowings",
+    "bonds_payable",
+    "non_current_liabilities_due_within_one_year",
+    "lease_liabilities",
+)
+
+
+def _v(statement: FinancialStatement, code: str) -> Decimal:
+    return statement.yuan(code) or ZERO
+
+
+def ebitda(statement: FinancialStatement) -> Decimal:
+    """Operating profit + interest expense + depreciation and amortisation (元)."""
+    return (
+        _v(statement, "operating_profit")
+        + _v(statement, "interest_expense")
+        + _v(statement, "depreciation_and_amortisation")
+    )
+
+
+def total_debt(statement: FinancialStatement) -> Decimal:
+    """Interest-bearing debt: borrowings, bonds, current portion of long-term debt and leases (元)."""
+    return sum((_v(statement, code) for code in DEBT_CODES), ZERO)
+
+
+def headline_financials(statements: Sequence[FinancialStatement]) -> list[dict[str, Any]]:
+    """Revenue, EBITDA, net income and debt per fiscal year, oldest first (for the memo's trend)."""
+    return [
+        {
+            "year": s.fiscal_year,
+            "revenue": _v(s, "operating_revenue"),
+            "ebitda": ebitda(s),
+            "net_income": _v(s, "net_profit"),
+            "total_debt": total_debt(s),
+        }
+        for s in sorted(statements, key=lambda s: s.fiscal_year)
+    ]
+
+
+def wc_inputs_from_statements(
+    current: FinancialStatement, previous: FinancialStatement | None, growth: float | None = None
+) -> WorkingCapitalInputs:
+    """Inputs of the working-capital formula from the borrower's statements (rules in the module docstring).
+
+    >>> s = FinancialStatement(borrower_uscc="91640100MA7X00001X", fiscal_year=2024, unit="万元",
+    ...     values={"inventories": 200, "accounts_receivable": 300, "cash": 500, "accounts_payable": 160,
+    ...             "paid_in_capital": 840, "operating_revenue": 3000, "operating_costs": 2400})
+    >>> w = wc_inputs_from_statements(s, None, growth=0.1)
+    >>> w.revenue, w.avg_inventory, w.own_funds
+    (Decimal('30000000'), Decimal('2000000'), Decimal('8400000'))
+    """
+
+    def average(code: str) -> Decimal:
+        closing = _v(current, code)
+        return closing if previous is None else (closing + _v(previous, code)) / 2
+
+    revenue = _v(current, "operating_revenue")
+    if growth is None:
+        before = _v(previous, "operating_revenue") if previous is not None else ZERO
+        growth = max(float(revenue / before - 1), 0.0) if before > 0 else 0.0
+    margin = float(_v(current, "net_profit") / revenue) if revenue > 0 else 0.0
+    current_assets = _v(current, "total_current_assets")
+    current_liabilities = _v(current, "total_current_liabilities")
+    return WorkingCapitalInputs(
+        revenue=revenue,
+        cost_of_sales=_v(current, "operating_costs"),
+        profit_margin=Decimal(str(round(margin, 6))),
+        growth=Decimal(str(round(min(growth, 5.0), 6))),
+        avg_inventory=average("inventories"),
+        avg_receivables=average("accounts_receivable"),
+        avg_prepayments=average("prepayments"),
+        avg_payables=average("accounts_payable"),
+        avg_advances_received=average("advances_from_customers") + average("contract_liabilities"),
+        own_funds=max(current_assets - current_liabilities, ZERO),
+        existing_wc_loans=_v(current, "short_term_borrowings"),
+        other_wc_funding=_v(current, "notes_payable"),
+    )
+
+
+def covenant_values(statement: FinancialStatement) -> dict[str, float]:
+    """Financial covenant metrics computable from one statement."""
+    values: dict[str, float] = {}
+    assets, liabilities = _v(statement, "total_assets"), _v(statement, "total_liabilities")
+    ca, cl = _v(statement, "total_current_assets"), _v(statement, "total_current_liabilities")
+    earnings, interest = ebitda(statement), _v(statement, "interest_expense")
+    if assets > 0:
+        values["debt_to_assets"] = float(liabilities / assets)
+    if cl > 0:
+        values["current_ratio"] = float(ca / cl)
+    if earnings > 0:
+        values["leverage"] = float(total_debt(statement) / earnings)
+    if interest > 0:
+        values["interest_cover"] = float(earnings / interest)
+    return values
+
+
+def _exposure_amount(facility: Facility, exposure: Exposure | None) -> tuple[Decimal, Decimal]:
+    """(on-balance loans, exposure after CCF) of one facility of the book."""
+    drawn = exposure.drawn if exposure else facility.amount
+    undrawn = exposure.undrawn if exposure else ZERO
+    if facility.is_guarantee:
+        ccf = Decimal(str(credit_conversion_factor(GUARANTEE_CCF[facility.product]).value))
+        return ZERO, (drawn + undrawn) * ccf
+    ccf = Decimal(str(credit_conversion_factor("commitment_other").value))
+    return drawn, drawn + undrawn * ccf
+
+
+def _linked(a: Facility, b: Facility) -> bool:
+    return a.reference == b.reference or a.parent_reference == b.reference or b.parent_reference == a.reference
+
+
+def exposure_class(facility: Facility, borrower: Borrower, exposure: Exposure | None) -> str:
+    """Standardised exposure class: project finance by phase (drawing = pre-operational), SME or corporate."""
+    if facility.product is ProductType.FIXED_ASSET_PROJECT_LOAN:
+        drawing = exposure is not None and exposure.undrawn > 0
+        return "project_finance_pre_operational" if drawing or exposure is None else "project_finance_operational"
+    return "corporate_sme" if borrower.is_sme else "corporate_general"
+
+
+def proposal_from_records(
+    *,
+    bank: Bank,
+    borrower: Borrower,
+    statements: Sequence[FinancialStatement],
+    rating: RatingRecord,
+    facility: Facility,
+    book: Sequence[tuple[Facility, Exposure | None, Borrower]],
+    as_of: date,
+    analyst: str,
+    guarantor_ratings: dict[str, RatingRecord] | None = None,
+) -> Proposal:
+    """A proposal for ``facility`` from stored records (``book``: every facility with its exposure and borrower)."""
+    ordered = sorted(statements, key=lambda s: s.fiscal_year)
+    current = ordered[-1] if ordered else None
+    previous = ordered[-2] if len(ordered) > 1 else None
+    own_exposure = next((e for f, e, _ in book if f.reference == facility.reference), None)
+    policy = {k: v for k, v in load_yaml("bank_policy_defaults.yaml").items() if k != "source"}
+
+    position: dict[str, Any] = {
+        "customer_loans": ZERO,
+        "customer_exposure": ZERO,
+        "group_exposure": ZERO,
+        "group_credit": ZERO,
+        "sector_loans": {},
+        "hub_loans": {},
+    }
+    for other, exposure, owner in book:
+        if _linked(other, facility):
+            continue
+        loans, amount = _exposure_amount(other, exposure)
+        same_group = borrower.group_name is not None and owner.group_name == borrower.group_name
+        if owner.uscc == borrower.uscc:
+            position["customer_loans"] += loans
+            position["customer_exposure"] += amount
+        if owner.uscc == borrower.uscc or same_group:
+            position["group_exposure"] += amount
+            position["group_credit"] += other.amount if other.parent_reference is None else ZERO
+        sector = owner.segment.value
+        position["sector_loans"][sector] = position["sector_loans"].get(sector, ZERO) + loans
+        if owner.hub is not None:
+            position["hub_loans"][owner.hub.value] = position["hub_loans"].get(owner.hub.value, ZERO) + loans
+
+    structuring: dict[str, Any] = {
+        "exposure_class": exposure_class(facility, borrower, own_exposure),
+        "sector": borrower.segment.value,
+        "position": position,
+        "covenant_test_values": covenant_values(current) if current else {},
+    }
+    if own_exposure is not None and not facility.is_guarantee:
+        total = own_exposure.drawn + own_exposure.undrawn
+        if total > 0:
+            structuring["drawn_share"] = float(own_exposure.drawn / total)
+    wc_products = (ProductType.WORKING_CAPITAL_LOAN, ProductType.CREDIT_LINE)
+    if facility.product in wc_products and current is not None and _v(current, "operating_revenue") > 0:
+        structuring["wc_inputs"] = wc_inputs_from_statements(current, previous)
+    terms = {}
+    for guarantor in facility.guarantors:
+        record = (guarantor_ratings or {}).get(guarantor.uscc or "")
+        if record is not None:
+            terms[guarantor.name] = {"pd": float(record.final_pd)}
+    structuring["guarantor_terms"] = terms
+
+    library = load_yaml("compute_risks.yaml")
+    risks = [{"key": key, **library["risks"][key]} for key in library["segments"][borrower.segment.value]]
+    credentials = borrower.credentials
+    profile_zh = (
+        f"{borrower.name_zh}，{borrower.segment.zh}企业，位于{borrower.province.zh}"
+        + (f"（{borrower.hub.zh}枢纽）" if borrower.hub else "")
+        + (f"，成立于{borrower.established.isoformat()}" if borrower.established else "")
+        + f"，从业人员{borrower.employees}人，{borrower.ownership.zh}，企业规模：{borrower.size_class.zh}"
+        + (
+            f"；专精特新：{credentials.specialised_level.zh}"
+            if credentials.specialised_level.value != "none"
+            else ""
+        )
+        + "。"
+    )
+    profile_en = (
+        f"{borrower.name_en}: {borrower.segment.en.lower()}, {borrower.province.en}"
+        + (f" ({borrower.hub.en} hub)" if borrower.hub else "")
+        + (f", established {borrower.established.isoformat()}" if borrower.established else "")
+        + f", {borrower.employees} employees, {borrower.ownership.en.lower()}, size class {borrower.size_class.en}."
+    )
+    return Proposal.model_validate(
+        {
+            "id": facility.reference,
+            "as_of": as_of,
+            "analyst": analyst,
+            "bank": bank,
+            "policy": policy,
+            "borrower": borrower,
+            "profile": {
+                "profile_zh": profile_zh,
+                "profile_en": profile_en,
+                "financials": headline_financials(ordered),
+            },
+            "rating": rating,
+            "facility": facility,
+            "structuring": structuring,
+            "risks": risks,
+        }
+    )
+
+
+__all__ = [
+    "covenant_values",
+    "ebitda",
+    "exposure_class",
+    "headline_financials",
+    "proposal_from_records",
+    "total_debt",
+    "wc_inputs_from_statements",
+]

@@ -1,0 +1,286 @@
+"""LGD, EAD and collateral: haircuts, recovery timing, guarantees and credit conversion factors.
+
+Economic LGD of one exposure: collateral is applied best first (lowest haircut), each at its value
+at default less the haircut, discounted over its recovery time; what collateral does not cover
+recovers like a senior unsecured claim. Haircuts and recovery times come from
+``reference/data/collateral_haircuts.csv`` (each row cites its basis) unless the proposal overrides them.
+
+>>> result = economic_lgd(ead=Decimal("100"), collateral=[Collateral("deposit", Decimal("30"))],
+...                       unsecured_lgd=0.45, discount_rate=0.0)
+>>> round(result.lgd, 4)
+0.315
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from computecredit.errors import InputError
+from computecredit.facilities.capital import credit_conversion_factor, double_default_capital, irb_capital
+from computecredit.reference import load_csv, version
+
+HAIRCUT_TABLE = "collateral_haircuts.csv"
+# Basel II ¶287: senior unsecured claims on corporates without recognised collateral, F-IRB.
+DEFAULT_UNSECURED_LGD = 0.45
+
+
+@dataclass(frozen=True)
+class Collateral:
+    """One piece of collateral: its kind (a row of the haircut table) and its value at default in 元.
+
+    For GPU servers the value at default comes from the project engine's residual-value path (chip
+    generation and age at the expected default time); the caller passes that figure.
+    """
+
+    kind: str
+    value: Decimal
+    haircut: float | None = None
+    recovery_months: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CollateralLine:
+    kind: str
+    label_zh: str
+    label_en: str
+    description: str
+    value: Decimal
+    haircut: float
+    recovery_months: float
+    net_value: Decimal
+    applied: Decimal
+    present_value: Decimal
+    basis: str
+
+
+@dataclass(frozen=True)
+class LGDResult:
+    """Economic LGD with the recovery from each collateral line and from the unsecured remainder."""
+
+    ead: Decimal
+    lgd: float
+    lines: list[CollateralLine]
+    secured: Decimal
+    unsecured: Decimal
+    unsecured_lgd: float
+    unsecured_recovery: Decimal
+    discount_rate: float
+    table_version: str
+
+
+def haircut_row(kind: str) -> dict:
+    """The haircut-table row for a collateral kind.
+
+    >>> haircut_row("gpu_servers")["haircut"]
+    0.4
+    """
+    frame = load_csv(HAIRCUT_TABLE)
+    rows = frame[frame["key"] == kind]
+    if rows.empty:
+        raise InputError("collateral.kind", kind, f"unknown; known: {', '.join(frame['key'])}")
+    return rows.iloc[0].to_dict()
+
+
+def economic_lgd(
+    ead: Decimal,
+    collateral: list[Collateral],
+    *,
+    unsecured_lgd: float = DEFAULT_UNSECURED_LGD,
+    discount_rate: float = 0.05,
+    unsecured_recovery_months: float = 24,
+) -> LGDResult:
+    """LGD = 1 − (discounted net collateral recoveries + unsecured recovery) / EAD."""
+    if ead <= 0:
+        raise InputError("ead", ead, "must be positive")
+    if not 0.0 <= unsecured_lgd <= 1.0:
+        raise InputError("unsecured_lgd", unsecured_lgd, "must lie in [0, 1]")
+    prepared = []
+    for index, item in enumerate(collateral):
+        row = haircut_row(item.kind)
+        haircut = float(row["haircut"]) if item.haircut is None else item.haircut
+        months = float(row["recovery_months"]) if item.recovery_months is None else item.recovery_months
+        if not 0.0 <= haircut <= 1.0:
+            raise InputError(f"collateral[{index}].haircut", haircut, "must lie in [0, 1]")
+        if item.value < 0:
+            raise InputError(f"collateral[{index}].value", item.value, "must not be negative")
+        prepared.append((haircut, months, item, row))
+    prepared.sort(key=lambda entry: entry[0])
+    remaining = ead
+    lines = []
+    recovered = Decimal(0)
+    for haircut, months, item, row in prepared:
+        net = item.value * Decimal(str(1.0 - haircut))
+        applied = min(net, remaining)
+        remaining -= applied
+        pv = applied / Decimal(str((1.0 + discount_rate) ** (months / 12.0)))
+        recovered += pv
+        lines.append(
+            CollateralLine(
+                kind=item.kind,
+                label_zh=str(row["label_zh"]),
+                label_en=str(row["label_en"]),
+                description=item.description,
+                value=item.value,
+                haircut=haircut,
+                recovery_months=months,
+                net_value=net,
+                applied=applied,
+                present_value=pv,
+                basis=str(row["source"]),
+            )
+        )
+    unsecured_pv = (
+        remaining
+        * Decimal(str(1.0 - unsecured_lgd))
+        / Decimal(str((1.0 + discount_rate) ** (unsecured_recovery_months / 12.0)))
+    )
+    recovered += unsecured_pv
+    lgd = max(0.0, min(1.0, float(1 - recovered / ead)))
+    return LGDResult(
+        ead=ead,
+        lgd=lgd,
+        lines=lines,
+        secured=ead - remaining,
+        unsecured=remaining,
+        unsecured_lgd=unsecured_lgd,
+        unsecured_recovery=unsecured_pv,
+        discount_rate=discount_rate,
+        table_version=version(HAIRCUT_TABLE),
+    )
+
+
+@dataclass(frozen=True)
+class OffBalanceItem:
+    """An off-balance-sheet item (guarantee, letter of credit, undrawn commitment) and its CCF key."""
+
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class EADLine:
+    kind: str
+    label_zh: str
+    label_en: str
+    amount: Decimal
+    ccf: float
+    ead: Decimal
+    article: str
+
+
+@dataclass(frozen=True)
+class EADResult:
+    drawn: Decimal
+    ead: Decimal
+    lines: list[EADLine] = field(default_factory=list)
+
+
+def exposure_at_default(drawn: Decimal, off_balance: list[OffBalanceItem]) -> EADResult:
+    """EAD = drawn + Σ off-balance amount × CCF (2023 rules' CCF table).
+
+    >>> r = exposure_at_default(Decimal("300"), [OffBalanceItem("commitment_other", Decimal("200"))])
+    >>> r.ead
+    Decimal('380.0')
+    """
+    if drawn < 0:
+        raise InputError("drawn", drawn, "must not be negative")
+    lines = []
+    total = drawn
+    for item in off_balance:
+        entry = credit_conversion_factor(item.kind)
+        ead = item.amount * Decimal(str(entry.value))
+        total += ead
+        lines.append(
+            EADLine(item.kind, entry.label_zh, entry.label_en, item.amount, entry.value, ead, entry.article)
+        )
+    return EADResult(drawn=drawn, ead=total, lines=lines)
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """A third-party guarantee (保证) covering ``amount`` 元, by a guarantor with its own PD and LGD."""
+
+    guarantor: str
+    amount: Decimal
+    pd: float
+    lgd: float = DEFAULT_UNSECURED_LGD
+    method: Literal["substitution", "double_default"] = "substitution"
+
+
+@dataclass(frozen=True)
+class GuaranteedCapital:
+    """Capital and expected loss of an exposure split into its guaranteed and unguaranteed parts."""
+
+    method: str
+    ead: Decimal
+    covered: Decimal
+    k_unguaranteed: float
+    k_guaranteed: float
+    capital: Decimal
+    expected_loss: Decimal
+    risk_weight: float
+
+
+def guaranteed_capital(
+    ead: Decimal, pd: float, lgd: float, maturity: float, guarantee: Guarantee | None, sales: Decimal | None = None
+) -> GuaranteedCapital:
+    """IRB capital with a guarantee recognised by PD/LGD substitution or by double default (Basel II ¶284).
+
+    Substitution is used only where it lowers capital (Basel II ¶302: no recognition that raises it).
+
+    >>> g = Guarantee("母公司", Decimal("50"), pd=0.002)
+    >>> r = guaranteed_capital(Decimal("100"), 0.03, 0.45, 2.5, g)
+    >>> r.k_guaranteed < r.k_unguaranteed, r.covered
+    (True, Decimal('50'))
+    """
+    obligor = irb_capital(pd, lgd, maturity, sales)
+    if guarantee is None:
+        capital = ead * Decimal(str(obligor.k))
+        return GuaranteedCapital(
+            "none",
+            ead,
+            Decimal(0),
+            obligor.k,
+            obligor.k,
+            capital,
+            ead * Decimal(str(pd * lgd)),
+            obligor.risk_weight,
+        )
+    covered = min(guarantee.amount, ead)
+    if guarantee.method == "double_default":
+        k_covered = double_default_capital(pd, guarantee.pd, guarantee.lgd, maturity)
+        el_covered = pd * guarantee.pd * guarantee.lgd
+    elif guarantee.method == "substitution":
+        k_covered = irb_capital(guarantee.pd, guarantee.lgd, maturity).k
+        el_covered = guarantee.pd * guarantee.lgd
+    else:
+        raise InputError("guarantee.method", guarantee.method, "must be 'substitution' or 'double_default'")
+    if k_covered >= obligor.k:
+        k_covered, el_covered = obligor.k, pd * lgd
+    uncovered = ead - covered
+    capital = uncovered * Decimal(str(obligor.k)) + covered * Decimal(str(k_covered))
+    expected_loss = uncovered * Decimal(str(pd * lgd)) + covered * Decimal(str(el_covered))
+    risk_weight = float(capital / ead) * 12.5 if ead > 0 else 0.0
+    return GuaranteedCapital(
+        guarantee.method, ead, covered, obligor.k, k_covered, capital, expected_loss, risk_weight
+    )
+
+
+__all__ = [
+    "DEFAULT_UNSECURED_LGD",
+    "Collateral",
+    "CollateralLine",
+    "EADLine",
+    "EADResult",
+    "Guarantee",
+    "GuaranteedCapital",
+    "LGDResult",
+    "OffBalanceItem",
+    "economic_lgd",
+    "exposure_at_default",
+    "guaranteed_capital",
+    "haircut_row",
+]

@@ -1,0 +1,196 @@
+"""What the monitoring engine looks at: one borrower's book and its periodic data, cut at a date.
+
+A :class:`BorrowerBook` gathers a borrower with its facilities, projects, statements, operating reports,
+payment records and events; :meth:`BorrowerBook.known_at` keeps only what the bank could know on a date
+(statements count from ``period_end`` plus the reporting lag). :class:`MarketData` holds the market series.
+
+Statement metrics are computed here from the CAS line items (:func:`statement_metrics`):
+
+- ``debt_to_assets`` = total_liabilities / total_assets (资产负债率)
+- ``current_ratio`` = total_current_assets / total_current_liabilities (流动比率)
+- ``interest_cover`` = (total_profit + interest_expense) / interest_expense (利息保障倍数, EBIT basis)
+- ``leverage`` = interest-bearing debt / EBITDA, EBITDA = total_profit + interest_expense + D&A
+- ``net_margin`` = net_profit / operating_revenue; ``revenue_growth`` against the previous fiscal year
+- ``operating_cash_flow`` = net_operating_cash_flow in 元
+
+>>> from computecredit.domain import FinancialStatement
+>>> s = FinancialStatement(borrower_uscc="91640100MA7X00001X", fiscal_year=2025, unit="万元",
+...     values={"cash": 200, "fixed_assets": 1800, "short_term_borrowings": 600, "long_term_borrowings": 800,
+...             "paid_in_capital": 600, "operating_revenue": 1000, "operating_costs": 700,
+...             "interest_expense": 100, "financial_expenses": 100})
+>>> m = statement_metrics(s)
+>>> m["debt_to_assets"], m["interest_cover"]
+(0.7, 3.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from computecredit.domain import Borrower, Facility, FinancialStatement, Project
+from computecredit.monitoring.data import Event, MarketObservation, MarketSeries, OperatingReport, PaymentRecord
+
+INTEREST_BEARING = (
+    "short_term_borrowings",
+    "non_current_liabilities_due_within_one_year",
+    "long_term_borrowings",
+    "bonds_payable",
+    "lease_liabilities",
+)
+
+
+def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return round(float(numerator / denominator), 6)
+
+
+def statement_metrics(
+    statement: FinancialStatement, previous: FinancialStatement | None = None
+) -> dict[str, float]:
+    """Ratios of one annual statement (and growth against ``previous``); absent inputs give no metric."""
+    get = statement.yuan
+    interest = get("interest_expense", None)
+    total_profit = get("total_profit", None)
+    ebitda = None
+    if total_profit is not None:
+        ebitda = total_profit + (interest or Decimal(0)) + (get("depreciation_and_amortisation") or Decimal(0))
+    debt = sum((get(code) or Decimal(0) for code in INTEREST_BEARING), Decimal(0))
+    metrics = {
+        "debt_to_assets": _ratio(get("total_liabilities", None), get("total_assets", None)),
+        "current_ratio": _ratio(get("total_current_assets", None), get("total_current_liabilities", None)),
+        "interest_cover": _ratio(
+            None if total_profit is None or interest is None else total_profit + interest, interest
+        ),
+        "leverage": _ratio(debt, ebitda) if ebitda is not None and ebitda > 0 else None,
+        "net_margin": _ratio(get("net_profit", None), get("operating_revenue", None)),
+        "operating_cash_flow": (
+            float(get("net_operating_cash_flow", None))  # type: ignore[arg-type]
+            if get("net_operating_cash_flow", None) is not None
+            else None
+        ),
+    }
+    if previous is not None:
+        before = previous.yuan("operating_revenue", None)
+        now = get("operating_revenue", None)
+        if before and now is not None:
+            metrics["revenue_growth"] = round(float(now / before - 1), 6)
+    return {name: value for name, value in metrics.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class BorrowerBook:
+    """A borrower, what the bank lent it, and every periodic record about it (each list sorted by date)."""
+
+    borrower: Borrower
+    facilities: tuple[Facility, ...] = ()
+    projects: tuple[Project, ...] = ()
+    statements: tuple[FinancialStatement, ...] = ()
+    operating: tuple[OperatingReport, ...] = ()
+    payments: tuple[PaymentRecord, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    @property
+    def uscc(self) -> str:
+        return self.borrower.uscc
+
+    def known_at(self, as_of: date, statement_lag_days: int = 0) -> BorrowerBook:
+        """The book as the bank knew it on ``as_of``: later records dropped, statements after their lag."""
+        lag = timedelta(days=statement_lag_days)
+        return replace(
+            self,
+            statements=tuple(
+                s
+                for s in sorted(self.statements, key=lambda s: s.fiscal_year)
+                if s.period_end is not None and s.period_end + lag <= as_of
+            ),
+            operating=tuple(r for r in sorted(self.operating, key=_report_key) if r.period_end <= as_of),
+            payments=tuple(
+                p for p in sorted(self.payments, key=lambda p: (p.facility_reference, p.as_of)) if p.as_of <= as_of
+            ),
+            events=tuple(e for e in sorted(self.events, key=_event_key) if e.event_date <= as_of),
+        )
+
+    def reports_of(self, project_code: str) -> list[OperatingReport]:
+        return [r for r in self.operating if r.project_code == project_code]
+
+    def payments_of(self, facility_reference: str) -> list[PaymentRecord]:
+        return [p for p in self.payments if p.facility_reference == facility_reference]
+
+    def latest_payment(self, facility_reference: str) -> PaymentRecord | None:
+        found = self.payments_of(facility_reference)
+        return found[-1] if found else None
+
+    @property
+    def chips(self) -> frozenset[str]:
+        """Chips the borrower's projects run or its collateral holds (``gpu_model`` in inputs or details)."""
+        found: set[str] = set()
+        for project in self.projects:
+            model = project.inputs.get("gpu_model")
+            if isinstance(model, str):
+                found.add(model.strip().upper())
+        for facility in self.facilities:
+            for item in facility.collateral:
+                model = item.details.get("gpu_model")
+                if isinstance(model, str):
+                    found.add(model.strip().upper())
+        return frozenset(found)
+
+    def metrics(self) -> dict[str, float]:
+        """Metrics of the latest known statement (growth against the one before)."""
+        if not self.statements:
+            return {}
+        previous = self.statements[-2] if len(self.statements) > 1 else None
+        return statement_metrics(self.statements[-1], previous)
+
+    def covenant_values(self) -> dict[str, float]:
+        """Figures covenants are tested on: statement metrics, then the latest operating report's."""
+        values = dict(self.metrics())
+        for project in self.projects:
+            reports = self.reports_of(project.code)
+            if reports:
+                last = reports[-1]
+                for name in ("utilisation", "contracted_share"):
+                    value = getattr(last, name)
+                    if value is not None:
+                        values.setdefault(name, value)
+        return values
+
+
+def _report_key(report: OperatingReport) -> tuple[str, date]:
+    return (report.project_code, report.period_end)
+
+
+def _event_key(event: Event) -> tuple[date, str]:
+    return (event.event_date, event.kind.value)
+
+
+@dataclass(frozen=True)
+class MarketData:
+    """Market series keyed by (series, key), each sorted by period end."""
+
+    series: dict[tuple[MarketSeries, str], tuple[MarketObservation, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, observations: Iterable[MarketObservation]) -> MarketData:
+        """Group observations by series and key.
+
+        >>> obs = MarketObservation(series="gpu_rental_index", key="H100", period_end="2025-01-31",
+        ...     value=12.0, unit="CNY/GPU-hour", source="demo")
+        >>> MarketData.of([obs]).points(MarketSeries.GPU_RENTAL_INDEX, "h100")[0].value
+        12.0
+        """
+        grouped: dict[tuple[MarketSeries, str], list[MarketObservation]] = {}
+        for obs in observations:
+            grouped.setdefault((obs.series, obs.key.upper()), []).append(obs)
+        return cls({k: tuple(sorted(v, key=lambda o: o.period_end)) for k, v in grouped.items()})
+
+    def points(self, series: MarketSeries, key: str, as_of: date | None = None) -> list[MarketObservation]:
+        found = self.series.get((series, key.upper()), ())
+        return [o for o in found if as_of is None or o.period_end <= as_of]
+
+
+__all__ = ["INTEREST_BEARING", "BorrowerBook", "MarketData", "statement_metrics"]

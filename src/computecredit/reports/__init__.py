@@ -1,0 +1,1 @@
+"""Reports: the credit memo (HTML and PDF, zh and en)."""

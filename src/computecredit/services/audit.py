@@ -1,0 +1,210 @@
+"""The append-only, hash-chained audit log: who did what, when, with the state before and after.
+
+Each entry's hash is SHA-256 over its own stored text and the previous entry's hash, so editing,
+deleting or re-ordering any past entry breaks the chain from that point on; :func:`verify` finds it.
+The ``prev_hash`` column is unique, so two writers can never fork the chain: the second one fails.
+
+>>> from computecredit.store.database import Database
+>>> from computecredit.store.base import Base
+>>> from computecredit.store.workbench import AuditEntry
+>>> db = Database("sqlite:///:memory:")
+>>> Base.metadata.create_all(db.engine, tables=[AuditEntry.__table__])
+>>> with db.transaction() as s:
+...     _ = append(s, "alice", "proposal.create", "proposal", 1, None, {"amount": "5000万"})
+...     _ = append(s, "bob", "proposal.approve", "proposal", 1, {"state": "proposal"}, {"state": "approved"})
+>>> with db.transaction() as s:
+...     verify(s).ok
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from computecredit.store.database import Database
+from computecredit.store.workbench import AuditEntry
+
+GENESIS_HASH = "0" * 64
+# Any constant works: it names the PostgreSQL advisory lock that serialises appends across processes.
+_PG_AUDIT_LOCK = 7_202_501
+# SQLite has one writer at a time; taking turns in-process avoids two writers reading the same chain head.
+_WRITE_LOCK = threading.RLock()
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Session]:
+    """A transaction for a use case that writes (and appends to the audit log): one writer at a time."""
+    with _WRITE_LOCK, db.transaction() as session:
+        yield session
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready copy of ``value`` that keeps exact decimals as strings (so digests never drift).
+
+    >>> plain({"amount": Decimal("2.80E+8"), "when": date(2025, 3, 1), "pd": 0.012})
+    {'amount': '280000000', 'when': '2025-03-01', 'pd': 0.012}
+    """
+    if isinstance(value, BaseModel):
+        return plain(value.model_dump(mode="python"))
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value.normalize() if value == value.to_integral_value() else value, "f")
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return plain(value.tolist())
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    """One stable text for ``value``: sorted keys, no spaces, UTF-8 kept.
+
+    >>> canonical_json({"b": 1, "a": [Decimal("1.50")]})
+    '{"a":["1.50"],"b":1}'
+    """
+    return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(text: str) -> str:
+    """SHA-256 hex digest of ``text``.
+
+    >>> digest("")[:12]
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """The hash an entry must carry, computed from its stored fields and its ``prev_hash``."""
+    body = canonical_json(
+        {
+            "seq": entry.seq,
+            "at": entry.at,
+            "actor": entry.actor,
+            "action": entry.action,
+            "entity_type": entry.entity_type,
+            "entity_id": entry.entity_id,
+            "before": entry.before_json,
+            "after": entry.after_json,
+            "prev_hash": entry.prev_hash,
+        }
+    )
+    return digest(body)
+
+
+def append(
+    session: Session,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    before: Any,
+    after: Any,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction (it is written, or not, with the change it records)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    last = session.execute(sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one_or_none()
+    entry = AuditEntry(
+        seq=(last.seq + 1) if last else 1,
+        at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        before_json=canonical_json(before),
+        after_json=canonical_json(after),
+        prev_hash=last.hash if last else GENESIS_HASH,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What :func:`verify` found: how many entries were checked, and the first broken one if any."""
+
+    ok: bool
+    entries: int
+    broken_seq: int | None = None
+    reason: str | None = None
+    head_hash: str = GENESIS_HASH
+
+
+def _entries(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
+    after = 0
+    while True:
+        rows = (
+            session.execute(
+                sa.select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
+            )
+            .scalars()
+            .all()
+        )
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq
+        session.expunge_all()
+
+
+def verify(session: Session, progress: Any = None) -> ChainReport:
+    """Walk the chain from the first entry; report the first entry that was edited, removed or moved.
+
+    ``progress``, if given, is called with the number of entries checked so far.
+    """
+    previous = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    for entry in _entries(session):
+        if entry.seq != expected_seq:
+            return ChainReport(False, count, expected_seq, f"entry {expected_seq} is missing", previous)
+        if entry.prev_hash != previous:
+            return ChainReport(False, count, entry.seq, "does not link to the entry before it", previous)
+        if entry_hash(entry) != entry.hash:
+            return ChainReport(False, count, entry.seq, "its content does not match its hash", previous)
+        previous = entry.hash
+        expected_seq += 1
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    return ChainReport(True, count, head_hash=previous)
+
+
+def recent(
+    session: Session, limit: int = 50, entity_type: str | None = None, entity_id: object = None
+) -> list[AuditEntry]:
+    """The latest entries, newest first, optionally for one entity."""
+    query = sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+    if entity_type is not None:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == str(entity_id))
+    return list(session.execute(query).scalars())

@@ -1,0 +1,383 @@
+"""The proposal workflow: application → analysis → proposal → approved / rejected, with four eyes.
+
+The rules are pure code (:func:`check`), enforced by the use cases below inside one transaction each,
+and called by every shell (web pages, REST API, CLI) so that no shell can skip them:
+
+- states move only along :data:`TRANSITIONS` (no state can be skipped: an application cannot be approved);
+- each action needs a role allowed to take it (:data:`ROLE_ACTIONS`);
+- four eyes (审贷分离): whoever proposed or analysed a proposal can never approve, reject or return it;
+- approval authority by amount and product per role (:class:`AuthorityPolicy`, from
+  ``reference/data/approval_authority.csv``).
+
+>>> alice, bob = Actor("alice", "analyst"), Actor("bob", "approver")
+>>> check(State.PROPOSAL, Action.APPROVE, bob, proposer="alice", amount=Decimal("5e7"), product="working_capital_loan")
+<State.APPROVED: 'approved'>
+>>> check(State.PROPOSAL, Action.APPROVE, Actor("alice", "approver"), proposer="alice",
+...       amount=Decimal("5e7"), product="working_capital_loan")
+Traceback (most recent call last):
+...
+computecredit.errors.PermissionDeniedError: four eyes: alice proposed this and cannot approve it
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from computecredit import reference
+from computecredit.errors import InputError, NotFoundError, PermissionDeniedError, WorkflowError
+from computecredit.services import audit
+from computecredit.store import borrowers as borrower_store
+from computecredit.store.workbench import Decision, Proposal
+
+
+class State(StrEnum):
+    APPLICATION = "application"
+    ANALYSIS = "analysis"
+    PROPOSAL = "proposal"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Action(StrEnum):
+    ANALYSE = "analyse"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    RETURN = "return"
+
+
+ROLES = ("analyst", "approver", "risk_manager", "admin")
+
+TRANSITIONS: dict[tuple[State, Action], State] = {
+    (State.APPLICATION, Action.ANALYSE): State.ANALYSIS,
+    (State.ANALYSIS, Action.ANALYSE): State.ANALYSIS,  # re-run the analysis after editing the terms
+    (State.ANALYSIS, Action.SUBMIT): State.PROPOSAL,
+    (State.PROPOSAL, Action.APPROVE): State.APPROVED,
+    (State.PROPOSAL, Action.REJECT): State.REJECTED,
+    (State.PROPOSAL, Action.RETURN): State.ANALYSIS,
+}
+
+# Origination and approval are held by different roles (审贷分离); admins manage users, not credit.
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    "analyst": frozenset({Action.ANALYSE, Action.SUBMIT}),
+    "approver": frozenset({Action.APPROVE, Action.REJECT, Action.RETURN}),
+    "risk_manager": frozenset({Action.APPROVE, Action.REJECT, Action.RETURN}),
+    "admin": frozenset(),
+}
+DECISIONS = frozenset({Action.APPROVE, Action.REJECT, Action.RETURN})
+CREATE_ROLES = frozenset({"analyst"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a username and a role."""
+
+    username: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AuthorityPolicy:
+    """Maximum amount (yuan) a role may approve, per product; ``*`` is the role's default.
+
+    >>> policy = AuthorityPolicy({("approver", "*"): Decimal("3e8"), ("approver", "performance_guarantee"): Decimal("5e8")})
+    >>> policy.limit("approver", "performance_guarantee"), policy.limit("approver", "credit_line")
+    (Decimal('5E+8'), Decimal('3E+8'))
+    >>> policy.limit("analyst", "credit_line") is None
+    True
+    """
+
+    limits: dict[tuple[str, str], Decimal]
+
+    def limit(self, role: str, product: str) -> Decimal | None:
+        """The role's ceiling for ``product`` (its own row, else the role's ``*`` row; None: no authority)."""
+        for key in ((role, product), (role, "*")):
+            if key in self.limits:
+                return self.limits[key]
+        return None
+
+    def allows(self, role: str, product: str, amount: Decimal) -> bool:
+        ceiling = self.limit(role, product)
+        return ceiling is not None and amount <= ceiling
+
+
+@lru_cache(maxsize=1)
+def default_policy() -> AuthorityPolicy:
+    """The bundled authority table (``approval_authority.csv``)."""
+    table = reference.load_csv("approval_authority.csv")
+    return AuthorityPolicy(
+        {(row.role, row.product): Decimal(str(row.max_amount_yuan)) for row in table.itertuples(index=False)}
+    )
+
+
+def check(
+    state: State | str,
+    action: Action | str,
+    actor: Actor,
+    *,
+    proposer: str,
+    amount: Decimal,
+    product: str,
+    contributors: Iterable[str] = (),
+    policy: AuthorityPolicy | None = None,
+) -> State:
+    """The state after ``actor`` takes ``action``; raise if the workflow, the role, four eyes or authority forbid it."""
+    state, action = State(state), Action(action)
+    if action not in ROLE_ACTIONS.get(actor.role, frozenset()):
+        raise PermissionDeniedError(f"role {actor.role} may not {action.value} a proposal")
+    target = TRANSITIONS.get((state, action))
+    if target is None:
+        allowed = sorted(a.value for (s, a) in TRANSITIONS if s == state)
+        raise WorkflowError(
+            f"cannot {action.value} a proposal in state {state.value}; allowed: {', '.join(allowed) or 'none (final)'}"
+        )
+    if action in DECISIONS:
+        if actor.username == proposer:
+            raise PermissionDeniedError(f"four eyes: {actor.username} proposed this and cannot {action.value} it")
+        if actor.username in set(contributors):
+            raise PermissionDeniedError(f"four eyes: {actor.username} worked on this and cannot {action.value} it")
+        if action is not Action.RETURN and not (policy or default_policy()).allows(actor.role, product, amount):
+            ceiling = (policy or default_policy()).limit(actor.role, product)
+            raise PermissionDeniedError(
+                f"authority: {actor.role} may approve {product} up to {ceiling} yuan; this proposal is {amount} yuan"
+            )
+    return target
+
+
+def can(state: State | str, action: Action | str, actor: Actor, **kwargs: Any) -> bool:
+    """Whether :func:`check` would allow it (for showing buttons; the server still calls :func:`check`).
+
+    >>> can("application", "approve", Actor("bob", "approver"), proposer="alice", amount=Decimal(1), product="x")
+    False
+    """
+    try:
+        check(state, action, actor, **kwargs)
+    except (PermissionDeniedError, WorkflowError):
+        return False
+    return True
+
+
+# --- use cases (one transaction each, recorded in the audit log) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What an analyst applies for."""
+
+    borrower_ref: str
+    product: str
+    amount: Decimal
+    tenor_months: int
+    currency: str = "CNY"
+    project_ref: str | None = None
+    inputs: dict[str, Any] | None = None
+
+    def validate(self) -> None:
+        if self.amount <= 0:
+            raise InputError("amount", self.amount, "must be greater than 0")
+        if not 1 <= self.tenor_months <= 360:
+            raise InputError("tenor_months", self.tenor_months, "must lie between 1 and 360 months")
+        if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
+            raise InputError("currency", self.currency, "must be an ISO 4217 code such as CNY")
+        if not self.product:
+            raise InputError("product", self.product, "must name a product")
+
+
+def proposal_view(p: Proposal) -> dict[str, Any]:
+    """The proposal's terms, state and analysis as plain data (what decisions and the audit log store)."""
+    import json
+
+    return {
+        "id": p.id,
+        "borrower_ref": p.borrower_ref,
+        "project_ref": p.project_ref,
+        "product": p.product,
+        "amount": audit.plain(p.amount),
+        "currency": p.currency,
+        "tenor_months": p.tenor_months,
+        "state": p.state,
+        "proposer": p.proposer,
+        "inputs": json.loads(p.inputs_json or "{}"),
+        "outputs": json.loads(p.outputs_json or "{}"),
+        "versions": json.loads(p.versions_json or "{}"),
+    }
+
+
+def create(session: Session, actor: Actor, terms: Terms) -> Proposal:
+    """Open an application (state ``application``)."""
+    if actor.role not in CREATE_ROLES:
+        raise PermissionDeniedError(f"role {actor.role} may not create a proposal")
+    terms.validate()
+    if borrower_store.find_borrower_row(session, terms.borrower_ref) is None:
+        raise InputError("borrower_ref", terms.borrower_ref, "must be the USCC of a known borrower")
+    proposal = Proposal(
+        borrower_ref=terms.borrower_ref,
+        project_ref=terms.project_ref,
+        product=terms.product,
+        amount=terms.amount,
+        currency=terms.currency,
+        tenor_months=terms.tenor_months,
+        state=State.APPLICATION.value,
+        proposer=actor.username,
+        inputs_json=audit.canonical_json(terms.inputs or {}),
+    )
+    session.add(proposal)
+    session.flush()
+    audit.append(
+        session, actor.username, "proposal.create", "proposal", proposal.id, None, proposal_view(proposal)
+    )
+    return proposal
+
+
+def get(session: Session, proposal_id: int) -> Proposal:
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise NotFoundError(f"no proposal {proposal_id}")
+    return proposal
+
+
+def contributors(proposal: Proposal) -> set[str]:
+    """Everyone who proposed, analysed or submitted it: none of them may decide on it."""
+    people = {proposal.proposer}
+    people.update(d.actor for d in proposal.decisions if d.action in (Action.ANALYSE, Action.SUBMIT))
+    return people
+
+
+def _step(
+    session: Session,
+    proposal: Proposal,
+    actor: Actor,
+    action: Action,
+    comment: str = "",
+    policy: AuthorityPolicy | None = None,
+) -> Proposal:
+    before = proposal_view(proposal)
+    target = check(
+        proposal.state,
+        action,
+        actor,
+        proposer=proposal.proposer,
+        amount=proposal.amount,
+        product=proposal.product,
+        contributors=contributors(proposal),
+        policy=policy,
+    )
+    if action is Action.SUBMIT and proposal.outputs_json in (None, "", "{}"):
+        raise WorkflowError("cannot submit a proposal without its analysis (limit, pricing, checks)")
+    proposal.state = target.value
+    snapshot = audit.canonical_json({**proposal_view(proposal), "action": action.value, "comment": comment})
+    decision = Decision(
+        actor=actor.username,
+        action=action.value,
+        from_state=before["state"],
+        to_state=target.value,
+        comment=comment,
+        snapshot_json=snapshot,
+        snapshot_hash=audit.digest(snapshot),
+    )
+    proposal.decisions.append(decision)
+    session.flush()
+    audit.append(
+        session,
+        actor.username,
+        f"proposal.{action.value}",
+        "proposal",
+        proposal.id,
+        before,
+        proposal_view(proposal),
+    )
+    return proposal
+
+
+def analyse(
+    session: Session,
+    proposal_id: int,
+    actor: Actor,
+    outputs: dict[str, Any],
+    versions: dict[str, Any],
+    inputs: dict[str, Any] | None = None,
+    memo_html: str | None = None,
+) -> Proposal:
+    """Store the analysis (engine outputs and the versions that produced them); state → ``analysis``."""
+    proposal = get(session, proposal_id)
+    check(
+        proposal.state,
+        Action.ANALYSE,
+        actor,
+        proposer=proposal.proposer,
+        amount=proposal.amount,
+        product=proposal.product,
+    )
+    if not outputs:
+        raise InputError("outputs", outputs, "an analysis needs the engines' outputs")
+    if inputs is not None:
+        proposal.inputs_json = audit.canonical_json(inputs)
+    proposal.outputs_json = audit.canonical_json(outputs)
+    proposal.versions_json = audit.canonical_json(versions)
+    if memo_html is not None:
+        proposal.memo_html = memo_html
+    return _step(session, proposal, actor, Action.ANALYSE)
+
+
+def submit(session: Session, proposal_id: int, actor: Actor) -> Proposal:
+    """Send the analysed proposal for approval; state → ``proposal``."""
+    return _step(session, get(session, proposal_id), actor, Action.SUBMIT)
+
+
+def decide(
+    session: Session,
+    proposal_id: int,
+    actor: Actor,
+    action: Action | str,
+    comment: str = "",
+    policy: AuthorityPolicy | None = None,
+) -> Proposal:
+    """Approve, reject or return (with a comment) a submitted proposal, under four eyes and authority."""
+    action = Action(action)
+    if action not in DECISIONS:
+        raise InputError("action", action.value, "must be approve, reject or return")
+    if action in (Action.REJECT, Action.RETURN) and not comment.strip():
+        raise InputError("comment", comment, f"a comment is required to {action.value}")
+    return _step(session, get(session, proposal_id), actor, action, comment, policy)
+
+
+def list_proposals(
+    session: Session, *, state: str | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[Proposal], int]:
+    """Proposals newest first, and how many there are in all."""
+    query = sa.select(Proposal)
+    counter = sa.select(sa.func.count()).select_from(Proposal)
+    if state:
+        query = query.where(Proposal.state == state)
+        counter = counter.where(Proposal.state == state)
+    rows = session.execute(query.order_by(Proposal.id.desc()).offset(offset).limit(limit)).scalars().all()
+    return list(rows), int(session.execute(counter).scalar_one())
+
+
+def approval_queue(session: Session, actor: Actor, policy: AuthorityPolicy | None = None) -> list[Proposal]:
+    """Submitted proposals this actor may decide on: within authority and not their own."""
+    rows = session.execute(
+        sa.select(Proposal).where(Proposal.state == State.PROPOSAL.value).order_by(Proposal.id)
+    ).scalars()
+    return [
+        p
+        for p in rows
+        if can(
+            p.state,
+            Action.APPROVE,
+            actor,
+            proposer=p.proposer,
+            amount=p.amount,
+            product=p.product,
+            contributors=contributors(p),
+            policy=policy,
+        )
+    ]

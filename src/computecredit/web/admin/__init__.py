@@ -1,0 +1,1 @@
+"""Administration: users and roles, reference-data versions, the audit log."""

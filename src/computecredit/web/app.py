@@ -1,0 +1,146 @@
+"""The FastAPI application factory: pages, the REST API, security middleware and error handlers.
+
+>>> from computecredit.store.database import Database
+>>> app = create_app(Database("sqlite:///:memory:"))
+>>> "/api/v1/openapi.json" in {getattr(r, "path", "") for r in app.routes}
+True
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from computecredit import __version__
+from computecredit.services.jobs import JobRunner
+from computecredit.store.database import Database
+from computecredit.web import errors, i18n, security
+from computecredit.web.deps import current_user
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger("computecredit.web")
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths may be redirected to (no open redirect).
+
+    >>> safe_next("/borrowers?q=1"), safe_next("//evil.example"), safe_next("https://evil.example")
+    ('/borrowers?q=1', '/', '/')
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+class _Protections(BaseHTTPMiddleware):
+    """Language per request; security headers and no caching of anything but static files."""
+
+    def __init__(self, app: Any, tls: bool) -> None:
+        super().__init__(app)
+        self.tls = tls
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        request.state.lang = i18n.pick_language(
+            request.headers.get("accept-language"), request.cookies.get(i18n.COOKIE)
+        )
+        response = await call_next(request)
+        tls = self.tls or request.url.scheme == "https"
+        for name, value in security.security_headers(tls).items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("Content-Language", request.state.lang)
+        return response
+
+
+def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> FastAPI:
+    """The workbench app on ``db`` (already migrated). ``tls=True`` forces Secure cookies and HSTS."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.recover()
+        yield
+        app.state.jobs.shutdown()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="computecredit API",
+        version=__version__,
+        description="Credit origination and credit risk for the AI-compute industry chain. "
+        "Authenticate with a bearer token from POST /api/v1/auth/token. Errors are RFC 9457 problem details.",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.db = db
+    app.state.tls = tls
+    app.state.throttle = security.LoginThrottle()
+    app.state.jobs = JobRunner(db, workers=job_workers)
+    app.add_middleware(_Protections, tls=tls)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    from computecredit.web.admin import router as admin
+    from computecredit.web.auth import router as auth
+    from computecredit.web.borrowers import router as borrowers
+    from computecredit.web.dashboard import router as dashboard
+    from computecredit.web.jobs import router as jobs
+    from computecredit.web.proposals import router as proposals
+
+    for module in (auth, dashboard, borrowers, proposals, jobs, admin):
+        app.include_router(module.api)
+        app.include_router(module.pages)
+
+    @app.get("/health", tags=["health"], summary="Liveness and database check (no credentials needed)")
+    def health() -> dict[str, str]:
+        import sqlalchemy as sa
+
+        with db.transaction() as session:
+            session.execute(sa.text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/lang/{code}", include_in_schema=False)
+    def switch_language(code: str, next: str | None = None) -> Response:
+        response = RedirectResponse(safe_next(next), status_code=303)
+        chosen = i18n.normalise(code)
+        if chosen:
+            response.set_cookie(
+                i18n.COOKIE, chosen, max_age=365 * 86400, samesite="lax", httponly=True, secure=tls
+            )
+        return response
+
+    @app.get("/api/v1/openapi.json", include_in_schema=False, dependencies=[Depends(current_user)])
+    def openapi_document() -> JSONResponse:
+        if app.openapi_schema is None:
+            app.openapi_schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            app.openapi_schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
+                "type": "http",
+                "scheme": "bearer",
+            }
+            app.openapi_schema["security"] = [{"bearer": []}]
+        return JSONResponse(app.openapi_schema)
+
+    return app
+
+
+def from_settings() -> FastAPI:
+    """The app on the database of the environment's settings (for ``uvicorn --factory``); migrates it first.
+
+    ``uvicorn --factory computecredit.web.app:from_settings --workers 4`` serves it with several processes.
+    """
+    from computecredit.config import get_settings
+
+    db = Database(get_settings().database_url)
+    db.upgrade()
+    return create_app(db)

@@ -1,0 +1,1 @@
+"""Borrowers: search, profile, statements (import from Excel/CSV), ratio trends, ratings, facilities."""

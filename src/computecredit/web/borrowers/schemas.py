@@ -1,0 +1,66 @@
+"""Bodies of the borrowers API."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from computecredit.domain.borrowers import Borrower
+from computecredit.domain.statements import FinancialStatement
+
+
+class BorrowerSummary(BaseModel):
+    uscc: str
+    name_zh: str
+    name_en: str
+    segment: str
+    province: str
+    hub: str | None
+    group_name: str | None
+    size_class: str
+    links: dict[str, str]
+
+    @classmethod
+    def of(cls, b: Borrower) -> BorrowerSummary:
+        return cls(
+            uscc=b.uscc,
+            name_zh=b.name_zh,
+            name_en=b.name_en,
+            segment=b.segment.value,
+            province=b.province.value,
+            hub=b.hub.value if b.hub else None,
+            group_name=b.group_name,
+            size_class=b.size_class.value,
+            links={"self": f"/api/v1/borrowers/{b.uscc}", "page": f"/borrowers/{b.uscc}"},
+        )
+
+
+class StatementOut(BaseModel):
+    fiscal_year: int
+    period_end: date | None
+    consolidated: bool
+    audited: bool
+    unit: str
+    currency: str
+    values: dict[str, Decimal]
+
+    @classmethod
+    def of(cls, s: FinancialStatement) -> StatementOut:
+        return cls(
+            fiscal_year=s.fiscal_year,
+            period_end=s.period_end,
+            consolidated=s.consolidated,
+            audited=s.audited,
+            unit=s.unit,
+            currency=s.currency,
+            values=dict(s.values),
+        )
+
+
+class BorrowerDetail(BaseModel):
+    borrower: dict[str, Any]
+    statements: list[StatementOut]
+    links: dict[str, str]

@@ -1,0 +1,239 @@
+"""Charts as inline SVG, drawn on the server: no script, no network, readable without colour.
+
+Every series carries a text label at its end and its own marker or dash pattern; every bar has its
+value written on it; each chart has a ``<title>`` and ``<desc>`` for screen readers.
+
+>>> svg = line_chart("DSCR", ["2025", "2026"], {"DSCR": [1.1, 1.4]}, reference=1.2, reference_label="covenant")
+>>> "<svg" in svg and "covenant" in svg and "1.40" in svg
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+PALETTE = ("#0b4f8a", "#b3541e", "#1d6b3a", "#6b2d86", "#8a5a00")
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
+MARKERS = ("circle", "square", "triangle", "diamond", "cross")
+
+
+def _marker(kind: str, x: float, y: float, colour: str) -> str:
+    if kind == "square":
+        return f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{colour}"/>'
+    if kind == "triangle":
+        return f'<polygon points="{x:.1f},{y - 4:.1f} {x - 4:.1f},{y + 3:.1f} {x + 4:.1f},{y + 3:.1f}" fill="{colour}"/>'
+    if kind == "diamond":
+        return f'<polygon points="{x:.1f},{y - 4:.1f} {x + 4:.1f},{y:.1f} {x:.1f},{y + 4:.1f} {x - 4:.1f},{y:.1f}" fill="{colour}"/>'
+    if kind == "cross":
+        return f'<path d="M{x - 3:.1f},{y - 3:.1f}L{x + 3:.1f},{y + 3:.1f}M{x - 3:.1f},{y + 3:.1f}L{x + 3:.1f},{y - 3:.1f}" stroke="{colour}" stroke-width="2"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
+
+
+def _frame(title: str, desc: str, width: int, height: int, body: list[str]) -> Markup:
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>"
+    )
+
+
+def _fmt(value: float, places: int) -> str:
+    return f"{value:,.{places}f}"
+
+
+def line_chart(
+    title: str,
+    labels: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    reference: float | None = None,
+    reference_label: str = "",
+    places: int = 2,
+    width: int = 640,
+    height: int = 260,
+) -> Markup:
+    """Lines over ``labels`` (years, periods); ``reference`` draws a dashed threshold (e.g. a covenant)."""
+    left, right, top, bottom = 56, 110, 16, 34
+    values = [v for vs in series.values() for v in vs if v is not None] + (
+        [reference] if reference is not None else []
+    )
+    if not values or not labels:
+        return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
+    low, high = min(min(values), 0.0), max(values)
+    span = (high - low) or 1.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + i * step if len(labels) > 1 else left + plot_w / 2
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - (v - low) / span)
+
+    body = [f'<line x1="{left}" y1="{y(low):.1f}" x2="{left + plot_w}" y2="{y(low):.1f}" stroke="#888"/>']
+    for tick in range(5):
+        v = low + span * tick / 4
+        body.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_fmt(v, places)}</text>')
+        body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" stroke="#e3e7ec"/>')
+    for i, label in enumerate(labels):
+        body.append(f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">{escape(str(label))}</text>')
+    if reference is not None:
+        body.append(
+            f'<line x1="{left}" y1="{y(reference):.1f}" x2="{left + plot_w}" y2="{y(reference):.1f}" '
+            f'stroke="#a3231f" stroke-dasharray="5 4" stroke-width="1.5"/>'
+            f'<text x="{left + plot_w + 4}" y="{y(reference) + 4:.1f}" fill="#a3231f">{escape(reference_label)} {_fmt(reference, places)}</text>'
+        )
+    for n, (name, points) in enumerate(series.items()):
+        colour, dash, marker = PALETTE[n % 5], DASHES[n % 5], MARKERS[n % 5]
+        coords = [(x(i), y(v), v) for i, v in enumerate(points) if v is not None]
+        if not coords:
+            continue
+        path = " ".join(f"{'M' if k == 0 else 'L'}{cx:.1f},{cy:.1f}" for k, (cx, cy, _) in enumerate(coords))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
+        body.extend(_marker(marker, cx, cy, colour) for cx, cy, _ in coords)
+        last_x, last_y, last_v = coords[-1]
+        body.append(
+            f'<text x="{last_x + 8:.1f}" y="{last_y + 4:.1f}" fill="{colour}">{escape(name)} {_fmt(last_v, places)}</text>'
+        )
+    return _frame(title, f"{title}: {', '.join(series)} over {labels[0]}–{labels[-1]}", width, height, body)
+
+
+def bar_chart(
+    title: str,
+    bars: Sequence[tuple[str, float]],
+    *,
+    places: int = 2,
+    suffix: str = "",
+    width: int = 640,
+    bar_height: int = 22,
+) -> Markup:
+    """Horizontal bars with their value written at the end (works for shares, amounts, contributions).
+
+    >>> "45.0%" in bar_chart("by segment", [("servers", 45.0)], places=1, suffix="%")
+    True
+    """
+    if not bars:
+        return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
+    label_w, value_w = 170, 110
+    plot_w = width - label_w - value_w
+    high = max(abs(v) for _, v in bars) or 1.0
+    height = len(bars) * (bar_height + 8) + 8
+    body = []
+    for i, (label, value) in enumerate(bars):
+        top = 8 + i * (bar_height + 8)
+        length = plot_w * abs(value) / high
+        body.append(
+            f'<text x="{label_w - 8}" y="{top + bar_height * 0.7:.1f}" text-anchor="end">{escape(label)}</text>'
+        )
+        body.append(
+            f'<rect x="{label_w}" y="{top}" width="{length:.1f}" height="{bar_height}" fill="{PALETTE[0]}"/>'
+        )
+        body.append(
+            f'<text x="{label_w + length + 6:.1f}" y="{top + bar_height * 0.7:.1f}">{_fmt(value, places)}{escape(suffix)}</text>'
+        )
+    return _frame(
+        title, f"{title}: " + "; ".join(f"{lab} {_fmt(v, places)}{suffix}" for lab, v in bars), width, height, body
+    )
+
+
+def histogram(
+    title: str,
+    edges: Sequence[float],
+    counts: Sequence[int],
+    *,
+    marker: float | None = None,
+    marker_label: str = "",
+    places: int = 2,
+    width: int = 640,
+    height: int = 240,
+) -> Markup:
+    """A histogram from bin ``edges`` (len = len(counts) + 1); ``marker`` draws a labelled vertical line.
+
+    >>> "VaR" in histogram("loss", [0, 1, 2], [5, 3], marker=1.5, marker_label="VaR")
+    True
+    """
+    if not counts:
+        return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
+    left, right, top, bottom = 48, 16, 22, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    low, high = float(edges[0]), float(edges[-1])
+    span = (high - low) or 1.0
+    peak = max(counts) or 1
+
+    def x(v: float) -> float:
+        return left + plot_w * (v - low) / span
+
+    body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#888"/>']
+    for i, count in enumerate(counts):
+        x0, x1 = x(float(edges[i])), x(float(edges[i + 1]))
+        h = plot_h * count / peak
+        body.append(
+            f'<rect x="{x0:.1f}" y="{top + plot_h - h:.1f}" width="{max(x1 - x0 - 1, 1):.1f}" height="{h:.1f}" fill="{PALETTE[0]}"/>'
+        )
+    for v in (low, (low + high) / 2, high):
+        body.append(f'<text x="{x(v):.1f}" y="{height - 12}" text-anchor="middle">{_fmt(v, places)}</text>')
+    body.append(f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{peak}</text>')
+    if marker is not None:
+        body.append(
+            f'<line x1="{x(marker):.1f}" y1="{top - 6}" x2="{x(marker):.1f}" y2="{top + plot_h}" stroke="#a3231f" stroke-dasharray="5 4" stroke-width="1.5"/>'
+            f'<text x="{x(marker) + 4:.1f}" y="{top + 6}" fill="#a3231f">{escape(marker_label)} {_fmt(marker, places)}</text>'
+        )
+    return _frame(
+        title,
+        f"{title}: {sum(counts)} outcomes from {_fmt(low, places)} to {_fmt(high, places)}",
+        width,
+        height,
+        body,
+    )
+
+
+def tornado(
+    title: str,
+    base: float,
+    rows: Sequence[tuple[str, float, float]],
+    *,
+    places: int = 2,
+    low_label: str = "low",
+    high_label: str = "high",
+    width: int = 640,
+    bar_height: int = 20,
+) -> Markup:
+    """Sensitivity tornado: for each input, the output at its low and high case around ``base``.
+
+    >>> "1.05" in tornado("min DSCR", 1.3, [("utilisation", 1.05, 1.5)])
+    True
+    """
+    if not rows:
+        return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
+    label_w, pad = 150, 70
+    plot_w = width - label_w - 2 * pad
+    values = [base] + [v for _, lo, hi in rows for v in (lo, hi)]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+
+    def x(v: float) -> float:
+        return label_w + pad + plot_w * (v - low) / span
+
+    height = len(rows) * (bar_height + 10) + 40
+    body = [
+        f'<line x1="{x(base):.1f}" y1="16" x2="{x(base):.1f}" y2="{height - 18}" stroke="#1c2430"/>',
+        f'<text x="{x(base):.1f}" y="12" text-anchor="middle">{_fmt(base, places)}</text>',
+    ]
+    for i, (name, lo, hi) in enumerate(sorted(rows, key=lambda r: -abs(r[2] - r[1]))):
+        top = 22 + i * (bar_height + 10)
+        body.append(
+            f'<text x="{label_w - 6}" y="{top + bar_height * 0.7:.1f}" text-anchor="end">{escape(name)}</text>'
+        )
+        for value, fill, pattern_label in ((lo, PALETTE[1], low_label), (hi, PALETTE[0], high_label)):
+            x0, x1 = sorted((x(base), x(value)))
+            body.append(
+                f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 1):.1f}" height="{bar_height}" fill="{fill}"/>'
+            )
+            anchor, tx = ("end", x0 - 4) if value < base else ("start", x1 + 4)
+            body.append(
+                f'<text x="{tx:.1f}" y="{top + bar_height * 0.7:.1f}" text-anchor="{anchor}">{escape(pattern_label)} {_fmt(value, places)}</text>'
+            )
+    return _frame(title, f"{title}: base {_fmt(base, places)}", width, height, body)

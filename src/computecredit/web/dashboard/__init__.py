@@ -1,0 +1,1 @@
+"""The dashboard: the compute book at a glance, pending work, recent activity."""

@@ -1,0 +1,117 @@
+"""Request dependencies: the database, who is asking (session cookie or bearer token), roles, CSRF.
+
+Every route except login, the language switch, static files and ``/health`` depends on
+:func:`current_user`; role checks use :func:`require`. Both are enforced on the server for pages and API
+alike, whatever the page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from computecredit.errors import PermissionDeniedError
+from computecredit.services import audit
+from computecredit.services.workflow import Actor
+from computecredit.store.database import Database
+from computecredit.web import security
+from computecredit.web.auth import users
+from computecredit.web.errors import NotAuthenticated
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The authenticated user of a request and how they authenticated."""
+
+    username: str
+    role: str
+    display_name: str
+    via: str  # "session" or "api"
+    csrf_token: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.username, self.role)
+
+
+def database(request: Request) -> Database:
+    return request.app.state.db
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    """A read-only unit of work (rolled back if anything fails)."""
+    with database(request).transaction() as session:
+        yield session
+
+
+def write_session(request: Request) -> Iterator[Session]:
+    """A unit of work that writes and appends to the audit log: committed whole, or not at all."""
+    with audit.write_transaction(database(request)) as session:
+        yield session
+
+
+def _authenticate(db: Database, bearer: str | None, cookie: str | None) -> CurrentUser | None:
+    with db.transaction() as session:
+        if bearer:
+            row = security.lookup(session, bearer, "api")
+            via = "api"
+        elif cookie:
+            row = security.lookup(session, cookie, "session")
+            via = "session"
+        else:
+            return None
+        if row is None:
+            return None
+        user = users.find(session, row.username)
+        if user is None or not user.active:
+            return None
+        return CurrentUser(user.username, user.role, user.display_name, via, row.csrf_token)
+
+
+async def current_user(request: Request) -> CurrentUser:
+    """Who is asking; raise :class:`NotAuthenticated` if nobody valid. Checks CSRF on unsafe cookie requests."""
+    cached = getattr(request.state, "user", None)
+    if cached is not None:
+        return cached
+    authorization = request.headers.get("authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    bearer = credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
+    cookie = None if bearer else request.cookies.get(security.SESSION_COOKIE)
+    user = await run_in_threadpool(_authenticate, request.app.state.db, bearer, cookie)
+    if user is None:
+        raise NotAuthenticated()
+    if user.via == "session" and request.method in UNSAFE_METHODS:
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            form = await request.form()
+            value = form.get("csrf_token")
+            sent = value if isinstance(value, str) else None
+        if not security.same(sent, user.csrf_token):
+            raise PermissionDeniedError(
+                "the form has expired or did not come from this site (CSRF); reload the page"
+            )
+    request.state.user = user
+    return user
+
+
+def require(*roles: str) -> Callable[[CurrentUser], CurrentUser]:
+    """A dependency that lets through only users with one of ``roles``."""
+
+    def check(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+        if user.role not in roles:
+            raise PermissionDeniedError(f"role {user.role} may not do this; needs one of: {', '.join(roles)}")
+        return user
+
+    return check
+
+
+ALL_ROLES = ("analyst", "approver", "risk_manager", "admin")
+CREDIT_ROLES = ("analyst", "approver", "risk_manager")

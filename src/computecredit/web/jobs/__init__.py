@@ -1,0 +1,1 @@
+"""Background jobs: start, follow progress, fetch the result."""

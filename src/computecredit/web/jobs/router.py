@@ -1,0 +1,81 @@
+"""Jobs API: ``POST /api/v1/jobs`` answers 202 with the job id; poll it; fetch ``/result`` when done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from computecredit.errors import InputError, NotFoundError, PermissionDeniedError
+from computecredit.services import jobs
+from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
+from computecredit.web.jobs.schemas import JobCreate, JobOut
+from computecredit.web.templating import render
+
+api = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+pages = APIRouter(include_in_schema=False)
+JobId = Path(pattern=r"^[0-9a-f]{32}$")
+
+
+def start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any]) -> str:
+    """Start a job of ``kind`` for ``user`` if their role may; return its id."""
+    spec = jobs.KINDS.get(kind)
+    if spec is None:
+        raise InputError("kind", kind, f"must be one of {', '.join(sorted(jobs.KINDS))}")
+    if user.role not in spec.roles:
+        raise PermissionDeniedError(f"role {user.role} may not start {kind} jobs")
+    return request.app.state.jobs.submit(user.username, kind, params)
+
+
+def _visible(session: Session, job_id: str, user: CurrentUser):  # type: ignore[no-untyped-def]
+    job = jobs.get(session, job_id)
+    if job.owner != user.username and user.role not in ("risk_manager", "admin"):
+        raise NotFoundError(f"no job {job_id}")
+    return job
+
+
+@api.post("", status_code=202, response_model=JobOut, summary="Start a background job")
+def create_job(
+    request: Request,
+    body: JobCreate,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    job_id = start(request, user, body.kind, body.params)
+    session.expire_all()
+    out = JobOut.of(jobs.get(session, job_id))
+    return JSONResponse(out.model_dump(mode="json"), status_code=202, headers={"Location": out.links["self"]})
+
+
+@api.get("/{job_id}", response_model=JobOut, summary="State and progress of a job")
+def get_job(
+    job_id: str = JobId,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> JobOut:
+    return JobOut.of(_visible(session, job_id, user))
+
+
+@api.get("/{job_id}/result", summary="Result of a finished job")
+def job_result(
+    job_id: str = JobId,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Any:
+    _visible(session, job_id, user)
+    return jobs.result(session, job_id)
+
+
+@pages.get("/jobs/{job_id}")
+def job_page(
+    request: Request,
+    job_id: str = JobId,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    job = _visible(session, job_id, user)
+    result = jobs.result(session, job_id) if job.state == "done" else None
+    template = "jobs/_status.html" if request.headers.get("hx-request") else "jobs/detail.html"
+    return render(request, template, {"job": JobOut.of(job), "result": result})

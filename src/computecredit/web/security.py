@@ -1,0 +1,166 @@
+"""Credentials and protections: session cookies, API bearer tokens, CSRF, login throttling, headers.
+
+- A session or API token is 32 random bytes; only its SHA-256 is stored (``auth_tokens``), so a copy of
+  the database does not let anyone log in. Logging out revokes the row.
+- Session cookies are HttpOnly and SameSite=Lax, and Secure whenever the request came over TLS.
+- Every unsafe request authenticated by a cookie must carry the session's CSRF token (form field
+  ``csrf_token`` or header ``X-CSRF-Token``); bearer-token requests need none (browsers never send them
+  on their own).
+- After :data:`LoginThrottle.max_failures` failed logins for one user name or one client address within
+  the window, further attempts are refused until the window passes.
+
+>>> throttle = LoginThrottle(max_failures=2, window_s=60)
+>>> throttle.fail("alice", "10.0.0.1", now=0); throttle.fail("alice", "10.0.0.2", now=1)
+>>> throttle.retry_after("alice", "10.0.0.3", now=2)
+58
+>>> throttle.retry_after("bob", "10.0.0.3", now=2)
+0
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from computecredit.store.workbench import AuthToken
+
+SESSION_COOKIE = "cc_session"
+LOGIN_CSRF_COOKIE = "cc_login_csrf"
+SESSION_LIFETIME = timedelta(hours=8)
+API_TOKEN_LIFETIME = timedelta(days=30)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def token_digest(token: str) -> str:
+    """What is stored for a token: its SHA-256.
+
+    >>> len(token_digest("abc"))
+    64
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same(a: str | None, b: str | None) -> bool:
+    """Constant-time comparison of two secrets; False if either is missing.
+
+    >>> same("x", "x"), same("x", None)
+    (True, False)
+    """
+    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def issue(session: Session, username: str, kind: str) -> tuple[str, AuthToken]:
+    """Create a session (``kind="session"``, with a CSRF token) or an API token; return the secret once."""
+    token = new_secret()
+    lifetime = SESSION_LIFETIME if kind == "session" else API_TOKEN_LIFETIME
+    row = AuthToken(
+        token_hash=token_digest(token),
+        username=username,
+        kind=kind,
+        csrf_token=new_secret() if kind == "session" else None,
+        expires_at=datetime.now(UTC) + lifetime,
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def lookup(session: Session, token: str, kind: str) -> AuthToken | None:
+    """The live (unexpired, unrevoked) token row for ``token``, or None."""
+    row = session.get(AuthToken, token_digest(token))
+    if row is None or row.kind != kind or row.revoked_at is not None:
+        return None
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    if expires <= datetime.now(UTC):
+        return None
+    return row
+
+
+def revoke(session: Session, token: str) -> None:
+    row = session.get(AuthToken, token_digest(token))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+
+
+def revoke_all(session: Session, username: str) -> None:
+    """Revoke every session and token of a user (role change, deactivation)."""
+    session.execute(
+        sa.update(AuthToken)
+        .where(AuthToken.username == username, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+
+
+class LoginThrottle:
+    """Counts failed logins per user name and per client address in a sliding window."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 900.0) -> None:
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures[key]
+        while times and times[0] <= now - self.window_s:
+            times.popleft()
+        return times
+
+    def retry_after(self, username: str, address: str, now: float | None = None) -> int:
+        """Seconds until another attempt is allowed (0: go ahead)."""
+        now = time.monotonic() if now is None else now
+        wait = 0.0
+        with self._lock:
+            for key in (f"user:{username.lower()}", f"addr:{address}"):
+                times = self._recent(key, now)
+                if len(times) >= self.max_failures:
+                    wait = max(wait, times[-self.max_failures] + self.window_s - now)
+        return int(wait + 0.999) if wait > 0 else 0
+
+    def fail(self, username: str, address: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for key in (f"user:{username.lower()}", f"addr:{address}"):
+                self._recent(key, now).append(now)
+
+    def succeed(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(f"user:{username.lower()}", None)
+
+
+def security_headers(tls: bool) -> dict[str, str]:
+    """Headers set on every response.
+
+    >>> "frame-ancestors 'none'" in security_headers(False)["Content-Security-Policy"]
+    True
+    >>> "Strict-Transport-Security" in security_headers(True)
+    True
+    """
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    if tls:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers

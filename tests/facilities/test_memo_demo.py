@@ -1,0 +1,81 @@
+"""Every facility of the demo bank (朔方银行) yields a memo in Chinese and in English, built from the stored
+records: bank, borrower, statements, facility and the book's exposures. The demo bank stores no ratings yet,
+so each memo uses a PD given as the analyst's input (by the exposure's 五级分类), as ``--pd`` does."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from computecredit.facilities.proposal import assess
+from computecredit.money import format_amount
+from computecredit.reports.memo import build_memo, render_html
+from computecredit.services.facilities import proposal_from_store
+from computecredit.store import facilities as facility_store
+
+PD_BY_CLASS = {"normal": 0.015, "special_mention": 0.08, "substandard": 0.35, "doubtful": 0.6, "loss": 0.9}
+
+
+def _book(db):  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        exposures = {e.facility_reference: e for e in facility_store.list_exposures(session)}
+        return [(f.reference, exposures.get(f.reference)) for f in facility_store.list_facilities(session)]
+
+
+def test_every_demo_facility_has_a_memo_in_both_languages(demo_db) -> None:  # type: ignore[no-untyped-def]
+    book = _book(demo_db)
+    assert len(book) >= 40
+    for reference, exposure in book:
+        pd = PD_BY_CLASS[exposure.classification.value] if exposure else 0.015
+        assessment = assess(proposal_from_store(demo_db, reference, pd=pd))
+        for lang in ("zh", "en"):
+            memo = build_memo(assessment, lang, with_charts=False)
+            cells = {
+                cell for section in memo.sections for table in section.tables for row in table.rows for cell in row
+            }
+            assert reference in dict(memo.header).values()
+            assert format_amount(assessment.limit.limit, lang=lang) in cells
+            assert format_amount(assessment.proposal.bank.net_capital, lang=lang) in " ".join(cells)
+
+
+def test_ningxia_demo_loan_against_the_demo_banks_capital(demo_db) -> None:  # type: ignore[no-untyped-def]
+    """PL-2025-NX-001: 2.8亿 at a bank with 资本净额 108.6亿 (loan book 824.5亿 < 1000亿)."""
+    assessment = assess(proposal_from_store(demo_db, "PL-2025-NX-001", pd=0.02))
+    single = next(c for c in assessment.structure.concentration if c.key == "single_customer_loans")
+    assert single.base_amount == Decimal("10860000000")
+    assert single.ratio == pytest.approx(2.8 / 108.6, rel=1e-9)
+    assert not single.breach
+    html = render_html(assessment, "zh")
+    assert "资本净额" in html and html.count("<svg") >= 2
+
+
+def test_server_maker_line_uses_its_statements_for_the_wc_need(demo_db) -> None:  # type: ignore[no-untyped-def]
+    proposal = proposal_from_store(demo_db, "CL-2025-001", pd=0.01)
+    wc = proposal.structuring.wc_inputs
+    assert wc is not None and wc.revenue > 0 and wc.avg_inventory > 0
+    assert [y.year for y in proposal.profile.financials] == [2022, 2023, 2024]
+    assert "current_ratio" in proposal.structuring.covenant_test_values
+
+
+def test_stored_facility_without_rating_asks_for_one(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from computecredit.errors import InputError
+
+    with pytest.raises(InputError, match="no stored rating"):
+        proposal_from_store(demo_db, "SB-2025-001")
+
+
+def test_cli_memo_of_a_stored_facility(demo_db, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from computecredit.cli.main import app
+
+    monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", demo_db.url)
+    out = tmp_path / "nx.html"
+    result = CliRunner().invoke(
+        app, ["facility", "memo", "PL-2025-NX-001", "--pd", "0.02", "--lang", "en", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "PL-2025-NX-001" in out.read_text(encoding="utf-8")
+    missing = CliRunner().invoke(app, ["facility", "assess", "NO-SUCH-1", "--pd", "0.02"])
+    assert missing.exit_code == 2 and "NO-SUCH-1" in missing.stderr

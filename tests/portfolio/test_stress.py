@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from computecredit.cli.main import app
+from computecredit.errors import InputError
+from computecredit.portfolio.inputs import load_factor_model, load_portfolio_csv
+from computecredit.portfolio.stress import (
+    load_scenarios,
+    run_stress,
+    scenario_library_from_mapping,
+    stressed_parameters,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "portfolio"
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_portfolio_csv(EXAMPLES / "book.csv")
+
+
+@pytest.fixture(scope="module")
+def factors():
+    return load_factor_model(EXAMPLES / "factors.yaml")
+
+
+def test_library_has_the_compute_scenarios() -> None:
+    keys = set(load_scenarios().scenarios)
+    assert {
+        "gpu_rental_halved",
+        "merchant_utilisation_down_30pt",
+        "export_controls_tighter",
+        "electricity_up_30pct",
+        "ai_demand_slowdown",
+        "offtaker_default",
+    } <= keys
+
+
+def test_every_scenario_raises_expected_loss_and_lowers_the_capital_ratio(book, factors) -> None:
+    base, outcomes = run_stress(book, factors, bank_capital=8e9, bank_rwa=9e10)
+    for outcome in outcomes:
+        assert outcome.delta_expected_loss > 0, outcome.key
+        assert outcome.delta_var > 0, outcome.key
+        assert outcome.capital_ratio_impact < 0, outcome.key
+        expected_ratio = (8e9 - outcome.delta_expected_loss) / (9e10 + outcome.rwa - base["rwa"])
+        assert outcome.capital_ratio == pytest.approx(expected_ratio)
+        assert outcome.worst_names[0]["delta_expected_loss"] >= outcome.worst_names[-1]["delta_expected_loss"]
+
+
+def test_no_driver_move_leaves_pds_unchanged(book, factors) -> None:
+    library = scenario_library_from_mapping(
+        {"sensitivities": {"idc": {"electricity_price": 3.0}}, "scenarios": {"calm": {"drivers": {}}}}
+    )
+    pd, lgd = stressed_parameters(book, factors, library, library.scenarios["calm"])
+    assert np.allclose(pd, book.pd) and np.allclose(lgd, book.lgd)
+
+
+def test_offtaker_default_defaults_the_largest_cloud_name(book, factors) -> None:
+    library = load_scenarios()
+    pd, _ = stressed_parameters(book, factors, library, library.scenarios["offtaker_default"])
+    cloud = book.sector == "cloud"
+    largest = book.obligor_id[cloud][np.argmax(book.ead[cloud])]
+    assert pd[book.obligor_id == largest].tolist() == [1.0]
+    assert np.all(pd[book.obligor_id != largest] < 1.0)
+
+
+def test_project_pd_hook_overrides_sector_transmission(book, factors) -> None:
+    library = load_scenarios()
+    seen = []
+
+    def project_rerun(scenario, portfolio):
+        seen.append(scenario.key)
+        return {"IDC-01": 0.3}
+
+    pd, _ = stressed_parameters(book, factors, library, library.scenarios["electricity_up_30pct"], project_rerun)
+    assert seen == ["electricity_up_30pct"]
+    assert pd[book.obligor_id == "IDC-01"].tolist() == [0.3]
+    with pytest.raises(InputError, match="project re-run PD"):
+        stressed_parameters(
+            book, factors, library, library.scenarios["gpu_rental_halved"], lambda s, p: {"IDC-01": 2}
+        )
+
+
+def test_bad_scenario_inputs() -> None:
+    with pytest.raises(InputError, match="unknown driver"):
+        scenario_library_from_mapping({"scenarios": {"x": {"drivers": {"moon_phase": 1}}}})
+    with pytest.raises(InputError, match="not in the library"):
+        run_stress(
+            load_portfolio_csv(EXAMPLES / "book.csv"),
+            load_factor_model(EXAMPLES / "factors.yaml"),
+            scenarios=["nope"],
+        )
+
+
+def test_stress_cli_json() -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "portfolio",
+            "stress",
+            str(EXAMPLES / "book.csv"),
+            "--factors",
+            str(EXAMPLES / "factors.yaml"),
+            "--scenario",
+            "gpu_rental_halved",
+            "--bank-capital",
+            "8e9",
+            "--bank-rwa",
+            "9e10",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert [s["key"] for s in out["scenarios"]] == ["gpu_rental_halved"]
+    assert out["scenarios"][0]["capital_ratio_impact"] < 0
+    assert out["baseline"]["capital_ratio"] == pytest.approx(8e9 / 9e10)

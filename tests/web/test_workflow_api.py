@@ -1,0 +1,108 @@
+"""Four eyes and approval authority through the REST API of a real server: no way around them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from tests.web.support import BORROWER_USCC, Server
+
+from computecredit.money import parse_amount
+from computecredit.services import audit, workflow
+from computecredit.services.workflow import Actor
+
+
+def _proposal_in_review(server: Server, proposer: str, amount: str, product: str) -> int:
+    """An analysed, submitted proposal (the analysis outputs stand for the engines' in this test)."""
+    with audit.write_transaction(server.db) as session:
+        analyst = Actor(proposer, "analyst")
+        terms = workflow.Terms(BORROWER_USCC, product, parse_amount(amount), 24)
+        pid = workflow.create(session, analyst, terms).id
+        workflow.analyse(session, pid, analyst, {"limit": amount}, {"engine": "test"})
+        workflow.submit(session, pid, analyst)
+    return pid
+
+
+def test_analyst_flow_through_the_api(server: Server) -> None:
+    with server.client("t_analyst") as client:
+        created = client.post(
+            "/api/v1/proposals",
+            json={
+                "borrower_ref": BORROWER_USCC,
+                "product": "working_capital_loan",
+                "amount": "5000万",
+                "tenor_months": 12,
+            },
+        )
+        assert created.status_code == 201, created.text
+        body = created.json()
+        assert body["state"] == "application" and body["proposer"] == "t_analyst"
+        assert float(body["amount"]) == 50_000_000
+        # An application cannot be submitted before its analysis: no state is skipped.
+        skipped = client.post(f"/api/v1/proposals/{body['id']}/submit")
+        assert skipped.status_code == 409 and "cannot submit" in skipped.json()["detail"]
+    with server.client("t_approver") as client:
+        early = client.post(f"/api/v1/proposals/{body['id']}/approve", json={"comment": ""})
+        assert early.status_code == 409
+
+
+def test_the_author_is_refused_whatever_their_role(server: Server) -> None:
+    pid = _proposal_in_review(server, "t_analyst2", "5000万", "working_capital_loan")
+    with server.client("t_analyst2") as client:
+        refused = client.post(f"/api/v1/proposals/{pid}/approve", json={"comment": "mine"})
+        assert refused.status_code == 403
+    # Promote the author to approver: four eyes still holds, on the server.
+    with server.db.transaction() as session:
+        session.execute(sa.text("UPDATE users SET role = 'approver' WHERE username = 't_analyst2'"))
+    try:
+        with server.client("t_analyst2") as client:
+            refused = client.post(f"/api/v1/proposals/{pid}/approve", json={"comment": "mine"})
+            assert refused.status_code == 403 and "four eyes" in refused.json()["detail"]
+            assert pid not in [p["id"] for p in client.get("/api/v1/proposals/queue").json()]
+    finally:
+        with server.db.transaction() as session:
+            session.execute(sa.text("UPDATE users SET role = 'analyst' WHERE username = 't_analyst2'"))
+    with server.client("t_approver") as client:
+        approved = client.post(f"/api/v1/proposals/{pid}/approve", json={"comment": "fine"})
+        assert approved.status_code == 200 and approved.json()["state"] == "approved"
+        assert [d["action"] for d in approved.json()["decisions"]] == ["analyse", "submit", "approve"]
+        again = client.post(f"/api/v1/proposals/{pid}/reject", json={"comment": "changed my mind"})
+        assert again.status_code == 409
+
+
+def test_authority_by_amount_and_product(server: Server) -> None:
+    big_guarantee = _proposal_in_review(server, "t_analyst", "10亿", "advance_payment_guarantee")
+    buyback = _proposal_in_review(server, "t_analyst", "2.5亿", "share_buyback_loan")
+    with server.client("t_approver") as client:
+        queue = [p["id"] for p in client.get("/api/v1/proposals/queue").json()]
+        assert big_guarantee not in queue and buyback not in queue
+        for pid in (big_guarantee, buyback):
+            refused = client.post(f"/api/v1/proposals/{pid}/approve", json={"comment": ""})
+            assert refused.status_code == 403 and "authority" in refused.json()["detail"]
+        # Returning for more work needs no authority, only a comment.
+        assert client.post(f"/api/v1/proposals/{buyback}/return", json={"comment": ""}).status_code == 422
+    with server.client("t_risk") as client:
+        assert big_guarantee in [p["id"] for p in client.get("/api/v1/proposals/queue").json()]
+        assert (
+            client.post(f"/api/v1/proposals/{big_guarantee}/approve", json={"comment": "ok"}).json()["state"]
+            == "approved"
+        )
+
+
+def test_every_decision_is_in_the_verified_audit_chain(server: Server) -> None:
+    pid = _proposal_in_review(server, "t_analyst", "3000万", "credit_line")
+    with server.client("t_approver2") as client:
+        client.post(f"/api/v1/proposals/{pid}/reject", json={"comment": "thin cash flow"})
+    with server.client("t_risk") as client:
+        entries = client.get("/api/v1/audit", params={"limit": 200}).json()["items"]
+        mine = [e for e in entries if e["entity_type"] == "proposal" and e["entity_id"] == str(pid)]
+        assert [e["action"] for e in reversed(mine)] == [
+            "proposal.create",
+            "proposal.analyse",
+            "proposal.submit",
+            "proposal.reject",
+        ]
+        assert mine[0]["actor"] == "t_approver2" and mine[0]["after"]["state"] == "rejected"
+        job = client.post("/api/v1/audit/verify").json()
+    server.app.state.jobs.wait(job["job_id"], timeout=30)
+    with server.client("t_risk") as client:
+        result = client.get(f"/api/v1/jobs/{job['job_id']}/result").json()
+    assert result["ok"] is True and result["entries"] >= 4
