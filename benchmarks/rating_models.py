@@ -2,7 +2,8 @@
 
 For each data set and each of ``--splits`` stratified 70/30 splits, every model is fitted on the 70 %
 and measured on the 30 %: AUC, KS, Brier, fit seconds, and scoring throughput (rows per second,
-predicting PDs for ``--throughput-rows`` rows made by repeating the hold-out sample). Prints the mean
+predicting PDs for ``--throughput-rows`` rows made by repeating the hold-out sample) and the time to
+score one row (a one-row frame, mean of 20 calls). Prints the mean
 over the splits as a table (or one JSON object with ``--json``).
 
     .venv/bin/python benchmarks/rating_models.py                       # Polish year 1 + German credit
@@ -147,6 +148,11 @@ def run(
                 started = time.perf_counter()
                 predict(big)
                 measured["rows_per_s"] = len(big) / (time.perf_counter() - started)
+                one_row = x_test.iloc[:1]
+                started = time.perf_counter()
+                for _ in range(20):
+                    predict(one_row)
+                measured["one_row_ms"] = (time.perf_counter() - started) / 20 * 1000.0
                 figures[model].append({**measured, "fit_s": fit_s})
         for model in models:
             mean = {k: float(np.mean([f[k] for f in figures[model]])) for k in figures[model][0]}
@@ -164,9 +170,7 @@ def run(
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    header = (
-        f"{'data':<10} {'model':<10} {'rows':>6} {'AUC':>7} {'KS':>7} {'Brier':>7} {'fit s':>7} {'rows/s':>11}"
-    )
+    header = f"{'data':<10} {'model':<10} {'rows':>6} {'AUC':>7} {'KS':>7} {'Brier':>7} {'fit s':>7} {'rows/s':>11} {'1 row ms':>9}"
     print(header)
     print("-" * len(header))
     for r in rows:

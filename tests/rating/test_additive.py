@@ -17,11 +17,18 @@ from computecredit.errors import InputError
 from computecredit.rating.additive import (
     AdditiveConfig,
     default_flags,
+    fit_additive,
     monotone_from_data,
     monotone_violations,
     train_additive,
 )
-from computecredit.rating.additive_compare import best_explainable, compare_models, discrimination
+from computecredit.rating.additive_compare import (
+    best_explainable,
+    compare_fitted,
+    compare_models,
+    discrimination,
+    interaction_tables,
+)
 from computecredit.rating.points import CategoricalBinning, NumericBinning, PointsModel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,3 +237,23 @@ def test_benchmark_script_runs_on_a_small_sample() -> None:
         (d, m) for d in ("polish", "german") for m in ("additive", "scorecard", "gbm")
     }
     assert all(0.5 < r["auc"] <= 1.0 and r["rows_per_s"] > 0 for r in rows)
+
+
+def test_fit_additive_takes_features_and_flags_like_the_other_trainers() -> None:
+    data = _data(1500)
+    x, y = data.drop(columns="default"), data["default"].to_numpy(dtype=float)
+    model = fit_additive(x, y, AdditiveConfig(**FAST, max_interactions=0))
+    assert model.variables == list(x.columns) and model.target is None
+    with pytest.raises(InputError, match="one flag per row"):
+        fit_additive(x, y[:-1])
+
+
+def test_compare_fitted_and_interaction_tables_feed_the_model_card() -> None:
+    data = _data(1000, seed=4)
+    model = _model()
+    rows = compare_fitted({"additive": model}, data, data["default"].to_numpy())
+    assert rows[0]["explainable"] and rows[0]["auc"] > 0.7
+    tables = interaction_tables(model)
+    assert [t["term"] for t in tables] == [t.name for t in model.interactions]
+    first = model.interactions[0]
+    assert len(tables[0]["rows"]) == first.first.n_bins and len(tables[0]["points"][0]) == first.second.n_bins

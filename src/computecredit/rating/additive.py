@@ -60,7 +60,7 @@ import itertools
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -407,20 +407,48 @@ def train_additive(
     master_scale: MasterScale | None = None,
     source: str | None = None,
 ) -> PointsModel:
-    """Fit the additive model on ``frame`` (one row per borrower, ``target`` the default flag) and export
-    it as a :class:`PointsModel` (``model_type="additive"``). ``variables`` defaults to every other column.
-    See the module docstring for an example."""
-    cfg = config or AdditiveConfig()
-    started = time.perf_counter()
+    """Fit the additive model on ``frame`` (one row per borrower, ``target`` the default flag; ``event``
+    names the value that marks a default when it is not 0/1) and export it as a :class:`PointsModel`
+    (``model_type="additive"``). ``variables`` defaults to every other column. See the module docstring
+    for an example."""
     if target not in frame.columns:
         raise InputError(target, None, "target column not found", source=source)
     y = default_flags(frame[target], event, source)
-    if y.min() == y.max():
-        raise InputError(target, int(y[0]), "needs both defaults and non-defaults to train", source=source)
     names = [c for c in frame.columns if c != target] if variables is None else list(variables)
     missing_columns = [v for v in names if v not in frame.columns]
     if missing_columns or not names:
         raise InputError("variables", missing_columns or names, "must be columns of the data", source=source)
+    model = fit_additive(frame[names], y, config, name=name, master_scale=master_scale, source=source)
+    return replace(model, target=target)
+
+
+def fit_additive(
+    x: pd.DataFrame,
+    y: Any,
+    config: AdditiveConfig | None = None,
+    *,
+    name: str = "additive",
+    master_scale: MasterScale | None = None,
+    source: str | None = None,
+) -> PointsModel:
+    """Fit the additive model on the feature table ``x`` (every column is a variable) and 0/1 default
+    flags ``y``; the trainer behind ``computecredit rating train --model additive``.
+
+    >>> x = pd.DataFrame({"leverage": np.linspace(0, 1, 400)})
+    >>> fit_additive(x, (x["leverage"] > 0.7).astype(int), AdditiveConfig(bags=1)).variables
+    ['leverage']
+    """
+    cfg = config or AdditiveConfig()
+    started = time.perf_counter()
+    y = default_flags(y, source=source)
+    if y.size != len(x):
+        raise InputError("target", y.size, f"needs one flag per row ({len(x)})", source=source)
+    if y.min() == y.max():
+        raise InputError("target", int(y[0]), "needs both defaults and non-defaults to train", source=source)
+    frame = x
+    names = [str(c) for c in x.columns]
+    if not names:
+        raise InputError("variables", names, "need at least one variable", source=source)
     categorical = (
         {v for v in names if _is_categorical(frame[v])} if cfg.categorical is None else set(cfg.categorical)
     )
@@ -528,7 +556,6 @@ def train_additive(
         scaling=scaling,
         model_type="additive",
         name=name,
-        target=target,
     )
     central = cfg.central_tendency if cfg.central_tendency is not None else base_rate
     scores = model.score(frame, source)
@@ -558,7 +585,6 @@ def train_additive(
         scaling=scaling,
         model_type="additive",
         name=name,
-        target=target,
         training=training,
     )
 
@@ -601,6 +627,7 @@ __all__ = [
     "SCORING_RULES",
     "AdditiveConfig",
     "default_flags",
+    "fit_additive",
     "monotone_from_data",
     "monotone_violations",
     "train_additive",

@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve
 
 from computecredit.errors import InputError
+from computecredit.rating.points import PointsModel
 
 EXPLAINABLE = frozenset({"additive", "scorecard", "expert"})
 
@@ -61,10 +62,61 @@ def compare_models(
     ]
 
 
+def compare_fitted(
+    models: Mapping[str, Any], sample: Any, defaults: np.ndarray, explainable: Collection[str] = EXPLAINABLE
+) -> list[dict[str, Any]]:
+    """:func:`compare_models` for fitted models (anything with ``predict(sample).pd``, e.g. a
+    ``PointsModel``); a model whose ``model_type`` is explainable counts as explainable.
+
+    >>> from computecredit.rating.points import Calibration, NumericBinning, PointsModel, PointsTerm
+    >>> card = PointsModel(0.0, (PointsTerm(NumericBinning("x", (0.5,)), (10.0, 0.0, 0.0)),),
+    ...                    Calibration(0.0, -0.1), model_type="scorecard")
+    >>> rows = compare_fitted({"card": card}, {"x": [0.1, 0.9, 0.2, 0.8]}, np.array([0, 1, 0, 1]))
+    >>> rows[0]["model"], rows[0]["auc"], rows[0]["explainable"]
+    ('card', 1.0, True)
+    """
+    kinds = {name: getattr(model, "model_type", name) for name, model in models.items()}
+    return [
+        {**row, "explainable": row["explainable"] or kinds[row["model"]] in explainable}
+        for row in compare_models(
+            defaults, {name: model.predict(sample).pd for name, model in models.items()}, explainable
+        )
+    ]
+
+
+def interaction_tables(model: PointsModel) -> list[dict[str, Any]]:
+    """The 2-D tables of a points model as heat-map data: row and column labels and the points grid.
+
+    >>> from computecredit.rating.points import Calibration, InteractionTerm, NumericBinning, PointsModel
+    >>> t = InteractionTerm(NumericBinning("a", (0.0,)), NumericBinning("b", ()), ((1.0, 0.0), (2.0, 0.0), (0.0, 0.0)))
+    >>> table = interaction_tables(PointsModel(0.0, (), Calibration(0.0, -0.1), interactions=(t,)))[0]
+    >>> table["term"], table["rows"], table["columns"], table["points"][1]
+    ('a × b', ['(-inf, 0.0)', '[0.0, inf)', 'missing'], ['(-inf, inf)', 'missing'], [2.0, 0.0])
+    """
+    return [
+        {
+            "term": term.name,
+            "first": term.first.variable,
+            "second": term.second.variable,
+            "rows": term.first.labels(),
+            "columns": term.second.labels(),
+            "points": [list(row) for row in term.points],
+        }
+        for term in model.interactions
+    ]
+
+
 def best_explainable(rows: Sequence[Mapping[str, Any]]) -> str | None:
     """The explainable model with the highest AUC (the platform's default choice), or None."""
     candidates = [r for r in rows if r["explainable"]]
     return max(candidates, key=lambda r: r["auc"])["model"] if candidates else None
 
 
-__all__ = ["EXPLAINABLE", "best_explainable", "compare_models", "discrimination"]
+__all__ = [
+    "EXPLAINABLE",
+    "best_explainable",
+    "compare_fitted",
+    "compare_models",
+    "discrimination",
+    "interaction_tables",
+]
