@@ -34,8 +34,8 @@ def main(
 
 # --- command groups (one module each) -------------------------------------------------------------
 from computecredit.cli import audit as audit_cli  # noqa: E402
-from computecredit.cli import serve as serve_cli  # noqa: E402
 from computecredit.cli import borrower, capital, db, demo, facility, monitor, portfolio, project, statements  # noqa: E402
+from computecredit.cli import serve as serve_cli  # noqa: E402
 
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(borrower.app, name="borrower")
