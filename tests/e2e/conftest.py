@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.web.conftest import server  # noqa: F401  (the same real server)
+from tests.web.conftest import demo_uscc, server  # noqa: F401  (the same real server and demo book)
 
 CHROMIUM = os.environ.get("COMPUTECREDIT_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

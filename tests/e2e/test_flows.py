@@ -1,5 +1,6 @@
-"""The main flows in a real browser, in Chinese and in English: log in, find a borrower, open a proposal,
-the author cannot approve it, an approver can, and the dashboard shows it. Screenshots of each page."""
+"""The main flows in a real browser, in Chinese and in English: log in, find a borrower, open a proposal with
+its live limit and pricing, run the engines, submit; the author cannot approve it, an approver can; download
+the credit memo; the dashboard shows it. Screenshots of each page go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -8,26 +9,11 @@ from pathlib import Path
 import pytest
 from tests.web.support import BORROWER_USCC, PASSWORD, Server
 
-from computecredit.services import audit, workflow
-from computecredit.services.workflow import Actor
-
 pytestmark = pytest.mark.e2e
 
 TEXT = {
-    "zh-CN": {
-        "login": "登录",
-        "approve": "批准",
-        "approved": "已批准",
-        "cannot": "您不能审批此方案",
-        "proposals": "授信方案",
-    },
-    "en": {
-        "login": "Sign in",
-        "approve": "Approve",
-        "approved": "Approved",
-        "cannot": "You cannot decide",
-        "proposals": "Facility proposals",
-    },
+    "zh-CN": {"login": "登录", "approved": "已批准", "submitted": "待审批"},
+    "en": {"login": "Sign in", "approved": "Approved", "submitted": "Awaiting approval"},
 }
 
 
@@ -56,7 +42,7 @@ def _shot(page, artifacts: Path, name: str, lang: str) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_application_to_approval(browser, server: Server, artifacts: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_application_to_approval(browser, server: Server, demo_uscc: str, artifacts: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
     words = TEXT[lang]
     context, page, errors = _page(browser, lang)
     page.goto(f"{server.url}/login")
@@ -72,24 +58,28 @@ def test_application_to_approval(browser, server: Server, artifacts: Path, lang:
     page.click(f"#results a[href='/borrowers/{BORROWER_USCC}']")
     _shot(page, artifacts, "borrower", lang)
 
-    # Open an application through the form.
-    page.goto(f"{server.url}/proposals/new?borrower={BORROWER_USCC}")
-    page.select_option("select[name=product]", "working_capital_loan")
+    # Open an application through the form; the live panel shows limit, pricing and checks as we type.
+    page.goto(f"{server.url}/proposals/new?borrower={demo_uscc}")
+    page.select_option("select[name=product]", "credit_line")
     page.fill("input[name=amount]", "4000万")
     page.fill("input[name=tenor_months]", "12")
+    page.fill("input[name=spread_bp]", "80")
+    page.fill("input[name=pd_percent]", "2")
+    page.wait_for_selector("#recommendation")
+    assert page.inner_text("#analysis-limit")
     _shot(page, artifacts, "proposal-form", lang)
     page.click("form[action='/proposals'] button[type=submit]")
     page.wait_for_url(f"{server.url}/proposals/*")
     proposal_id = int(page.url.rsplit("/", 1)[1])
 
-    # The analysis (engines) and submission, as the analyst's service calls make them.
-    with audit.write_transaction(server.db) as session:
-        analyst = Actor("t_analyst", "analyst")
-        workflow.analyse(session, proposal_id, analyst, {"limit": "4000万"}, {"engine": "e2e"})
-        workflow.submit(session, proposal_id, analyst)
+    # Run the engines, then submit.
+    page.click(f"form[action='/proposals/{proposal_id}/analyse'] button")
+    page.wait_for_selector("#analysis")
+    _shot(page, artifacts, "proposal-analysed", lang)
+    page.click(f"form[action='/proposals/{proposal_id}/submit'] button")
+    page.wait_for_selector(f"h1 .badge:has-text('{words['submitted']}')")
 
     # The author sees no approve button, and the server refuses a forged approval.
-    page.reload()
     assert page.locator(f"form[action='/proposals/{proposal_id}/approve']").count() == 0
     csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
     forged = page.request.post(
@@ -110,8 +100,18 @@ def test_application_to_approval(browser, server: Server, artifacts: Path, lang:
     page.wait_for_url(f"{server.url}/proposals/{proposal_id}")
     assert words["approved"] in page.inner_text("h1")
 
+    # Download the credit memo attached to the analysis.
+    with page.expect_download() as download:
+        page.click("#memo-pdf")
+    pdf = download.value.path()
+    assert pdf is not None and Path(pdf).read_bytes()[:5] == b"%PDF-"
+    memo = page.context.request.get(f"{server.url}/proposals/{proposal_id}/memo?lang=zh")
+    assert memo.status == 200 and "授信" in memo.text()
+    page.goto(f"{server.url}/proposals/{proposal_id}/memo?lang={'zh' if lang == 'zh-CN' else 'en'}")
+    _shot(page, artifacts, "credit-memo", lang)
+
     # The dashboard counts it.
-    page.click("a[href='/']")
+    page.goto(f"{server.url}/")
     _shot(page, artifacts, "dashboard-approver", lang)
     assert int(page.inner_text("#kpi-approved")) >= 1
     context.close()

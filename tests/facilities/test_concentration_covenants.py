@@ -110,3 +110,12 @@ def test_malformed_metric_is_rejected_and_unknown_metric_labelled_by_name() -> N
     with pytest.raises(ValueError, match="metric"):
         Covenant(key="x", metric="Vibes!", bound="min", threshold=1)
     assert Covenant(key="x", metric="quick_ratio", bound="min", threshold=1).label_en == "quick_ratio"
+
+
+def test_large_exposure_threshold_is_on_tier1() -> None:
+    from computecredit.facilities.concentration import large_exposure
+
+    bank = BankCapital("bank", net_capital=100 * YI, tier1_net_capital=80 * YI, loan_book=800 * YI)
+    assert large_exposure(bank, Position(), ProposedExposure(exposure=Decimal("1.9") * YI)).is_large is False
+    flagged = large_exposure(bank, Position(customer_exposure=YI), ProposedExposure(exposure=YI))
+    assert flagged.is_large and flagged.threshold == 2 * YI

@@ -46,8 +46,15 @@ def test_ningxia_demo_loan_against_the_demo_banks_capital(demo_db) -> None:  # t
     assert single.base_amount == Decimal("10860000000")
     assert single.ratio == pytest.approx(2.8 / 108.6, rel=1e-9)
     assert not single.breach
+    # The borrower's stored project (ningxia_phase1) is evaluated by the project engine for the memo.
+    project = assessment.proposal.project
+    assert project is not None and project.monte_carlo is not None and project.max_debt is not None
+    keys = {c.key for c in assessment.limit.constraints}
+    assert {"project_max_debt", "dscr_capacity"} <= keys
+    gpu = next(line for line in assessment.structure.lgd.lines if line.kind == "gpu_servers")
+    assert gpu.haircut > 0.4  # the table's 40% plus the residual-value decline to a default a year ahead
     html = render_html(assessment, "zh")
-    assert "资本净额" in html and html.count("<svg") >= 2
+    assert "资本净额" in html and "蒙特卡洛模拟 1000 次" in html and html.count("<svg") >= 3
 
 
 def test_server_maker_line_uses_its_statements_for_the_wc_need(demo_db) -> None:  # type: ignore[no-untyped-def]
@@ -79,3 +86,21 @@ def test_cli_memo_of_a_stored_facility(demo_db, tmp_path, monkeypatch) -> None: 
     assert "PL-2025-NX-001" in out.read_text(encoding="utf-8")
     missing = CliRunner().invoke(app, ["facility", "assess", "NO-SUCH-1", "--pd", "0.02"])
     assert missing.exit_code == 2 and "NO-SUCH-1" in missing.stderr
+
+
+def test_cli_wc_need_from_stored_statements(demo_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from computecredit.cli.main import app
+
+    monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", demo_db.url)
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["facility", "wc-need", "--borrower", "91420100MAX6LY0C6L", "--growth", "0.3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["inputs"]["growth"] == 0.3 and payload["turnover_times"] > 0
+    assert runner.invoke(app, ["facility", "wc-need"]).exit_code == 2

@@ -62,3 +62,14 @@ def test_guarantee_exposure_uses_the_advance_payment_ccf() -> None:
     a = assess(_load("platform_guarantee"))
     assert a.structure.ead.ead == a.limit.limit * Decimal("0.5")
     assert a.structure.capital.method == "substitution"
+
+
+def test_gpu_value_at_default_follows_the_residual_path() -> None:
+    from datetime import date
+
+    from computecredit.facilities.from_records import gpu_value_at_default
+
+    value = Decimal("100000000")
+    sooner = gpu_value_at_default(value, date(2025, 1, 1), date(2025, 1, 1))
+    later = gpu_value_at_default(value, date(2024, 1, 1), date(2025, 1, 1))
+    assert 0 < later < sooner < value

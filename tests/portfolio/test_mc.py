@@ -87,3 +87,55 @@ def test_backend_dispatch_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -
 
 def test_local_mapper_keeps_batch_order() -> None:
     assert local_mapper(2)(lambda b: b * b, range(6)) == [0, 1, 4, 9, 16, 25]
+
+
+def test_cupy_code_path_runs_with_a_numpy_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GPU branch (its generator, host copies, float matvec) exercised with NumPy standing in for CuPy."""
+    from types import SimpleNamespace
+
+    import computecredit.portfolio.mc as mc
+    from computecredit.portfolio.backend import Backend
+
+    stand_in = SimpleNamespace(
+        asarray=np.asarray,
+        zeros=np.zeros,
+        float32=np.float32,
+        asnumpy=np.asarray,
+        random=SimpleNamespace(default_rng=np.random.default_rng),
+    )
+    monkeypatch.setattr(mc, "get_backend", lambda name="auto": Backend("cupy", stand_in))  # type: ignore[arg-type]
+    model = small_model()
+    gpu_like = mc_loss(model, 0.99, simulations=3000, seed=4, workers=1)
+    again = mc_loss(model, 0.99, simulations=3000, seed=4, workers=2)
+    assert gpu_like.details["backend"] == "cupy"
+    assert (gpu_like.var, gpu_like.es) == (again.var, again.es)
+    monkeypatch.undo()
+    reference = mc_loss(model, 0.99, simulations=3000, seed=4, workers=1)
+    assert abs(gpu_like.var - reference.var) < 4 * np.hypot(gpu_like.var_std_error, reference.var_std_error) + 5
+    assert gpu_like.contributions.sum() == pytest.approx(gpu_like.es, rel=1e-9)
+
+
+def test_reported_standard_error_matches_the_spread_across_seeds() -> None:
+    model = small_model()
+    runs = [
+        mc_loss(model, 0.995, simulations=2000, batch_size=500, seed=seed, workers=1, contributions=False)
+        for seed in range(16)
+    ]
+    spread = np.std([r.var for r in runs], ddof=1)
+    reported = np.mean([r.var_std_error for r in runs])
+    assert 0.5 < spread / reported < 2.0
+    es_spread = np.std([r.es for r in runs], ddof=1)
+    assert 0.5 < es_spread / np.mean([r.es_std_error for r in runs]) < 2.0
+
+
+def test_cupy_backend_on_a_gpu() -> None:
+    """Runs only where CuPy and a GPU are present: the GPU answer agrees with NumPy's within the error."""
+    pytest.importorskip("cupy")
+    if get_backend("auto").name != "cupy":
+        pytest.skip("CuPy is installed but no GPU is visible")
+    model = small_model()
+    gpu = mc_loss(model, 0.99, simulations=4000, seed=3, backend="cupy")
+    cpu = mc_loss(model, 0.99, simulations=4000, seed=3, backend="numpy")
+    assert gpu.details["backend"] == "cupy"
+    assert abs(gpu.var - cpu.var) < 4 * np.hypot(gpu.var_std_error, cpu.var_std_error) + 5
+    assert gpu.contributions.sum() == pytest.approx(gpu.es, rel=1e-9)

@@ -121,3 +121,52 @@ def test_stress_cli_json() -> None:
     assert [s["key"] for s in out["scenarios"]] == ["gpu_rental_halved"]
     assert out["scenarios"][0]["capital_ratio_impact"] < 0
     assert out["baseline"]["capital_ratio"] == pytest.approx(8e9 / 9e10)
+
+
+def test_project_engine_rerun_feeds_the_stress(book, factors) -> None:
+    from computecredit import projects
+    from computecredit.portfolio.stress import project_pd_hook, stressed_project_inputs
+
+    inputs = projects.load_project(projects.example_path("ningxia_phase1"))
+    library = load_scenarios()
+    halved = stressed_project_inputs(inputs, library.scenarios["gpu_rental_halved"], set())
+    assert halved.revenue.merchant.price == pytest.approx(inputs.revenue.merchant.price / 2)
+    assert stressed_project_inputs(inputs, library.scenarios["export_controls_tighter"], set()) is None
+    customer = inputs.revenue.offtake[0].customer
+    dropped = stressed_project_inputs(inputs, library.scenarios["export_controls_tighter"], {customer})
+    assert dropped is not None and len(dropped.revenue.offtake) == len(inputs.revenue.offtake) - 1
+
+    hook = project_pd_hook({"IDC-05": inputs}, simulations=300, seed=1)
+    base_pd = projects.evaluate(inputs, simulations=300, seed=1, sensitivities=False).simulation.pd_annual
+    stressed = hook(library.scenarios["merchant_utilisation_down_30pt"], book)
+    assert stressed["IDC-05"] > base_pd
+    assert hook(library.scenarios["export_controls_tighter"], book) == {}
+    pd, _ = stressed_parameters(book, factors, library, library.scenarios["merchant_utilisation_down_30pt"], hook)
+    assert pd[book.obligor_id == "IDC-05"].tolist() == [stressed["IDC-05"]]
+
+
+def test_stress_cli_with_a_project(tmp_path: Path) -> None:
+    from computecredit import projects
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "portfolio",
+            "stress",
+            str(EXAMPLES / "book.csv"),
+            "--factors",
+            str(EXAMPLES / "factors.yaml"),
+            "--scenario",
+            "electricity_up_30pct",
+            "--project",
+            f"IDC-05={projects.example_path('ningxia_phase1')}",
+            "--project-simulations",
+            "200",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    bad = CliRunner().invoke(
+        app, ["portfolio", "stress", str(EXAMPLES / "book.csv"), "--rho", "0.2", "--project", "NOBODY=x.yaml"]
+    )
+    assert bad.exit_code == 2 and "OBLIGOR_ID=PROJECT.yaml" in bad.stderr

@@ -74,3 +74,15 @@ def test_cross_field_rules(constant: dict[str, Any]) -> None:
 def test_correlation_names_are_checked(constant: dict[str, Any]) -> None:
     constant["simulation"] = {"correlations": [{"a": "price_decline", "b": "weather", "rho": 0.2}]}
     assert _problem(constant)[0][0] == "simulation.correlations[0].b"
+
+
+def test_correlations_must_be_positive_definite(constant: dict[str, Any]) -> None:
+    constant["simulation"] = {
+        "correlations": [
+            {"a": "price_decline", "b": "utilization", "rho": 0.9},
+            {"a": "utilization", "b": "tariff", "rho": 0.9},
+            {"a": "price_decline", "b": "tariff", "rho": -0.9},
+        ]
+    }
+    field, rule = _problem(constant)[0]
+    assert field == "simulation.correlations" and "positive definite" in rule

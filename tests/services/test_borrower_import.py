@@ -4,6 +4,7 @@ and one transaction per import (a failure half-way leaves nothing behind)."""
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,9 @@ def test_statements_round_trip_exactly(suffix: str, tmp_path: Path) -> None:
 def test_exact_digits_survive_excel(tmp_path: Path) -> None:
     # 17 significant digits do not fit a double: they travel as text, still exact.
     statement = statement_service.read_statements(DEMO_STATEMENTS)[0]
-    values = {**statement.values, "cash": statement.values["cash"] + __import__("decimal").Decimal("0.0000001")}
-    values["total_assets"] = values["total_assets"] + __import__("decimal").Decimal("0.0000001")
+    tiny = Decimal("0.000000000001")
+    values = {**statement.values, "cash": statement.values["cash"] + tiny}
+    values["total_assets"] = values["total_assets"] + tiny
     values.pop("total_current_assets")
     values.pop("total_liabilities_and_equity")
     precise = statement.model_copy(update={"values": values})
@@ -177,31 +179,41 @@ def test_a_bad_cell_in_a_workbook_names_sheet_column_and_row(tmp_path: Path) -> 
     assert (problem.row, problem.field, problem.value) == (row, "inventories", "-5")
 
 
-def test_a_failure_half_way_leaves_no_rows(database_url: str, tmp_path: Path) -> None:
-    """Borrowers are written first; a statement of an unknown borrower then fails: nothing stays."""
+def _book(path: Path, *, with_stranger: bool) -> tuple[int, str]:
+    """A workbook with a borrowers sheet and statement sheets; optionally a statement of an unknown borrower."""
     from openpyxl import load_workbook
 
     borrowers = borrower_service.read_borrowers(DEMO_BORROWERS)[:2]
-    statements = [
-        s
-        for s in statement_service.read_statements(DEMO_STATEMENTS)
-        if s.borrower_uscc in {b.uscc for b in borrowers}
-    ]
+    mine = {b.uscc for b in borrowers}
+    statements = [s for s in statement_service.read_statements(DEMO_STATEMENTS) if s.borrower_uscc in mine]
     stranger = statement_service.read_statements(DEMO_STATEMENTS)[-1]
-    path = tmp_path / "book.xlsx"
-    statement_service.write_statements(path, [*statements, stranger])
+    statement_service.write_statements(path, [*statements, stranger] if with_stranger else statements)
     workbook = load_workbook(path)
     sheet = workbook.create_sheet("borrowers", 0)
     sheet.append(list(borrower_service.COLUMNS))
     for b in borrowers:
         sheet.append([_cell(v) for v in borrower_service.borrower_to_row(b).values()])
     workbook.save(path)
+    return len(statements), stranger.borrower_uscc
 
+
+def test_a_workbook_imports_borrowers_and_statements_together(database_url: str, tmp_path: Path) -> None:
+    expected, _ = _book(tmp_path / "book.xlsx", with_stranger=False)
+    db = migrated(database_url)
+    result = borrower_service.import_file(db, tmp_path / "book.xlsx")
+    assert (result["borrowers_created"], result["statements_created"]) == (2, expected)
+    assert count(db, "financial_statements") == expected == 6
+    db.dispose()
+
+
+def test_a_failure_half_way_leaves_no_rows(database_url: str, tmp_path: Path) -> None:
+    """Borrowers are written first; a statement of an unknown borrower then fails: nothing stays."""
+    _, stranger = _book(tmp_path / "book.xlsx", with_stranger=True)
     db = migrated(database_url)
     with pytest.raises(InputError) as caught:
-        borrower_service.import_file(db, path)
+        borrower_service.import_file(db, tmp_path / "book.xlsx")
     problem = caught.value.problems[0]
-    assert problem.field == "borrower_uscc" and problem.value == stranger.borrower_uscc
+    assert problem.field == "borrower_uscc" and problem.value == stranger
     assert problem.source is not None and problem.source.startswith("book.xlsx[")
     assert "import the borrower first" in problem.rule
     assert count(db, "borrowers") == count(db, "financial_statements") == count(db, "statement_lines") == 0

@@ -133,3 +133,24 @@ def test_project_documents_are_linked_to_their_borrower(tmp_path: Path, monkeypa
         owner = borrower_store.get_borrower(session, project.borrower_uscc)
     assert owner.hub is Hub.NINGXIA and project.inputs["gpus"] == 2048
     db.dispose()
+
+
+def test_the_committed_files_are_what_the_seeded_script_writes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_demo_bank.py"
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True, capture_output=True)
+    for name in ("bank.yaml", "borrowers.csv", "statements.csv", "facilities.yaml", "exposures.csv"):
+        assert (tmp_path / name).read_bytes() == (demo.DEMO_DIR / name).read_bytes(), name
+
+
+def test_the_example_projects_are_stored_with_their_borrower(demo_db: Database) -> None:
+    from computecredit.store.projects import list_projects
+
+    with demo_db.transaction() as session:
+        projects = {p.code: p for p in list_projects(session)}
+        owner = borrower_store.get_borrower(session, projects["ningxia_phase1"].borrower_uscc)
+    assert {path.stem for path in demo.PROJECTS_DIR.glob("*.yaml")} == set(projects)
+    assert owner.hub is Hub.NINGXIA and owner.segment is ChainSegment.DATACENTER_OPERATOR
+    assert projects["ningxia_phase1"].inputs  # the document as written, for the project engine

@@ -16,7 +16,8 @@ from tests.web.support import BORROWER_USCC, PASSWORD, USERS, Server, start_serv
 
 from computecredit.domain.borrowers import Borrower
 from computecredit.domain.users import User
-from computecredit.store.borrowers import save_borrower
+from computecredit.services import demo
+from computecredit.store.borrowers import list_borrowers, list_statements, save_borrower
 from computecredit.store.database import Database
 from computecredit.store.users import add_user
 
@@ -26,6 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     path: Path = tmp_path_factory.mktemp("web") / "workbench.db"
     db = Database(f"sqlite:///{path}")
     db.upgrade()
+    demo.load_demo_bank(db, password=PASSWORD)
     with db.transaction() as session:
         for username, role in USERS.items():
             add_user(session, User(username=username, display_name=username, role=role), PASSWORD)
@@ -57,3 +59,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         uv.should_exit = True
         thread.join(timeout=30)
         db.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_uscc(server: Server) -> str:
+    """A demo borrower with at least two years of statements (what the facilities engine needs)."""
+    with server.db.transaction() as session:
+        for borrower in list_borrowers(session):
+            if len(list_statements(session, borrower.uscc)) >= 2 and borrower.segment.value == "servers_hardware":
+                return borrower.uscc
+    raise AssertionError("the demo bank has no server maker with statements")

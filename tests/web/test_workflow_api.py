@@ -106,3 +106,62 @@ def test_every_decision_is_in_the_verified_audit_chain(server: Server) -> None:
     with server.client("t_risk") as client:
         result = client.get(f"/api/v1/jobs/{job['job_id']}/result").json()
     assert result["ok"] is True and result["entries"] >= 4
+
+
+def test_application_to_approval_with_the_engines(server: Server, demo_uscc: str) -> None:
+    terms = {
+        "borrower_ref": demo_uscc,
+        "product": "credit_line",
+        "amount": "5000万",
+        "tenor_months": 24,
+        "deal": {"spread_bp": 80, "pd": 0.02},
+    }
+    with server.client("t_analyst") as client:
+        preview = client.post("/api/v1/proposals/preview", json=terms)
+        assert preview.status_code == 200, preview.text
+        assert preview.json()["outputs"]["recommendation"] in ("approve", "approve_with_conditions", "decline")
+        unrated = client.post("/api/v1/proposals/preview", json={**terms, "deal": {"spread_bp": 80}})
+        assert unrated.status_code == 422 and unrated.json()["errors"][0]["field"] == "pd"
+        pid = client.post("/api/v1/proposals", json=terms).json()["id"]
+        analysed = client.post(f"/api/v1/proposals/{pid}/analyse")
+        assert analysed.status_code == 200, analysed.text
+        body = analysed.json()
+        assert body["state"] == "analysis"
+        assert body["outputs"] == preview.json()["outputs"] | {"proposal_id": f"P-{pid}"}
+        assert body["versions"]["rating_model"].startswith("analyst_input")
+        assert len(body["versions"]["input_digest"]) == 64 and body["versions"]["reference"]
+        memo_en = client.get(f"/api/v1/proposals/{pid}/memo", params={"lang": "en"})
+        assert memo_en.status_code == 200 and memo_en.headers["content-type"].startswith("text/html")
+        assert "Credit memo" in memo_en.text and "script-src" not in memo_en.headers["content-security-policy"]
+        assert client.post(f"/api/v1/proposals/{pid}/submit").json()["state"] == "proposal"
+        assert client.post(f"/api/v1/proposals/{pid}/approve", json={"comment": ""}).status_code == 403
+    with server.client("t_approver") as client:
+        approved = client.post(f"/api/v1/proposals/{pid}/approve", json={"comment": "within policy"})
+        assert approved.json()["state"] == "approved"
+
+
+def test_a_stored_decision_reproduces_its_numbers(server: Server, demo_uscc: str) -> None:
+    """The inputs stored with an analysis, assessed again, give exactly the stored outputs."""
+    import json
+
+    from computecredit.facilities.proposal import Proposal as EngineProposal
+    from computecredit.facilities.proposal import assess
+
+    with server.client("t_analyst") as client:
+        pid = client.post(
+            "/api/v1/proposals",
+            json={
+                "borrower_ref": demo_uscc,
+                "product": "working_capital_loan",
+                "amount": "2000万",
+                "tenor_months": 12,
+                "deal": {"pd": 0.01},
+            },
+        ).json()["id"]
+        client.post(f"/api/v1/proposals/{pid}/analyse").raise_for_status()
+    with server.db.transaction() as session:
+        stored = workflow.get(session, pid)
+        inputs, outputs = json.loads(stored.inputs_json), json.loads(stored.outputs_json)
+    again, versions = workflow.assessment_outputs(assess(EngineProposal.model_validate(inputs["engine_proposal"])))
+    assert audit.plain(again) == outputs
+    assert versions["input_digest"] == json.loads(stored.versions_json)["input_digest"]

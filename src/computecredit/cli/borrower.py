@@ -154,6 +154,75 @@ def export(
         console.print(f"wrote {count} borrowers to {file}")
 
 
+@app.command()
+@report_errors
+def rate(
+    target: str = typer.Argument(..., help="USCC of a stored borrower, or a rating request file (.yaml/.json)"),
+    factor: list[str] = typer.Option([], "--factor", help="Industry factor as KEY=VALUE (e.g. utilisation=0.72)."),
+    user: str = typer.Option("cli", "--user", help="Who rates (stored with the record)."),
+    override_grade: str | None = typer.Option(None, "--override-grade", help="Override the model's grade."),
+    override_reason: str | None = typer.Option(None, "--override-reason", help="Why (required with an override)."),
+    as_json: bool = JSON,
+) -> None:
+    """Rate a borrower with the compute-chain expert model and explain the grade; stores the rating."""
+    from computecredit.domain.ratings import Override
+    from computecredit.services import rating as rating_service
+
+    factors = {}
+    for item in factor:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError("--factor", item, "must look like KEY=VALUE")
+        factors[key.strip()] = _number_or_text(value.strip())
+    override = None
+    if override_grade is not None:
+        override = Override(grade=override_grade, reason=override_reason or "", user=user)
+    db = open_database()
+    try:
+        result = rating_service.rate_borrower(db, target, rated_by=user, factors=factors, override=override)
+    finally:
+        db.dispose()
+    if as_json:
+        print_json(result)
+        return
+    b = result["borrower"]
+    console.print(
+        f"[bold]{b['name_zh']}[/] ({b['uscc']}, {b['segment']}, {b['size_class']}) FY{result['fiscal_year']}: "
+        f"score {result['score']:.1f} → model grade {result['model_grade']} (PD {result['model_pd']:.4%})"
+    )
+    console.print(f"innovation: {result['innovation']['note']} → grade {result['grade']}")
+    if result["override"]:
+        console.print(
+            f"override by {result['override']['user']}: {result['final_grade']} — {result['override']['reason']}"
+        )
+    for title, key in (("moved it up 上调因素", "moved_up"), ("moved it down 下调因素", "moved_down")):
+        table = Table(title=title)
+        for col in ("factor", "value", "score", "weight", "contribution"):
+            table.add_column(col)
+        for row in result[key]:
+            table.add_row(
+                f"{row['name_zh']} {row['factor']}",
+                str(row["value"]),
+                f"{row['score']:.0f}",
+                f"{row['weight']:.2f}",
+                f"{row['contribution']:+.2f}",
+            )
+        console.print(table)
+    if result["missing_factors"]:
+        console.print(f"missing (scored conservatively): {', '.join(result['missing_factors'])}")
+    console.print(
+        f"final grade {result['final_grade']}, PD {result['final_pd']:.4%}; "
+        + ("stored" if result["stored"] else "not stored (borrower not in the database)")
+    )
+
+
+def _number_or_text(value: str) -> float | str:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
 E = TypeVar("E", bound=LabelledEnum)
 
 

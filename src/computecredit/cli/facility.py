@@ -13,9 +13,10 @@ from computecredit.cli.db import open_database
 from computecredit.errors import InputError
 from computecredit.facilities.working_capital import parse_inputs, working_capital_need
 from computecredit.money import format_amount
-from computecredit.reports.pdf import RendererUnavailable
-from computecredit.services.facilities import assess_proposal, summary, write_memo
 from computecredit.store.database import Database
+
+# The memo service (matplotlib, Jinja2, the store) is imported inside the commands that use it, so the other
+# command groups do not pay for it at start-up.
 
 app = typer.Typer(help="Facilities: working-capital need, structuring, credit memo.", no_args_is_help=True)
 
@@ -33,13 +34,32 @@ def read_yaml(path: Path) -> object:
 @app.command("wc-need")
 @report_errors
 def wc_need(
-    file: Path = typer.Argument(
-        ..., help="YAML with revenue, cost_of_sales, profit_margin, growth, avg_* balances..."
+    file: Path | None = typer.Argument(
+        None, help="YAML with revenue, cost_of_sales, profit_margin, growth, avg_* balances..."
+    ),
+    borrower: str | None = typer.Option(
+        None,
+        "--borrower",
+        help="Instead of FILE: a stored borrower's USCC; inputs come from its last two statements.",
+    ),
+    growth: float | None = typer.Option(
+        None, "--growth", help="With --borrower: expected revenue growth (default: last year's, floored at 0)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Working-capital loan need (流动资金贷款需求量) by the 2010 办法's appendix formula."""
-    inputs = parse_inputs(read_yaml(file), source=str(file))
+    if (file is None) == (borrower is None):
+        raise InputError("FILE/--borrower", None, "give either a YAML file or --borrower USCC")
+    if file is not None:
+        inputs = parse_inputs(read_yaml(file), source=str(file))
+    else:
+        from computecredit.services.facilities import wc_inputs_for_borrower
+
+        db = open_database()
+        try:
+            inputs = wc_inputs_for_borrower(db, str(borrower), growth)
+        finally:
+            db.dispose()
     result = working_capital_need(inputs)
     if as_json:
         print_json(
@@ -98,6 +118,8 @@ def assess_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Size, structure, price and check a proposal; show the binding constraint and the recommendation."""
+    from computecredit.services.facilities import assess_proposal, summary
+
     db = _database_for(proposal)
     try:
         assessment = assess_proposal(proposal, db=db, pd=pd)
@@ -143,6 +165,9 @@ def memo(
         raise InputError("--lang", lang, "must be zh or en")
     if fmt not in ("html", "pdf"):
         raise InputError("--format", fmt, "must be html or pdf")
+    from computecredit.reports.pdf import RendererUnavailable
+    from computecredit.services.facilities import write_memo
+
     db = _database_for(proposal)
     try:
         path = write_memo(proposal, output, lang, fmt, db=db, pd=pd)  # type: ignore[arg-type]

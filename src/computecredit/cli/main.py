@@ -34,7 +34,18 @@ def main(
 
 # --- command groups (one module each) -------------------------------------------------------------
 from computecredit.cli import audit as audit_cli  # noqa: E402
-from computecredit.cli import borrower, capital, db, demo, facility, monitor, portfolio, project, statements  # noqa: E402
+from computecredit.cli import (  # noqa: E402
+    borrower,
+    capital,
+    db,
+    demo,
+    facility,
+    monitor,
+    portfolio,
+    project,
+    rating,
+    statements,
+)
 from computecredit.cli import serve as serve_cli  # noqa: E402
 
 app.add_typer(audit_cli.app, name="audit")
@@ -46,6 +57,7 @@ app.add_typer(facility.app, name="facility")
 app.add_typer(monitor.app, name="monitor")
 app.add_typer(portfolio.app, name="portfolio")
 app.add_typer(project.app, name="project")
+app.add_typer(rating.app, name="rating")
 app.add_typer(statements.app, name="statements")
 app.command("serve")(serve_cli.serve)
 

@@ -20,6 +20,7 @@ from computecredit.portfolio.concentration import concentration as book_concentr
 from computecredit.portfolio.inputs import FactorModel, load_factor_model, load_portfolio_csv
 from computecredit.portfolio.mc import dask_mapper
 from computecredit.portfolio.risk import METHODS, portfolio_risk
+from computecredit.reference import version as reference_version
 
 app = typer.Typer(help="Portfolio credit risk: loss distribution, concentration, migration, stress, ECL.")
 
@@ -112,6 +113,7 @@ def risk(
         portfolio, tier1_capital=tier1_capital, net_capital=net_capital, limits=_load_limits(limits)
     )
     payload = result.as_dict(top=top)
+    payload["reference_versions"]["regulatory_parameters.yaml"] = reference_version("regulatory_parameters.yaml")
     payload["book"] = {"source": portfolio.source, "exposures": portfolio.n, "ead": float(portfolio.ead.sum())}
     payload["concentration"] = concentration
     if as_json:
@@ -222,7 +224,9 @@ def migration(
         seed=seed,
         source=instruments.name,
     )
-    payload = result.summary()
+    from computecredit.portfolio.results import MODEL_VERSION
+
+    payload = {**result.summary(), "model_version": MODEL_VERSION}
     if as_json:
         print_json(payload)
         return
@@ -251,13 +255,24 @@ def stress(
     bank_capital: float | None = typer.Option(None, "--bank-capital", help="Bank's total capital (元)."),
     bank_rwa: float | None = typer.Option(None, "--bank-rwa", help="Bank's total RWA (元)."),
     worst: int = typer.Option(5, "--worst", help="Worst names to list per scenario."),
+    project: list[str] = typer.Option(
+        [], "--project", help="OBLIGOR_ID=PROJECT.yaml: re-run the project engine for this obligor (repeatable)."
+    ),
+    project_simulations: int = typer.Option(2000, "--project-simulations", help="Paths per project re-run."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Compute-industry stress scenarios: EL, VaR, capital and capital-ratio impact, worst names."""
     from computecredit.portfolio.risk import resolve_factor_model
-    from computecredit.portfolio.stress import load_scenarios, run_stress
+    from computecredit.portfolio.stress import load_scenarios, project_pd_hook, run_stress
 
     portfolio = load_portfolio_csv(book)
+    project_files: dict[str, Path] = {}
+    for item in project:
+        obligor, _, path = item.partition("=")
+        if not path or obligor not in set(portfolio.obligor_id):
+            raise InputError("project", item, "must be OBLIGOR_ID=PROJECT.yaml with an obligor of the book")
+        project_files[obligor] = Path(path)
+    hook = project_pd_hook(project_files, simulations=project_simulations, seed=seed) if project_files else None
     model = resolve_factor_model(portfolio, load_factor_model(factors) if factors else None, rho)
     options: dict[str, Any] = {"confidence": confidence, "seed": seed}
     if method == "mc":
@@ -271,9 +286,19 @@ def stress(
         bank_capital=bank_capital,
         bank_rwa=bank_rwa,
         worst=worst,
+        project_pd=hook,
         **options,
     )
-    payload = {"method": method, "confidence": confidence, "baseline": base, "scenarios": outcomes}
+    from computecredit.portfolio.results import provenance
+
+    tables = ["regulatory_parameters.yaml"] + ([] if scenarios else ["portfolio_stress_scenarios.yaml"])
+    payload = {
+        "method": method,
+        "confidence": confidence,
+        "baseline": base,
+        "scenarios": outcomes,
+        **provenance(*tables),
+    }
     if as_json:
         print_json(payload)
         return
@@ -343,3 +368,43 @@ def ecl(
         )
     console.print(table)
     console.print(f"ECL total: {_amount(result.total)}")
+
+
+@app.command("export-book")
+@report_errors
+def export_book(
+    out: Path = typer.Argument(..., help="CSV to write (the book format every portfolio command reads)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Latest exposures on or before this date (YYYY-MM-DD)."
+    ),
+    lgd: float = typer.Option(0.45, "--lgd", help="LGD for every facility (foundation IRB senior unsecured)."),
+    ccf_undrawn: float = typer.Option(0.40, "--ccf-undrawn", help="Credit conversion factor of undrawn amounts."),
+    missing_pd: float | None = typer.Option(None, "--missing-pd", help="PD for borrowers without a rating."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Write the bank's book from the database (exposures, facilities, borrowers, latest ratings) as a CSV."""
+    from datetime import date
+
+    from computecredit.config import get_settings
+    from computecredit.services.portfolio import book_from_store
+    from computecredit.store.database import Database
+
+    day = None
+    if as_of is not None:
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError("--as-of", as_of, "must be a date YYYY-MM-DD") from None
+    db = Database(get_settings().database_url)
+    try:
+        db.upgrade()
+        book = book_from_store(db, as_of=day, lgd=lgd, ccf_undrawn=ccf_undrawn, missing_pd=missing_pd)
+    finally:
+        db.dispose()
+    book.frame().to_csv(out, index=False)
+    total = float(book.ead.sum())
+    obligors = book.obligors().n
+    if as_json:
+        print_json({"path": str(out), "exposures": book.n, "obligors": obligors, "ead": total})
+        return
+    console.print(f"wrote {book.n} exposures of {obligors} obligors ({_amount(total)}) to {out}")

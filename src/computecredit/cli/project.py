@@ -97,7 +97,7 @@ def _print(result: ProjectResult, report: Path | None, excel: Path | None) -> No
         s = result.simulation
         rows += [
             (f"p_default ({s.paths:,} paths)", _share(s.p_default)),
-            ("annual PD", f"{s.pd_annual:.3%}"),
+            ("annual PD / grade", f"{s.pd_annual:.3%} / {s.grade}"),
             ("expected loss", format_amount(s.expected_loss)),
             ("LGD", _share(s.lgd)),
             ("min DSCR p05", _ratio(s.min_dscr["p05"])),

@@ -40,12 +40,15 @@ def serve(
         if demo_bank.is_empty(db):
             loaded = demo_bank.load_demo_bank(db, password=password)
             console.print(
-                f"[bold]Demo bank loaded[/]: {loaded['bank']} ({loaded['bank_en']}), {loaded['borrowers']} borrowers."
+                f"[bold]Demo bank loaded[/]: {loaded['bank']} ({loaded['bank_en']}), {loaded['borrowers']} borrowers.",
+                soft_wrap=True,
             )
             console.print("Demo users (the passwords are shown only this once):")
             for user in loaded["users"]:
                 console.print(
-                    f"  {user['username']:<14} {user['role']:<13} password: {user['password']}", highlight=False
+                    f"  {user['username']:<14} {user['role']:<13} password: {user['password']}",
+                    highlight=False,
+                    soft_wrap=True,
                 )
         else:
             console.print(
@@ -54,7 +57,8 @@ def serve(
     tls = ssl_certfile is not None and ssl_keyfile is not None
     url = f"{'https' if tls else 'http'}://{host}:{port}"
     console.print(
-        f"computecredit workbench: [bold]{url}[/]  (REST API {url}/api/v1, OpenAPI {url}/api/v1/openapi.json)"
+        f"computecredit workbench: [bold]{url}[/]  (REST API {url}/api/v1, OpenAPI {url}/api/v1/openapi.json)",
+        soft_wrap=True,
     )
     uvicorn.run(
         create_app(db, tls=tls),

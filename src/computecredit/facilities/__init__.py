@@ -24,7 +24,13 @@ from computecredit.facilities.concentration import (
     check_concentration,
     loan_headroom,
 )
-from computecredit.facilities.covenants import Covenant, CovenantResult, check_covenant, check_covenants
+from computecredit.facilities.covenants import (
+    Covenant,
+    CovenantResult,
+    check_covenant,
+    check_covenants,
+    check_domain_covenant,
+)
 from computecredit.facilities.lgd import (
     Collateral,
     Guarantee,
@@ -72,6 +78,7 @@ __all__ = [
     "check_concentration",
     "check_covenant",
     "check_covenants",
+    "check_domain_covenant",
     "credit_conversion_factor",
     "double_default_capital",
     "dscr_debt_capacity",

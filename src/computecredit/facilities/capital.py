@@ -25,12 +25,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-
-from scipy.stats import norm
+from statistics import NormalDist
 
 from computecredit.errors import InputError
 from computecredit.reference import load_csv, load_yaml, version
 
+# The standard normal N and its inverse G (stdlib: exact to double precision, and no SciPy import cost).
+_NORMAL = NormalDist()
 PARAMETERS_TABLE = "regulatory_parameters.yaml"
 RISK_WEIGHTS_TABLE = "risk_weights_cn2023.csv"
 CCF_TABLE = "ccf_cn2023.csv"
@@ -105,8 +106,8 @@ def irb_capital(pd: float, lgd: float, maturity: float, sales: float | Decimal |
     sme = sme_correlation_adjustment(sales)
     correlation = 0.12 * weight + 0.24 * (1.0 - weight) - sme
     b = (0.11852 - 0.05478 * math.log(pd)) ** 2
-    conditional_pd = float(
-        norm.cdf((norm.ppf(pd) + math.sqrt(correlation) * norm.ppf(0.999)) / math.sqrt(1 - correlation))
+    conditional_pd = _NORMAL.cdf(
+        (_NORMAL.inv_cdf(pd) + math.sqrt(correlation) * _NORMAL.inv_cdf(0.999)) / math.sqrt(1 - correlation)
     )
     k = (lgd * conditional_pd - pd * lgd) * (1.0 + (maturity - 2.5) * b) / (1.0 - 1.5 * b)
     k = max(k, 0.0)

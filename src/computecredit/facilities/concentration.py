@@ -176,6 +176,32 @@ def check_concentration(
     return checks
 
 
+@dataclass(frozen=True)
+class LargeExposure:
+    """Whether the customer's exposure after the proposal is a 大额风险暴露 (reported to the regulator)."""
+
+    exposure_after: Decimal
+    threshold: Decimal
+    share: float
+    is_large: bool
+    source: str
+
+
+def large_exposure(bank: BankCapital, position: Position, proposal: ProposedExposure) -> LargeExposure:
+    """Customer exposure after the proposal against the large-exposure threshold (2.5% of 一级资本净额).
+
+    >>> bank = BankCapital("b", net_capital=Decimal(100), tier1_net_capital=Decimal(80), loan_book=Decimal(900))
+    >>> large_exposure(bank, Position(), ProposedExposure(exposure=Decimal(3))).is_large
+    True
+    """
+    rule = load_yaml(PARAMETERS_TABLE)["concentration"]["large_exposure_threshold"]
+    threshold = _base(bank, rule["base"]) * Decimal(str(rule["share"]))
+    after = position.customer_exposure + proposal.exposure
+    return LargeExposure(
+        after, threshold, float(rule["share"]), after >= threshold, f"{rule['source']} ({rule['verified']})"
+    )
+
+
 def loan_headroom(checks: list[ConcentrationCheck], proposal: ProposedExposure) -> Decimal:
     """How much more (or less, if negative) the proposed loan amount could be before any limit binds.
 
@@ -205,9 +231,11 @@ __all__ = [
     "BankCapital",
     "BankLimit",
     "ConcentrationCheck",
+    "LargeExposure",
     "Position",
     "ProposedExposure",
     "check_concentration",
+    "large_exposure",
     "loan_headroom",
     "parameters_version",
 ]

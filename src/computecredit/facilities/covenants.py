@@ -15,7 +15,7 @@ statements after period end. A covenant within ``warning_headroom`` of its thres
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -109,4 +109,30 @@ def check_covenants(covenants: list[Covenant], values: dict[str, float | None]) 
     return [check_covenant(c, values.get(c.metric)) for c in covenants]
 
 
-__all__ = ["METRICS", "Covenant", "CovenantResult", "check_covenant", "check_covenants"]
+def check_domain_covenant(covenant: Any, value: float | None, warning_headroom: float = 0.10) -> CovenantResult:
+    """Test a :class:`computecredit.domain.Covenant` (``metric operator threshold``) on one value.
+
+    This is the ``covenant_test`` the monitoring engine takes (``monitoring.rules.CovenantTest``).
+
+    >>> from decimal import Decimal
+    >>> from computecredit.domain import Covenant as DomainCovenant
+    >>> c = DomainCovenant(metric="debt_to_assets", operator="<=", threshold=Decimal("0.7"))
+    >>> r = check_domain_covenant(c, 0.68)
+    >>> r.status, round(r.headroom, 4)
+    ('warning', 0.0286)
+    """
+    bound: Literal["min", "max"] = "min" if covenant.operator.value == ">=" else "max"
+    return check_covenant(
+        Covenant(
+            key=covenant.metric,
+            metric=covenant.metric,
+            bound=bound,
+            threshold=float(covenant.threshold),
+            frequency=covenant.frequency,
+            warning_headroom=warning_headroom,
+        ),
+        value,
+    )
+
+
+__all__ = ["METRICS", "Covenant", "CovenantResult", "check_covenant", "check_covenants", "check_domain_covenant"]

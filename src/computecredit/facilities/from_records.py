@@ -27,6 +27,7 @@ from computecredit.domain.facilities import Facility, ProductType
 from computecredit.domain.ratings import RatingRecord
 from computecredit.domain.statements import FinancialStatement
 from computecredit.facilities.capital import credit_conversion_factor
+from computecredit.facilities.lgd import haircut_row as load_csv_row
 from computecredit.facilities.proposal import GUARANTEE_CCF, Proposal
 from computecredit.facilities.working_capital import WorkingCapitalInputs
 from computecredit.reference import load_yaml
@@ -130,6 +131,77 @@ def covenant_values(statement: FinancialStatement) -> dict[str, float]:
     return values
 
 
+def project_results(result: Any) -> dict[str, Any]:
+    """The proposal's ``project`` section from a :class:`computecredit.projects.ProjectResult`.
+
+    Annual CFADS feeds the DSCR debt capacity; the tornado's low/high cases become the sensitivities; the
+    simulation's min-DSCR histogram, quantiles and default probability become the Monte Carlo summary.
+    """
+    from computecredit.projects import MODEL_VERSION
+
+    metrics = result.metrics
+    annual = result.annual()
+    sensitivities = []
+    for row in result.tornado:
+        for side in ("low", "high"):
+            sensitivities.append(
+                {
+                    "name_zh": row["label"],
+                    "name_en": row["label"],
+                    "change": side,
+                    "min_dscr": row[f"min_dscr_{side}"],
+                    "equity_irr": row[f"equity_irr_{side}"],
+                }
+            )
+    monte_carlo = None
+    sim = result.simulation
+    if sim is not None and sim.histogram.get("edges"):
+        edges, counts = sim.histogram["edges"], sim.histogram["counts"]
+        below = sum(c for c, lo in zip(counts, edges[:-1], strict=True) if lo < 1.0)
+        monte_carlo = {
+            "metric": "min_dscr",
+            "runs": sim.paths,
+            "bin_edges": edges,
+            "counts": counts,
+            "p5": sim.min_dscr.get("p05"),
+            "p50": sim.min_dscr.get("p50"),
+            "probability_below_one": below / sim.paths if sim.paths else None,
+            "p_default": sim.p_default,
+        }
+    return {
+        "name": result.inputs.name,
+        "name_en": result.inputs.name,
+        "capex": Decimal(str(round(float(annual["capex"].sum()), 2))),
+        "npv": Decimal(str(round(float(metrics["npv"]), 2))),
+        "irr": float(metrics["project_irr"] or 0.0),
+        "min_dscr": float(metrics["min_dscr"]),
+        "avg_dscr": float(metrics["avg_dscr"]),
+        "llcr": None if metrics.get("llcr") is None else float(metrics["llcr"]),
+        "max_debt": Decimal(str(round(float(result.max_debt), 2))),
+        "cfads": [Decimal(str(round(float(v), 2))) for v in annual["cfads"]],
+        "sensitivities": sensitivities,
+        "monte_carlo": monte_carlo,
+        "engine_version": f"projects {MODEL_VERSION}",
+    }
+
+
+def gpu_value_at_default(
+    value: Decimal, valuation_date: date | None, as_of: date, horizon_months: int = 12
+) -> Decimal:
+    """GPU collateral's value at a default ``horizon_months`` after ``as_of``, on the residual-value path.
+
+    The appraisal is taken as the servers' value new at ``valuation_date`` (or at ``as_of`` when absent); the
+    project engine's residual share (rental-income based, fitted price decline) carries it forward.
+    """
+    from computecredit.projects.collateral import residual_share
+    from computecredit.reference.gpu_rental import fitted_annual_decline
+
+    start = valuation_date or as_of
+    age = max((as_of.year - start.year) * 12 + (as_of.month - start.month), 0) + horizon_months
+    share = float(residual_share(age, annual_price_decline=fitted_annual_decline()))
+    return (value * Decimal(str(share))).quantize(Decimal("0.01"))
+
+
 def _exposure_amount(facility: Facility, exposure: Exposure | None) -> tuple[Decimal, Decimal]:
     """(on-balance loans, exposure after CCF) of one facility of the book."""
     drawn = exposure.drawn if exposure else facility.amount
@@ -164,6 +236,8 @@ def proposal_from_records(
     as_of: date,
     analyst: str,
     guarantor_ratings: dict[str, RatingRecord] | None = None,
+    project: dict[str, Any] | None = None,
+    target_dscr: float = 1.30,
 ) -> Proposal:
     """A proposal for ``facility`` from stored records (``book``: every facility with its exposure and borrower)."""
     ordered = sorted(statements, key=lambda s: s.fiscal_year)
@@ -215,6 +289,20 @@ def proposal_from_records(
         if record is not None:
             terms[guarantor.name] = {"pd": float(record.final_pd)}
     structuring["guarantor_terms"] = terms
+    # GPU servers lose value fast: they enter the LGD at their value at a default a year ahead. The stored
+    # appraisal stays in the facility record; the factor is applied as a haircut on top of the table's.
+    collateral_terms = []
+    for item in facility.collateral:
+        if item.type.value == "gpu_servers":
+            at_default = gpu_value_at_default(item.value, item.valuation_date, as_of)
+            base_haircut = float(load_csv_row("gpu_servers")["haircut"])
+            combined = 1 - (1 - base_haircut) * float(at_default / item.value)
+            collateral_terms.append({"haircut": round(min(max(combined, 0.0), 1.0), 6)})
+        else:
+            collateral_terms.append({})
+    structuring["collateral_terms"] = collateral_terms
+    if project is not None:
+        structuring["target_dscr"] = target_dscr
 
     library = load_yaml("compute_risks.yaml")
     risks = [{"key": key, **library["risks"][key]} for key in library["segments"][borrower.segment.value]]
@@ -251,6 +339,7 @@ def proposal_from_records(
                 "financials": headline_financials(ordered),
             },
             "rating": rating,
+            "project": project,
             "facility": facility,
             "structuring": structuring,
             "risks": risks,

@@ -30,9 +30,11 @@ from computecredit.facilities.concentration import (
     BankCapital,
     BankLimit,
     ConcentrationCheck,
+    LargeExposure,
     Position,
     ProposedExposure,
     check_concentration,
+    large_exposure,
     loan_headroom,
 )
 from computecredit.facilities.covenants import Covenant, CovenantResult, check_covenants
@@ -131,7 +133,8 @@ class Sensitivity(_Model):
     name_en: str
     change: str
     min_dscr: float
-    npv: Decimal
+    npv: Decimal | None = None
+    equity_irr: float | None = None
 
     _amounts = field_validator("npv", mode="before")(_amount)
 
@@ -142,15 +145,16 @@ class MonteCarlo(_Model):
     metric: str
     runs: int = Field(gt=0)
     bin_edges: list[float]
-    counts: list[int]
-    p5: float
-    p50: float
-    p95: float
-    probability_below_one: float = Field(ge=0, le=1)
+    counts: list[float]
+    p5: float | None
+    p50: float | None
+    p95: float | None = None
+    probability_below_one: float | None = Field(default=None, ge=0, le=1)
+    p_default: float | None = Field(default=None, ge=0, le=1, description="simulated default over the loan's life")
 
     @field_validator("counts")
     @classmethod
-    def _bins(cls, counts: list[int], info: Any) -> list[int]:
+    def _bins(cls, counts: list[float], info: Any) -> list[float]:
         edges = info.data.get("bin_edges", [])
         if len(edges) != len(counts) + 1:
             raise ValueError("needs one more bin edge than counts")
@@ -324,6 +328,7 @@ class Structure(BaseModel):
     standardised: TableEntry
     standardised_rwa: Decimal
     concentration: list[ConcentrationCheck]
+    large_exposure: LargeExposure
     pricing: PricingResult | None
 
 
@@ -409,18 +414,17 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
     )
     standardised = standardised_risk_weight(structuring.exposure_class)
     pos = structuring.position
-    checks = check_concentration(
-        _bank_capital(proposal),
-        Position(
-            pos.customer_loans,
-            pos.customer_exposure,
-            pos.group_exposure,
-            pos.group_credit,
-            dict(pos.sector_loans),
-            dict(pos.hub_loans),
-        ),
-        exposure,
+    position = Position(
+        pos.customer_loans,
+        pos.customer_exposure,
+        pos.group_exposure,
+        pos.group_credit,
+        dict(pos.sector_loans),
+        dict(pos.hub_loans),
     )
+    bank_capital = _bank_capital(proposal)
+    checks = check_concentration(bank_capital, position, exposure)
+    large = large_exposure(bank_capital, position, exposure)
     pricing = None
     if earning > 0 and capital.capital > 0:
         pricing = price(
@@ -449,6 +453,7 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
         standardised=standardised,
         standardised_rwa=ead.ead * Decimal(str(standardised.value)),
         concentration=checks,
+        large_exposure=large,
         pricing=pricing,
     )
 

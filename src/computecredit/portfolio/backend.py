@@ -35,6 +35,12 @@ class Backend:
             return self.xp.random.default_rng(state).standard_normal(shape, dtype=self.xp.float32)
         return np.random.Generator(np.random.PCG64(seed)).standard_normal(shape, dtype=np.float32)
 
+    def weighted_sum(self, hits: Any, weights: Any) -> Any:
+        """hits (scenarios × obligors, bool) @ weights: NumPy multiplies booleans directly, CuPy needs floats."""
+        if self.name == "cupy":
+            return hits.astype(weights.dtype) @ weights
+        return hits @ weights
+
     def asarray(self, values: np.ndarray) -> Any:
         return self.xp.asarray(values)
 

@@ -1,8 +1,9 @@
 """Concentration of a book by name, group, sector, region and hub: HHI, top-N shares, Gini, limit use.
 
-Amounts are exposures at default (元). Regulatory limits for names and groups come from the bundled
-``large_exposure_limits.yaml`` (《商业银行大额风险暴露管理办法》 2018) as fractions of tier-1 capital or net
-capital; any other limit (a sector or hub cap, in 元) can be passed in ``limits``.
+Amounts are exposures at default (元). Regulatory limits for names and groups are the ones the facilities
+engine checks, from ``reference/data/regulatory_parameters.yaml`` (《商业银行大额风险暴露管理办法》 2018 and
+the group-client guideline): fractions of tier-1 capital or net capital. Any other limit (a sector or hub
+cap, in 元) can be passed in ``limits``.
 
 >>> hhi(np.array([50.0, 50.0])), round(gini(np.array([1.0, 1.0, 1.0, 97.0])), 4)
 (0.5, 0.72)
@@ -19,7 +20,10 @@ from computecredit import reference
 from computecredit.errors import InputError
 from computecredit.portfolio.inputs import Portfolio
 
-LIMITS_TABLE = "large_exposure_limits.yaml"
+LIMITS_TABLE = "regulatory_parameters.yaml"
+# Which book dimension each regulatory measure applies to, and our names for the capital bases.
+MEASURE_DIMENSION = {"loans": "obligor", "exposure": "obligor", "group_exposure": "group", "group_credit": "group"}
+BASE_ARGUMENT = {"net_capital": "net_capital", "tier1_net_capital": "tier1_capital"}
 DIMENSIONS = ("obligor", "group", "sector", "region", "hub")
 
 
@@ -60,18 +64,18 @@ def regulatory_limits(tier1_capital: float | None, net_capital: float | None) ->
     """Limits in 元 per dimension from the bundled table, for the capital figures given.
 
     >>> regulatory_limits(1e9, None)["group"]
-    [{'name': 'group_exposure', 'amount': 200000000.0, 'fraction': 0.2, 'base': 'tier1_capital'}]
+    [{'name': 'connected_group_exposure', 'amount': 200000000.0, 'fraction': 0.2, 'base': 'tier1_capital'}]
     """
     bases = {"tier1_capital": tier1_capital, "net_capital": net_capital}
     out: dict[str, list[dict[str, Any]]] = {}
-    for dim, rules in reference.load_yaml(LIMITS_TABLE)["limits"].items():
-        for rule in rules:
-            base = bases[rule["base"]]
-            if base is None:
-                continue
-            amount = float(rule["fraction"]) * float(base)
-            entry = {"name": rule["name"], "amount": amount, "fraction": rule["fraction"], "base": rule["base"]}
-            out.setdefault(dim, []).append(entry)
+    for rule in reference.load_yaml(LIMITS_TABLE)["concentration"]["limits"]:
+        dim = MEASURE_DIMENSION.get(rule["measure"])
+        base_name = BASE_ARGUMENT.get(rule["base"])
+        if dim is None or base_name is None or bases[base_name] is None:
+            continue
+        amount = float(rule["limit"]) * float(bases[base_name])  # type: ignore[arg-type]
+        entry = {"name": rule["key"], "amount": amount, "fraction": rule["limit"], "base": base_name}
+        out.setdefault(dim, []).append(entry)
     return out
 
 

@@ -35,11 +35,18 @@ MAX_GRID = 1 << 23
 UNITS_PER_LARGEST_EXPOSURE = 1000
 
 
+def _complex_log1p(z: np.ndarray) -> np.ndarray:
+    """log(1 + z) accurate for small complex z (NumPy's complex log1p loses digits there, which the
+    1/σ² factor of a low-volatility sector would magnify)."""
+    x, y = z.real, z.imag
+    return 0.5 * np.log1p(2.0 * x + x * x + y * y) + 1j * np.arctan2(y, 1.0 + x)
+
+
 def _log_sector_pgf(q: np.ndarray, variance: float, extra_shape: float = 0.0) -> np.ndarray:
     """log of (1 − σ²q)^(−1/σ² − extra_shape); the Poisson limit q when σ² = 0."""
     if variance == 0.0:
         return q
-    return -(1.0 / variance + extra_shape) * np.log1p(-variance * q)
+    return -(1.0 / variance + extra_shape) * _complex_log1p(-variance * q)
 
 
 def creditriskplus_loss(

@@ -42,6 +42,7 @@ from computecredit import reference
 from computecredit.errors import InputError, Problem
 from computecredit.portfolio.inputs import Portfolio
 from computecredit.portfolio.migration import TransitionMatrix, transition_matrix_from_frame
+from computecredit.portfolio.results import provenance
 from computecredit.rating.master_scale import MasterScale, load_master_scale
 
 TRANSITION_TABLE = "creditmetrics_transition_matrix_1996.csv"
@@ -319,5 +320,6 @@ def expected_credit_loss(
             "scenarios": [s.__dict__ for s in scenarios],
             "master_scale": scale.name,
             "transition_matrix": matrix_name,
+            **provenance(TRANSITION_TABLE, "master_scale.yaml"),
         },
     )

@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas import DataFrame
 import yaml
+from pandas import DataFrame
 
 from computecredit import reference
 from computecredit.errors import InputError, Problem
@@ -148,12 +148,16 @@ class Portfolio:
         for name in ("ead", "pd", "lgd", "maturity"):
             values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
             for row in np.flatnonzero(~np.isfinite(values)):
-                problems.append(Problem(name, frame[name].iloc[row], "must be a finite number", source, int(row) + 1))
+                problems.append(
+                    Problem(name, frame[name].iloc[row], "must be a finite number", source, int(row) + 1)
+                )
             numeric[name] = values
         for name, low, high in (("pd", 0.0, 1.0), ("lgd", 0.0, 1.0)):
             bad = (numeric[name] < low) | (numeric[name] > high)
             for row in np.flatnonzero(bad):
-                problems.append(Problem(name, float(numeric[name][row]), "must lie in [0, 1]", source, int(row) + 1))
+                problems.append(
+                    Problem(name, float(numeric[name][row]), "must lie in [0, 1]", source, int(row) + 1)
+                )
         for name in ("ead", "maturity"):
             for row in np.flatnonzero(numeric[name] < 0):
                 problems.append(Problem(name, float(numeric[name][row]), "must be ≥ 0", source, int(row) + 1))
@@ -210,7 +214,9 @@ def _check_obligor_consistency(ids: np.ndarray, sector: np.ndarray, pd_: np.ndar
             )
         if float(p) != first_pd:
             problems.append(
-                Problem("pd", float(p), f"obligor {oid} has pd {first_pd} on row {first_row + 1}", source, int(row) + 1)
+                Problem(
+                    "pd", float(p), f"obligor {oid} has pd {first_pd} on row {first_row + 1}", source, int(row) + 1
+                )
             )
     if problems:
         raise InputError(problems=problems)
@@ -300,7 +306,9 @@ class FactorModel:
         """Index of each entry's sector in the model; a sector the model lacks is bad input naming the row."""
         lookup = {name: i for i, name in enumerate(self.sectors)}
         problems = [
-            Problem("sector", s, f"not in the factor model (sectors: {', '.join(self.sectors)})", source, int(row) + 1)
+            Problem(
+                "sector", s, f"not in the factor model (sectors: {', '.join(self.sectors)})", source, int(row) + 1
+            )
             for row, s in enumerate(sectors)
             if s not in lookup
         ]

@@ -141,7 +141,7 @@ def _default_blocks(
         slope = backend.asarray(model.slope[start:stop].astype(np.float32))
         thresholds = level[None, :] - slope[None, :] * backend.asarray(systematic[:, [s]].astype(np.float32))
         hit = eps < thresholds
-        losses += hit @ backend.asarray(model.exposure[start:stop])
+        losses += backend.weighted_sum(hit, backend.asarray(model.exposure[start:stop]))
         defaults.append(hit)
     return log_weight, defaults, backend.to_numpy(losses)
 
@@ -240,6 +240,7 @@ class TailEstimate:
     var: float
     var_std_error: float
     es: float
+    es_std_error: float
     tail_probability: float
     second_moment: float
 
@@ -268,8 +269,10 @@ def weighted_tail(losses: np.ndarray, weights: np.ndarray, confidence: float) ->
     spread = float(np.std(np.where(above, weights, 0.0)) / math.sqrt(n))
     var_std_error = 0.5 * (quantile(max(alpha - spread, 0.0)) - quantile(alpha + spread))
     es = (float((weights * losses)[above].sum() / n) + var * (alpha - tail_probability)) / alpha
+    # ES = VaR + E[(L − VaR)⁺]/α; the error of the estimated VaR cancels to first order (Rockafellar–Uryasev).
+    es_std_error = float(np.std(weights * np.maximum(losses - var, 0.0)) / math.sqrt(n) / alpha)
     second_moment = float((weights * losses**2).sum() / n)
-    return TailEstimate(var, var_std_error, es, tail_probability, second_moment)
+    return TailEstimate(var, var_std_error, es, es_std_error, tail_probability, second_moment)
 
 
 def local_mapper(workers: int | None = None) -> BatchMapper:
@@ -413,6 +416,7 @@ def mc_loss(
         es=estimate.es,
         contributions=by_obligor,
         var_std_error=estimate.var_std_error,
+        es_std_error=estimate.es_std_error,
         simulations=total,
         details={
             "importance_sampling": importance_sampling,

@@ -11,6 +11,20 @@ from typing import Any
 
 import numpy as np
 
+from computecredit import reference
+
+# Bumped when a change to the engines can change a published figure for the same inputs.
+MODEL_VERSION = "portfolio-1.0"
+
+
+def provenance(*tables: str) -> dict[str, Any]:
+    """Model version and the versions (SHA-256 prefixes) of the reference tables a result used.
+
+    >>> sorted(provenance("master_scale.yaml")["reference_versions"])
+    ['master_scale.yaml']
+    """
+    return {"model_version": MODEL_VERSION, "reference_versions": {t: reference.version(t) for t in tables}}
+
 
 @dataclass(frozen=True)
 class LossResult:

@@ -21,7 +21,7 @@ from computecredit.errors import InputError
 from computecredit.portfolio.creditriskplus import creditriskplus_loss
 from computecredit.portfolio.inputs import FactorModel, Portfolio
 from computecredit.portfolio.mc import BatchMapper, CopulaModel, mc_loss
-from computecredit.portfolio.results import LossResult
+from computecredit.portfolio.results import LossResult, provenance
 from computecredit.portfolio.vasicek import vasicek_loss
 
 METHODS = ("vasicek", "mc", "creditriskplus")
@@ -45,6 +45,7 @@ class PortfolioRisk:
             dim: dict(sorted(values.items(), key=lambda kv: -kv[1])[:top])
             for dim, values in self.contributions.items()
         }
+        out.update(provenance("east_data_west_compute_hubs.csv"))
         return out
 
 

@@ -8,7 +8,10 @@ PD' = Φ(Φ⁻¹(PD) + √ρ_s·Δ_s), which is the PD itself when Δ_s = 0. LGD
 
 Project loans can be re-valued by the project engine instead: pass ``project_pd``, a function that gets
 the scenario and the book and returns stressed PDs by obligor id; they replace the sector-transmitted PDs
-of those obligors.
+of those obligors. :func:`project_pd_hook` builds one that re-runs ``computecredit.projects`` (cash flows
+and Monte Carlo) on each project's inputs with the scenario applied: merchant GPU prices scaled by the
+rental-price driver, utilisation shifted by the utilisation driver, the electricity tariff scaled, and the
+offtake contracts of defaulted customers dropped; the stressed PD is the simulation's annual PD.
 
 >>> library = load_scenarios()
 >>> sorted(library.scenarios)[:2]
@@ -121,6 +124,19 @@ def load_scenarios(path: str | Path | None = None) -> ScenarioLibrary:
     return scenario_library_from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")), source=path.name)
 
 
+def defaulted_obligors(portfolio: Portfolio, scenario: StressScenario) -> set[str]:
+    """Obligors the scenario defaults: those it names, and the largest in ``default_largest_in_sector``."""
+    defaulted = set(scenario.default_obligors)
+    if scenario.default_largest_in_sector is not None:
+        in_sector = portfolio.sector == scenario.default_largest_in_sector
+        if np.any(in_sector):
+            totals: dict[str, float] = {}
+            for oid, ead in zip(portfolio.obligor_id[in_sector], portfolio.ead[in_sector], strict=True):
+                totals[oid] = totals.get(oid, 0.0) + float(ead)
+            defaulted.add(max(totals, key=lambda k: totals[k]))
+    return defaulted
+
+
 def stressed_parameters(
     portfolio: Portfolio,
     factors: FactorModel,
@@ -144,14 +160,7 @@ def stressed_parameters(
     with np.errstate(divide="ignore"):
         pd = ndtr(ndtri(portfolio.pd) + np.sqrt(rho) * move)
     lgd = np.clip(portfolio.lgd + np.array([library.lgd_add(s, scenario) for s in portfolio.sector]), 0.0, 1.0)
-    defaulted = set(scenario.default_obligors)
-    if scenario.default_largest_in_sector is not None:
-        in_sector = portfolio.sector == scenario.default_largest_in_sector
-        if np.any(in_sector):
-            totals: dict[str, float] = {}
-            for oid, ead in zip(portfolio.obligor_id[in_sector], portfolio.ead[in_sector], strict=True):
-                totals[oid] = totals.get(oid, 0.0) + float(ead)
-            defaulted.add(max(totals, key=lambda k: totals[k]))
+    defaulted = defaulted_obligors(portfolio, scenario)
     if project_pd is not None:
         overrides = project_pd(scenario, portfolio)
         for row, oid in enumerate(portfolio.obligor_id):
@@ -282,3 +291,76 @@ def run_stress(
             )
         )
     return base, outcomes
+
+
+def stressed_project_inputs(inputs: Any, scenario: StressScenario, defaulted_names: set[str]) -> Any | None:
+    """The project's inputs (``projects.ProjectInputs``) with the scenario applied, or None when none of the
+    scenario's drivers reaches the project (export controls and AI demand have no project input)."""
+    from computecredit.projects import parse_inputs
+    from computecredit.reference.energy import hub_tariff
+
+    data = inputs.model_dump(mode="python")
+    changed = False
+    price = scenario.drivers.get("gpu_rental_price", 0.0)
+    if price:
+        data["revenue"]["merchant"]["price"] *= 1.0 + price
+        for cluster in data["accelerators"]:
+            if cluster.get("merchant_price") is not None:
+                cluster["merchant_price"] *= 1.0 + price
+        changed = True
+    utilisation = scenario.drivers.get("merchant_utilisation", 0.0)
+    if utilisation:
+        ramp = data["revenue"]["merchant"]["utilization_ramp"]
+        data["revenue"]["merchant"]["utilization_ramp"] = [min(1.0, max(0.0, u + utilisation)) for u in ramp]
+        changed = True
+    electricity = scenario.drivers.get("electricity_price", 0.0)
+    if electricity:
+        site = data["site"]
+        grid = site["tariff_cny_per_kwh"] or hub_tariff(site["hub"] or "").tariff_cny_per_kwh
+        green = site["green_tariff_cny_per_kwh"] or grid
+        site["tariff_cny_per_kwh"] = grid * (1.0 + electricity)
+        site["green_tariff_cny_per_kwh"] = green * (1.0 + electricity)
+        changed = True
+    offtake = data["revenue"]["offtake"]
+    kept = [contract for contract in offtake if str(contract["customer"]) not in defaulted_names]
+    if len(kept) != len(offtake):
+        data["revenue"]["offtake"] = kept
+        changed = True
+    return parse_inputs(data) if changed else None
+
+
+def project_pd_hook(projects: Mapping[str, Any], simulations: int = 2000, seed: int = 0) -> ProjectPdHook:
+    """A ``project_pd`` hook that re-runs the project engine for the obligors in ``projects`` (obligor id →
+    ``ProjectInputs``, a mapping or a YAML path). A defaulted obligor also matches offtake customers by its
+    ``name`` column when the book has one."""
+    from computecredit import projects as project_engine
+
+    def load(source: Any) -> Any:
+        if isinstance(source, project_engine.ProjectInputs):
+            return source
+        if isinstance(source, Mapping):
+            return project_engine.parse_inputs(dict(source))
+        return project_engine.load_project(source)
+
+    loaded = {oid: load(source) for oid, source in projects.items()}
+
+    def hook(scenario: StressScenario, portfolio: Portfolio) -> dict[str, float]:
+        defaulted = defaulted_obligors(portfolio, scenario)
+        names = set(defaulted)
+        if "name" in portfolio.extra:
+            names |= {
+                str(n)
+                for n, o in zip(portfolio.extra["name"], portfolio.obligor_id, strict=True)
+                if o in defaulted
+            }
+        out = {}
+        for oid, inputs in loaded.items():
+            stressed = stressed_project_inputs(inputs, scenario, names)
+            if stressed is None:
+                continue
+            result = project_engine.evaluate(stressed, simulations=simulations, seed=seed, sensitivities=False)
+            if result.simulation is not None:
+                out[oid] = float(result.simulation.pd_annual)
+        return out
+
+    return hook

@@ -19,6 +19,7 @@ from computecredit.projects.collateral import (
     gpu_residual_value,
     ltv_path,
     recommended_haircut,
+    remaining_life_years,
     residual_share,
 )
 from computecredit.projects.engine import Case, base_metrics, make_plan, max_debt, run_case, solve
@@ -85,13 +86,29 @@ def evaluate(
 
 
 def _collateral(case: Case) -> tuple[dict[str, Any], np.ndarray]:
-    """LTV path over the loan and the haircut, valuing GPUs on the fitted market rental decline."""
+    """GPU value by operating year, LTV path over the loan and the haircut, valuing each cluster's cards on
+    the fitted market rental decline over the life its chip generation has left."""
     plan, debt = case.plan, case.debt
     decline = fitted_annual_decline()
+    purchase_year = plan.inputs.site.start_date.year
+    months = np.arange(plan.months)
+    value = np.zeros(plan.months)
+    lives = []
+    for i, cluster in enumerate(plan.inputs.accelerators):
+        cod = int(plan.cods[i])
+        life = remaining_life_years(cluster.model, purchase_year)
+        lives.append(life)
+        share = residual_share(np.maximum(months - cod, 0), annual_price_decline=decline, useful_life_years=life)
+        value += plan.counts[i] * plan.capex_per_card[i] * np.where(months < cod, 1.0, share)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ltv = np.where(
+            value > 0, debt.balance / np.where(value > 0, value, 1.0), np.where(debt.balance > 0, np.inf, 0.0)
+        )
     cost = float((plan.counts * plan.capex_per_card).sum())
-    ltv = ltv_path(debt.balance, cost, plan.first_cod, annual_price_decline=decline)
-    years = range(int(np.ceil((plan.months - plan.first_cod) / 12)) + 1)
-    values = residual_share(np.array([12 * y for y in years]), annual_price_decline=decline) * cost
+    yearly = [
+        float(value[min(plan.first_cod + 12 * y, plan.months - 1)])
+        for y in range(plan.inputs.analysis.operation_years)
+    ]
     tested = ltv[plan.first_cod : debt.maturity_month + 1]
     finite = tested[np.isfinite(tested)]
     return (
@@ -99,11 +116,14 @@ def _collateral(case: Case) -> tuple[dict[str, Any], np.ndarray]:
             "collateral_cost": cost,
             "annual_price_decline": decline,
             "annual_price_decline_source": "fit on dated H100 rental observations (gpu_rental_prices.csv)",
-            "value_by_operating_year": [float(v) for v in values],
+            "economic_life_years": lives,
+            "value_by_operating_year": [cost, *yearly[1:]],
             "ltv_at_commissioning": float(ltv[plan.first_cod]) if np.isfinite(ltv[plan.first_cod]) else None,
             "max_ltv": float(finite.max()) if finite.size else None,
             "months_ltv_above_1": int((tested > 1).sum()),
-            "recommended_haircut": recommended_haircut(0.0, annual_price_decline=decline),
+            "recommended_haircut": recommended_haircut(
+                0.0, annual_price_decline=decline, useful_life_years=min(lives)
+            ),
         },
         ltv,
     )
@@ -114,6 +134,7 @@ def _green(case: Case) -> green.GreenAssessment:
     site = plan.inputs.site
     operating = slice(plan.first_cod, plan.months)
     years = (plan.months - plan.first_cod) / 12
+    assert ops.rentable_cards is not None and ops.busy_cards is not None  # the base case keeps its detail
     rentable = float(ops.rentable_cards[0, operating].sum())
     return green.assess(
         province=site.province,
@@ -171,6 +192,7 @@ __all__ = [
     "max_debt",
     "parse_inputs",
     "recommended_haircut",
+    "remaining_life_years",
     "residual_share",
     "run_case",
     "simulate",

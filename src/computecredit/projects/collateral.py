@@ -24,6 +24,7 @@ from computecredit.reference.accelerators import accelerator
 from computecredit.reference.gpu_rental import fitted_annual_decline
 from computecredit.reference.useful_lives import useful_life_range
 
+GENERATION_LIFE_YEARS = 8.0  # a generation rents for about 8 years from release (A100, 2020, still rents in 2026)
 OPERATING_COST_SHARE = 0.12  # power and upkeep as a share of the first month's rent (H20/H100 at hub tariffs)
 DISCOUNT_RATE = 0.08
 
@@ -74,11 +75,28 @@ def residual_share(
     return share if (np.ndim(age_months) or np.ndim(annual_price_decline)) else share.reshape(-1)[0]
 
 
+def remaining_life_years(
+    chip: str, purchase_year: int | None = None, *, generation_life_years: float = GENERATION_LIFE_YEARS
+) -> float:
+    """Economic life left to a card of ``chip`` bought in ``purchase_year``: the useful life (6 years), cut
+    short when its generation has fewer than that left of ``generation_life_years`` from the chip's release.
+
+    >>> remaining_life_years("H20", 2025), remaining_life_years("H100", 2025), remaining_life_years("A100", 2025)
+    (6.0, 5.0, 3.0)
+    """
+    life = economic_life_years()
+    if purchase_year is None:
+        return life
+    spent = max(purchase_year - accelerator(chip, field="chip").release_year, 0)
+    return float(max(min(life, generation_life_years - spent), 0.5))
+
+
 def gpu_residual_value(
     chip: str,
     age_months: float | FloatArray,
     *,
     purchase_price: float | None = None,
+    purchase_year: int | None = None,
     annual_price_decline: float | None = None,
     useful_life_years: float | None = None,
     discount_rate: float = DISCOUNT_RATE,
@@ -87,12 +105,20 @@ def gpu_residual_value(
     """Value of one ``chip`` card at ``age_months``, in CNY.
 
     ``purchase_price`` defaults to the catalogue's low price hint (USD × ``usd_cny``); the rental decline
-    defaults to the fit on H100 rental observations, the only chip with enough of them.
+    defaults to the fit on H100 rental observations, the only chip with enough of them. With
+    ``purchase_year`` the card's life is cut to what its generation has left (:func:`remaining_life_years`):
+    an older generation bought late is worth less sooner.
 
     >>> gpu_residual_value("H20", 0) == 12000 * 7.2
     True
+    >>> later = gpu_residual_value("A100", 12, purchase_price=1.0, purchase_year=2025)
+    >>> newer = gpu_residual_value("B200", 12, purchase_price=1.0, purchase_year=2025)
+    >>> later < newer
+    True
     """
     spec = accelerator(chip, field="chip")
+    if useful_life_years is None and purchase_year is not None:
+        useful_life_years = remaining_life_years(spec.key, purchase_year)
     price = purchase_price if purchase_price is not None else (spec.price_usd_low or 0.0) * usd_cny
     if price <= 0:
         raise ValueError(f"no catalogue price for {spec.key}: pass purchase_price")
@@ -177,5 +203,6 @@ __all__ = [
     "gpu_residual_value",
     "ltv_path",
     "recommended_haircut",
+    "remaining_life_years",
     "residual_share",
 ]

@@ -302,7 +302,8 @@ def waterfall(plan: Plan, debt: DebtSchedule, ops: Operations, *, detail: bool =
     ead = np.zeros(paths)
     period_cfads = np.zeros(paths)
     dscr = np.full((calendar.size, paths), np.nan)
-    equity = -np.ascontiguousarray((debt.equity[None, :] + (ops.capex - (plan.capex + plan.capex_vat)[None, :])).T)
+    overrun = np.outer(ops.base_capex, ops.capex_factor - 1.0)  # (months, paths), paid by the sponsor
+    equity = -(debt.equity[:, None] + overrun)
     shapes = (paths, months)
     out = {
         name: np.zeros(shapes) if detail else None

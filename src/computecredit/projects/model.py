@@ -318,54 +318,62 @@ class Drivers:
 
 @dataclass
 class Operations:
-    """Operating cash flows of every path, ``(paths, months)`` each."""
+    """Operating cash flows of every path, ``(paths, months)`` each; breakdowns ``None`` without detail."""
 
     revenue: FloatArray  # accrual, excl. VAT
     cash_revenue: FloatArray  # receipts excl. VAT (prepayments when received)
-    contracted_revenue: FloatArray
-    merchant_revenue: FloatArray
+    contracted_revenue: FloatArray | None
+    merchant_revenue: FloatArray | None
     electricity: FloatArray  # excl. VAT
     fixed_opex: FloatArray
     vat_paid: FloatArray
     surtax: FloatArray
     ebitda: FloatArray
-    depreciation: FloatArray
+    depreciation: FloatArray | None
     income_tax: FloatArray
     refresh_capex: FloatArray  # incl. VAT
     cfads: FloatArray
     facility_kwh: FloatArray
-    rentable_cards: FloatArray
-    busy_cards: FloatArray
-    capex: FloatArray  # incl. VAT, with the overrun
+    rentable_cards: FloatArray | None
+    busy_cards: FloatArray | None
+    capex_factor: FloatArray  # (paths,) overrun factor on the initial capex
     first_cod: FloatArray  # (paths,) actual first commissioning month
+    base_capex: FloatArray  # (months,) initial capex incl. VAT without overrun
+
+    @property
+    def capex(self) -> FloatArray:
+        """Initial capex incl. VAT with each path's overrun, (paths, months)."""
+        return self.capex_factor[:, None] * self.base_capex[None, :]
 
 
-def powers(base: FloatArray, months: int) -> FloatArray:
+def powers(base: FloatArray, months: int, dtype: type = np.float64) -> FloatArray:
     """``base[p] ** n`` for n = 0 .. months-1, as (paths, months), by a running product.
 
     >>> powers(np.array([2.0, 0.5]), 4).tolist()
     [[1.0, 2.0, 4.0, 8.0], [1.0, 0.5, 0.25, 0.125]]
     """
-    out = np.empty((base.size, months))
+    out: FloatArray = np.empty((base.size, months), dtype=dtype)
     out[:, 0] = 1.0
     out[:, 1:] = base[:, None]
     return np.cumprod(out, axis=1, out=out)
 
 
-def _by_age(delay: np.ndarray, age: FloatArray, build: Callable[[FloatArray], FloatArray]) -> FloatArray:
+def _by_age(
+    delay: np.ndarray, age: FloatArray, build: Callable[[FloatArray], FloatArray], dtype: type = np.float64
+) -> FloatArray:
     """(paths, months) array whose row p is ``build(age - delay[p])``: built once per distinct delay, copied
     by row (a row copy is far cheaper than per-element work on every path)."""
     values, inverse = np.unique(delay, return_inverse=True)
-    table = np.stack([build(age - v) for v in values])
+    table: FloatArray = np.stack([build(age - v) for v in values]).astype(dtype)
     return table[inverse.reshape(-1)]
 
 
-def _running(age: FloatArray) -> FloatArray:
-    return (age >= 0).astype(float)
+def _running(age: FloatArray, scale: float = 1.0) -> FloatArray:
+    return (age >= 0) * scale
 
 
-def _window(age: FloatArray, start: float, end: float) -> FloatArray:
-    return ((age >= start) & (age < end)).astype(float)
+def _window(age: FloatArray, start: float, end: float, scale: float = 1.0) -> FloatArray:
+    return ((age >= start) & (age < end)) * scale
 
 
 def _escalation(age: FloatArray, growth: float, start: float) -> FloatArray:
@@ -382,117 +390,145 @@ def _profile(month: FloatArray, values: FloatArray) -> FloatArray:
     return np.where(index >= 0, values[np.maximum(index, 0)], 0.0)
 
 
-def operations(plan: Plan, drivers: Drivers, interest_expense: FloatArray) -> Operations:
+def operations(plan: Plan, drivers: Drivers, interest_expense: FloatArray, *, detail: bool = True) -> Operations:
     """Revenue, costs, taxes and CFADS of every path (``interest_expense``: (months,), tax-deductible).
 
     Whatever depends only on the delay and the month is built once per distinct delay and copied by row;
-    per-path arithmetic works in place to keep the number of (paths, months) passes low.
+    per-path arithmetic works in place to keep the number of (paths, months) passes low. Without
+    ``detail`` the breakdowns a simulation does not need (contracted/merchant revenue, cards, capex by
+    month) are left out (``None``).
     """
     inputs = plan.inputs
     paths, months = drivers.paths, plan.months
+    shape = (paths, months)
+    # the simulation's (paths, months) arrays are float32: half the memory traffic, ample precision for
+    # coverage ratios; the base case keeps float64
+    dtype = np.float64 if detail else np.float32
     t = np.arange(months, dtype=float)
     delay = np.round(drivers.delay_months).astype(np.int64)
+    first = plan.first_cod
     # (1 - decline)^(months since first commissioning / 12), as a running product (cheaper than exp)
-    market = powers((1.0 - drivers.price_decline) ** (1 / 12), months)
-    market[:, plan.first_cod :] = market[:, : months - plan.first_cod].copy()
-    market[:, : plan.first_cod] = 1.0
+    market = np.ones(shape, dtype=dtype)
+    market[:, first:] = powers((1.0 - drivers.price_decline) ** (1 / 12), months - first, dtype)
     market *= drivers.price_factor[:, None]
     idle = inputs.costs.idle_power_share
     contract_default = drivers.contract_default_month
 
-    revenue = np.zeros((paths, months))
-    cash_revenue = np.zeros((paths, months))
-    contracted = np.zeros((paths, months))
-    merchant_rev = np.zeros((paths, months))
-    load = np.zeros((paths, months))  # kWh a month
-    rentable_all = np.zeros((paths, months))
-    busy_all = np.zeros((paths, months))
+    revenue = np.zeros(shape, dtype=dtype)
+    cash_revenue = np.zeros(shape, dtype=dtype)
+    load = np.zeros(shape, dtype=dtype)  # kWh a month
+    contracted = np.zeros(shape) if detail else None
+    merchant_rev = np.zeros(shape) if detail else None
+    rentable_all = np.zeros(shape) if detail else None
+    busy_all = np.zeros(shape) if detail else None
+    scratch = np.empty(shape, dtype=dtype)
     for c in range(plan.counts.size):
         cod = plan.cods[c]
-
-        running = _by_age(delay, t - cod, _running)
         # survival (1 - f)^(age / 12) = q^t / q^(cod + delay) with q = (1 - f)^(1/12); above 1 before
-        # commissioning, where ``running`` is 0
+        # commissioning, where the running mask is 0
         monthly = (1.0 - np.minimum(plan.failure[c] * drivers.failure_factor, 1.0 - 1e-12)) ** (1 / 12)
-        rentable = powers(monthly, months)
+        rentable = powers(monthly, months, dtype)
         rentable *= (monthly ** -(cod + delay))[:, None]
         np.minimum(rentable, 1.0 - plan.spare[c], out=rentable)
-        rentable *= running
-        rentable *= plan.counts[c]
+        rentable *= _by_age(delay, t - cod, partial(_running, scale=float(plan.counts[c])), dtype)
         mine = np.flatnonzero(plan.contract_cluster == c).tolist()
-        active = []
-        for k in mine:
-            start, end = plan.contract_start[k], plan.contract_start[k] + plan.contract_tenor[k]
-            on = _by_age(delay, t - cod, partial(_window, start=start, end=end))
-            if contract_default is not None:
-                on *= t[None, :] < contract_default[:, k : k + 1]
-            active.append(on * plan.contract_cards[k])
-        busy = np.zeros((paths, months))
+        busy = np.zeros(shape, dtype=dtype)
         merchant_cards = rentable.copy()
-        if active:
-            booked = np.sum(active, axis=0)
-            scale = np.minimum(1.0, rentable / np.maximum(booked, 1e-12))
+        if mine:
+            active = []
+            for k in mine:
+                start, end = plan.contract_start[k], plan.contract_start[k] + plan.contract_tenor[k]
+                on = _by_age(
+                    delay, t - cod, partial(_window, start=start, end=end, scale=plan.contract_cards[k]), dtype
+                )
+                if contract_default is not None:
+                    on *= t[None, :] < contract_default[:, k : k + 1]
+                active.append(on)
+            booked = active[0].copy() if len(active) == 1 else np.sum(active, axis=0)
+            # cards actually let: contracts are cut pro rata when failures leave fewer cards than booked
+            scale = np.maximum(booked, 1e-12)
+            np.divide(rentable, scale, out=scale)
+            np.minimum(scale, 1.0, out=scale)
             for j, k in enumerate(mine):
-                cards = active[j] * scale
-                billed = cards * (HOURS_PER_MONTH * plan.contract_price[k] * plan.contract_billed_share[k])
+                cards = active[j]
+                cards *= scale
+                np.multiply(cards, plan.contract_utilization[k], out=scratch)
+                busy += scratch
+                billed = cards
+                billed *= HOURS_PER_MONTH * plan.contract_price[k] * plan.contract_billed_share[k]
                 if plan.contract_escalation[k] != 0:
                     growth, start = 1.0 + plan.contract_escalation[k], plan.contract_start[k]
-                    billed *= _by_age(delay, t - cod, partial(_escalation, growth=growth, start=start))
+                    billed *= _by_age(delay, t - cod, partial(_escalation, growth=growth, start=start), dtype)
                 revenue += billed
-                contracted += billed
+                if contracted is not None:
+                    contracted += billed
                 prepaid = plan.contract_prepayment[k]
-                cash_revenue += billed * (1.0 - prepaid) if prepaid > 0 else billed
                 if prepaid > 0:
-                    first = _by_age(delay, t - cod, partial(_window, start=start, end=start + 1))
-                    cash_revenue += first * (active[j] > 0) * (prepaid * plan.contract_value[k])
-                busy += cards * plan.contract_utilization[k]
-            merchant_cards -= np.minimum(booked, rentable)
+                    np.multiply(billed, 1.0 - prepaid, out=scratch)
+                    cash_revenue += scratch
+                    start = plan.contract_start[k]
+                    lump = _by_age(delay, t - cod, partial(_window, start=start, end=start + 1), dtype)
+                    lump *= billed > 0
+                    lump *= prepaid * plan.contract_value[k]
+                    cash_revenue += lump
+                else:
+                    cash_revenue += billed
+            merchant_cards -= np.minimum(booked, rentable, out=booked)
         if drivers.utilization_level is not None:
-            use = np.repeat(drivers.utilization_level[:, None], months, axis=1)
+            use = np.repeat(drivers.utilization_level[:, None].astype(dtype), months, axis=1)
         else:
-            use = _by_age(delay, t - cod, partial(_ramp, ramp=plan.ramp))
+            use = _by_age(delay, t - cod, partial(_ramp, ramp=plan.ramp), dtype)
             use += drivers.utilization_shift[:, None]
             if drivers.utilization_noise is not None:
                 use += drivers.utilization_noise
         np.minimum(np.maximum(use, 0.0, out=use), 1.0, out=use)
-        busy_merchant = merchant_cards * use
-        sold = busy_merchant * market
+        busy_merchant = use
+        busy_merchant *= merchant_cards
+        busy += busy_merchant
+        sold = merchant_cards
+        np.multiply(busy_merchant, market, out=sold)
         sold *= HOURS_PER_MONTH * plan.merchant_price[c]
         revenue += sold
         cash_revenue += sold
-        merchant_rev += sold
-        busy += busy_merchant
-        load += (plan.card_kw[c] * HOURS_PER_MONTH * idle) * rentable
-        load += (plan.card_kw[c] * HOURS_PER_MONTH * (1.0 - idle)) * busy
-        rentable_all += rentable
-        busy_all += busy
+        if merchant_rev is not None:
+            merchant_rev += sold
+        if rentable_all is not None and busy_all is not None:
+            rentable_all += rentable
+            busy_all += busy
+        rentable *= plan.card_kw[c] * HOURS_PER_MONTH * idle
+        load += rentable
+        busy *= plan.card_kw[c] * HOURS_PER_MONTH * (1.0 - idle)
+        load += busy
 
     site, tax = inputs.site, inputs.tax
     facility_kwh = load
     facility_kwh *= site.pue
     tariff = (1 - site.green_power_share) * plan.grid_tariff + site.green_power_share * plan.green_tariff
-    electricity = facility_kwh * (drivers.tariff_factor[:, None] * tariff)
-    fixed = _by_age(delay, t, partial(_profile, values=plan.fixed_opex))
+    electricity = facility_kwh * (drivers.tariff_factor[:, None] * tariff).astype(dtype)
+    fixed = _by_age(delay, t, partial(_profile, values=plan.fixed_opex), dtype)
     fixed *= drivers.opex_factor[:, None]
-    capex_factor = drivers.capex_factor[:, None]
-    refresh = _by_age(delay, t, partial(_profile, values=plan.refresh)) * capex_factor
+    capex_factor = drivers.capex_factor[:, None].astype(dtype)
+    refresh = _by_age(delay, t, partial(_profile, values=plan.refresh), dtype)
+    refresh *= capex_factor
     equipment_vat = inputs.capex.equipment_vat_rate
     vat_net = cash_revenue * tax.vat_rate_services
-    vat_net -= plan.capex_vat[None, :] * capex_factor
-    vat_net -= electricity * tax.electricity_vat_rate
-    vat_net -= refresh * equipment_vat
+    vat_net -= np.multiply(capex_factor, plan.capex_vat[None, :].astype(dtype), out=scratch)
+    vat_net -= np.multiply(electricity, tax.electricity_vat_rate, out=scratch)
+    vat_net -= np.multiply(refresh, equipment_vat, out=scratch)
     vat_paid = running_settlement(vat_net)
     surtax = vat_paid * tax.surtax_share
     ebitda = revenue - electricity
     ebitda -= fixed
     ebitda -= surtax
-    depreciation = _by_age(delay, t, partial(_profile, values=plan.depreciation)) * capex_factor
-    taxable = ebitda - depreciation
-    taxable -= interest_expense[None, :]
+    taxable = _by_age(delay, t, partial(_profile, values=plan.depreciation), dtype)
+    taxable *= capex_factor
+    depreciation = taxable.copy() if detail else None
+    np.subtract(ebitda, taxable, out=taxable)
+    taxable -= interest_expense[None, :].astype(dtype)
     income_tax = running_settlement(taxable)
     income_tax *= tax.effective_eit_rate
     cfads = cash_revenue * (1 + tax.vat_rate_services)
-    cfads -= electricity * (1 + tax.electricity_vat_rate)
+    cfads -= np.multiply(electricity, 1 + tax.electricity_vat_rate, out=scratch)
     cfads -= fixed
     cfads -= vat_paid
     cfads -= surtax
@@ -516,8 +552,9 @@ def operations(plan: Plan, drivers: Drivers, interest_expense: FloatArray) -> Op
         facility_kwh=facility_kwh,
         rentable_cards=rentable_all,
         busy_cards=busy_all,
-        capex=(plan.capex + plan.capex_vat)[None, :] * capex_factor,
+        capex_factor=drivers.capex_factor.copy(),
         first_cod=plan.first_cod + delay.astype(float),
+        base_capex=plan.capex + plan.capex_vat,
     )
 
 

@@ -161,7 +161,7 @@ def html_report(result: ProjectResult) -> str:
         sim = [
             ("paths / seed", f"{s.paths:,} / {s.seed}"),
             ("p_default (loan life)", _fmt(s.p_default, "%")),
-            ("annual PD", f"{s.pd_annual:.3%}"),
+            ("annual PD / master-scale grade", f"{s.pd_annual:.3%} / {s.grade}"),
             ("expected loss", _fmt(s.expected_loss, "CNY")),
             ("LGD", _fmt(s.lgd, "%")),
             ("min DSCR p05 / p50", f"{_fmt(s.min_dscr['p05'], 'x')} / {_fmt(s.min_dscr['p50'], 'x')}"),

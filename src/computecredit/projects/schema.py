@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -233,6 +234,9 @@ class ProjectInputs(_Model):
 
     name: str
     borrower: str | None = None
+    borrower_uscc: str | None = Field(
+        None, description="unified social credit code, links the project to a borrower"
+    )
     site: Site
     accelerators: list[Cluster] = Field(min_length=1)
     capex: Capex = Capex()
@@ -391,6 +395,17 @@ def check(inputs: ProjectInputs) -> None:
                 fail(f"simulation.correlations[{k}].{side}", getattr(pair, side), f"unknown driver; use {DRIVERS}")
         if pair.a == pair.b:
             fail(f"simulation.correlations[{k}].b", pair.b, "a driver cannot be correlated with itself")
+    if not problems:
+        index = {name: i for i, name in enumerate(DRIVERS)}
+        matrix = np.eye(len(DRIVERS))
+        for pair in inputs.simulation.correlations:
+            matrix[index[pair.a], index[pair.b]] = matrix[index[pair.b], index[pair.a]] = pair.rho
+        if np.linalg.eigvalsh(matrix).min() <= 1e-10:
+            fail(
+                "simulation.correlations",
+                len(inputs.simulation.correlations),
+                "correlation matrix is not positive definite",
+            )
     if problems:
         raise InputError(problems=problems)
 

@@ -53,7 +53,7 @@ def scenario_drivers(plan: Plan, changes: list[dict[str, float]]) -> Drivers:
 def run_scenarios(case: Case, drivers: Drivers) -> tuple[FloatArray, FloatArray]:
     """Min DSCR and equity IRR of each scenario path, against the base-case debt."""
     plan = case.plan
-    ops = operations(plan, drivers, case.debt.interest_expense)
+    ops = operations(plan, drivers, case.debt.interest_expense, detail=False)
     flows = waterfall(plan, case.debt, ops)
     with np.errstate(all="ignore"):
         tested = np.where(np.isnan(flows.dscr), np.inf, flows.dscr).min(axis=1)

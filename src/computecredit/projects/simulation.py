@@ -13,10 +13,12 @@ Drivers (marginals; joined by a Gaussian copula whose correlation matrix is buil
 - ``offtaker_default``: each offtaker defaults at an exponential time with its annual PD (one common factor,
   loading ``OFFTAKER_LOADING``, plus its own); its cards then go to the merchant market.
 
-The debt is the base case's: the same schedule on every path, with cash sweeps applied per path.
+The annual PD (the lifetime ``p_default`` spread evenly over the operating life of the loan) is mapped to
+the bank's master scale (``rating.master_scale``). The debt is the base case's: the same schedule on every path, with cash sweeps applied per path.
 A path defaults when a payment date's debt service (or an operating deficit) cannot be met after the DSRA.
 Loss = exposure − recovery; recovery = (1 − enforcement cost) × the larger of the going-concern value (PV of
-the path's CFADS after default at the debt rate plus a premium) and the GPUs' residual value.
+the path's CFADS after default at the debt rate plus a premium) and the GPUs' residual value (over the
+life their chip generation has left, on the path's own rental decline).
 
 Paths are run in fixed-size chunks, each with its own child seed, so the same seed gives the same result.
 """
@@ -33,11 +35,12 @@ from scipy.signal import lfilter
 from scipy.special import ndtr
 
 from computecredit.errors import InputError
-from computecredit.projects.collateral import DISCOUNT_RATE, OPERATING_COST_SHARE, economic_life_years
+from computecredit.projects.collateral import DISCOUNT_RATE, OPERATING_COST_SHARE, remaining_life_years
 from computecredit.projects.debt import DebtSchedule, waterfall
 from computecredit.projects.metrics import irr, to_years
 from computecredit.projects.model import Drivers, FloatArray, Plan, operations
 from computecredit.projects.schema import DRIVERS, Simulation
+from computecredit.rating.master_scale import load_master_scale
 
 CHUNK = 5_000
 OFFTAKER_LOADING = 0.6
@@ -121,6 +124,7 @@ class SimulationResult:
     project_irr: dict[str, float | None]
     equity_irr: dict[str, float | None]
     default_years: list[int]  # defaults by year of operation
+    grade: str  # master-scale grade of ``pd_annual``
     histogram: dict[str, list[float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -142,8 +146,7 @@ class SimulationResult:
             "equity_irr_p50": self.equity_irr["p50"],
             "defaults_by_operating_year": self.default_years,
             "min_dscr_histogram": self.histogram,
-            "grade": None,
-            "grade_note": "map pd_annual to the bank's master scale (rating.master_scale)",
+            "grade": self.grade,
         }
 
 
@@ -174,14 +177,15 @@ def _recovery(
     later = np.take_along_axis(tail, after[:, None], axis=1)[:, 0] * (month + 1 < months)
     going_concern = np.maximum(later / discount[month.astype(np.int64)], 0.0)
 
-    life = round(economic_life_years() * 12)
-    m = np.arange(life + 1, dtype=float)
-    net = np.maximum((1.0 - drivers.price_decline[:, None]) ** (m / 12) - OPERATING_COST_SHARE, 0.0)
-    net[:, -1] = 0.0
-    gpu_discount = (1.0 + DISCOUNT_RATE) ** (-m / 12)
-    value = np.cumsum((net * gpu_discount)[:, ::-1], axis=1)[:, ::-1]
+    purchase_year = plan.inputs.site.start_date.year
     liquidation = np.zeros(month.size)
-    for c in range(plan.counts.size):
+    for c, cluster in enumerate(plan.inputs.accelerators):
+        life = round(remaining_life_years(cluster.model, purchase_year) * 12)
+        m = np.arange(life + 1, dtype=float)
+        net = np.maximum((1.0 - drivers.price_decline[:, None]) ** (m / 12) - OPERATING_COST_SHARE, 0.0)
+        net[:, -1] = 0.0
+        gpu_discount = (1.0 + DISCOUNT_RATE) ** (-m / 12)
+        value = np.cumsum((net * gpu_discount)[:, ::-1], axis=1)[:, ::-1]
         age = np.clip(month - plan.cods[c] - np.round(drivers.delay_months), 0, life).astype(np.int64)
         share = np.take_along_axis(value, age[:, None], axis=1)[:, 0] / gpu_discount[age] / value[:, 0]
         liquidation += plan.counts[c] * (1 - plan.spare[c]) * plan.capex_per_card[c] * share
@@ -197,7 +201,7 @@ def _chunk(
     noise = rng.standard_normal((size, plan.months))
     own = rng.standard_normal((size, plan.contracts))
     drivers = sample_drivers(plan, latent, noise, own)
-    ops = operations(plan, drivers, debt.interest_expense)
+    ops = operations(plan, drivers, debt.interest_expense, detail=False)
     flows = waterfall(plan, debt, ops)
     with np.errstate(all="ignore"):
         tested = np.where(np.isnan(flows.dscr), np.inf, flows.dscr).min(axis=1)
@@ -225,7 +229,7 @@ def _chunk(
         loss,
         np.where(defaulted, flows.exposure_at_default, 0.0),
         flows.default_month,
-        irr(to_years(ops.cfads - ops.capex), periods_per_year=1),
+        irr(to_years(ops.cfads) - np.outer(ops.capex_factor, to_years(ops.base_capex)), periods_per_year=1),
         irr(to_years(flows.equity_flows), periods_per_year=1),
     )
 
@@ -275,11 +279,12 @@ def simulate(
         histogram = {"edges": edges.tolist(), "counts": counts.astype(float).tolist()}
     else:
         histogram = {"edges": [], "counts": []}
+    pd_annual = float(1 - (1 - p_default) ** (1 / loan_years))
     return SimulationResult(
         paths=paths,
         seed=seed,
         p_default=p_default,
-        pd_annual=float(1 - (1 - p_default) ** (1 / loan_years)),
+        pd_annual=pd_annual,
         expected_loss=float(loss.mean()),
         expected_loss_rate=float(loss.mean() / amount) if amount > 0 else 0.0,
         lgd=float(loss.sum() / ead.sum()) if ead.sum() > 0 else None,
@@ -287,6 +292,7 @@ def simulate(
         project_irr=_quantiles(project_irr),
         equity_irr=_quantiles(equity_irr),
         default_years=[int(v) for v in by_year],
+        grade=load_master_scale().grade_for_pd(pd_annual).code,
         histogram=histogram,
     )
 

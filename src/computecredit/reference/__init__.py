@@ -11,7 +11,7 @@ True
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,13 @@ def table_path(name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_csv(name: str) -> pd.DataFrame:
     """A bundled CSV table as a DataFrame (cached; do not mutate, copy first)."""
     return pd.read_csv(table_path(name), comment=None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> Any:
     """A bundled YAML document (cached; do not mutate)."""
     with table_path(name).open(encoding="utf-8") as handle:

@@ -58,14 +58,22 @@ def trend_chart(years: Sequence[int], series: dict[str, Sequence[float]], unit: 
 
 
 def limit_chart(names: Sequence[str], amounts: Sequence[float], binding: int, unit: str) -> str:
-    """Horizontal bars, one per constraint; the binding one highlighted."""
+    """Horizontal bars, one per constraint; the binding one highlighted.
+
+    The axis stops at twice the binding amount (or the first amount) so a far-away ceiling such as a large
+    bank's concentration headroom does not flatten the others; clipped bars carry their value as text.
+    """
     figure, axes = _figure(height=0.45 * len(names) + 0.8)
+    reference = max(amounts[binding], amounts[0], 1e-9)
+    cap = 2.0 * reference
     colours = ["#c0392b" if i == binding else "#7f8c8d" for i in range(len(names))]
-    axes.barh(list(names), list(amounts), color=colours)
+    axes.barh(list(names), [min(a, cap) for a in amounts], color=colours)
     axes.invert_yaxis()
+    axes.set_xlim(0, cap * 1.15)
     axes.set_xlabel(unit)
     for i, value in enumerate(amounts):
-        axes.text(value, i, f" {value:,.2f}", va="center", fontsize=8)
+        label = f" {value:,.2f}" if value <= cap else f" ≫ {value:,.2f}"
+        axes.text(min(value, cap), i, label, va="center", fontsize=8)
     return _svg(figure)
 
 

@@ -257,16 +257,35 @@ def build_memo(assessment: Assessment, lang: Lang = "zh", *, with_charts: bool =
             ],
         )
         sens = Table(
-            [pick("情景", "scenario"), pick("变动", "change"), pick("最低DSCR", "min DSCR"), "NPV"],
-            [[pick(x.name_zh, x.name_en), x.change, f"{x.min_dscr:.2f}x", money(x.npv)] for x in pr.sensitivities],
+            [
+                pick("情景", "scenario"),
+                pick("变动", "change"),
+                pick("最低DSCR", "min DSCR"),
+                pick("NPV / 股权IRR", "NPV / equity IRR"),
+            ],
+            [
+                [
+                    pick(x.name_zh, x.name_en),
+                    x.change,
+                    f"{x.min_dscr:.2f}x",
+                    money(x.npv)
+                    if x.npv is not None
+                    else (_pct(x.equity_irr) if x.equity_irr is not None else "—"),
+                ]
+                for x in pr.sensitivities
+            ],
         )
         section = Section(_t("project", lang), tables=[key, sens])
         if pr.monte_carlo is not None:
             mc = pr.monte_carlo
+            fmt = lambda x: "—" if x is None else f"{x:.2f}"  # noqa: E731
+            share = lambda x: "—" if x is None else _pct(x, 1)  # noqa: E731
             section.paragraphs.append(
                 pick(
-                    f"蒙特卡洛模拟 {mc.runs} 次：{mc.metric} P5 {mc.p5:.2f}，P50 {mc.p50:.2f}，P95 {mc.p95:.2f}；低于1.0的概率 {_pct(mc.probability_below_one, 1)}。",
-                    f"Monte Carlo, {mc.runs} runs: {mc.metric} P5 {mc.p5:.2f}, P50 {mc.p50:.2f}, P95 {mc.p95:.2f}; probability below 1.0 {_pct(mc.probability_below_one, 1)}.",
+                    f"蒙特卡洛模拟 {mc.runs} 次：{mc.metric} P5 {fmt(mc.p5)}，P50 {fmt(mc.p50)}，P95 {fmt(mc.p95)}；"
+                    f"低于1.0的概率 {share(mc.probability_below_one)}；贷款期内违约概率 {share(mc.p_default)}。",
+                    f"Monte Carlo, {mc.runs} runs: {mc.metric} P5 {fmt(mc.p5)}, P50 {fmt(mc.p50)}, P95 {fmt(mc.p95)}; "
+                    f"probability below 1.0 {share(mc.probability_below_one)}; default over the loan's life {share(mc.p_default)}.",
                 )
             )
             section.charts.append(
@@ -521,7 +540,15 @@ def build_memo(assessment: Assessment, lang: Lang = "zh", *, with_charts: bool =
                 pick(
                     f"以本行资本净额 {money(p.bank.net_capital)}、一级资本净额 {money(p.bank.tier1_net_capital)} 为基数（贷款余额 {money(p.bank.loan_book)} 不作为集中度基数）。",
                     f"Measured against the bank's net capital {money(p.bank.net_capital)} and tier-1 net capital {money(p.bank.tier1_net_capital)} (the loan book of {money(p.bank.loan_book)} is not the base).",
-                )
+                ),
+                pick(
+                    f"授信后对该客户风险暴露 {money(s.large_exposure.exposure_after)}，"
+                    + ("达到" if s.large_exposure.is_large else "未达到")
+                    + f"大额风险暴露标准（一级资本净额的 {_pct(s.large_exposure.share, 1)}，即 {money(s.large_exposure.threshold)}）。",
+                    f"Exposure to the customer after the proposal: {money(s.large_exposure.exposure_after)}, "
+                    + ("a" if s.large_exposure.is_large else "not a")
+                    + f" large exposure (threshold {_pct(s.large_exposure.share, 1)} of tier-1 net capital = {money(s.large_exposure.threshold)}).",
+                ),
             ],
             tables=[
                 Table(

@@ -42,7 +42,8 @@ GENESIS_HASH = "0" * 64
 # Any constant works: it names the PostgreSQL advisory lock that serialises appends across processes.
 _PG_AUDIT_LOCK = 7_202_501
 # SQLite has one writer at a time; taking turns in-process avoids two writers reading the same chain head.
-_WRITE_LOCK = threading.RLock()
+# A plain Lock, not an RLock: a web request may enter and leave the transaction on different threads.
+_WRITE_LOCK = threading.Lock()
 
 
 @contextmanager

@@ -16,18 +16,24 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
+from computecredit.domain.facilities import Facility, ProductType
 from computecredit.domain.ratings import RatingRecord
 from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError
-from computecredit.facilities.from_records import proposal_from_records
+from computecredit.facilities.from_records import project_results, proposal_from_records, wc_inputs_from_statements
 from computecredit.facilities.proposal import Assessment, Proposal, assess
+from computecredit.facilities.working_capital import WorkingCapitalInputs
 from computecredit.rating.master_scale import load_master_scale
 from computecredit.reports.memo import render_html, render_pdf
 from computecredit.store import bank as bank_store
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
+from computecredit.store import projects as project_store
 from computecredit.store import ratings as rating_store
 from computecredit.store.database import Database
+
+# Monte Carlo paths when a stored project is evaluated for a memo (the project engine's seed 0: reproducible).
+PROJECT_SIMULATIONS = 1000
 
 
 def analyst_rating(uscc: str, pd: float, analyst: str) -> RatingRecord:
@@ -46,8 +52,28 @@ def analyst_rating(uscc: str, pd: float, analyst: str) -> RatingRecord:
     )
 
 
+def _project_for(db: Database, facility: Facility) -> dict[str, Any] | None:
+    """The project engine's results for a project loan whose borrower owns a stored project (first by code)."""
+    if facility.product is not ProductType.FIXED_ASSET_PROJECT_LOAN:
+        return None
+    with db.transaction() as session:
+        owned = [p for p in project_store.list_projects(session) if p.borrower_uscc == facility.borrower_uscc]
+    if not owned:
+        return None
+    from computecredit import projects
+
+    chosen = sorted(owned, key=lambda p: p.code)[0]
+    result = projects.evaluate(chosen.inputs, simulations=PROJECT_SIMULATIONS, seed=0)
+    return project_results(result)
+
+
 def proposal_from_store(
-    db: Database, reference: str, *, pd: float | None = None, analyst: str = "analyst"
+    db: Database,
+    reference: str,
+    *,
+    pd: float | None = None,
+    analyst: str = "analyst",
+    evaluate_project: bool = True,
 ) -> Proposal:
     """The proposal of a stored facility; ``pd`` replaces a missing (or stale) stored rating."""
     with db.transaction() as session:
@@ -81,6 +107,7 @@ def proposal_from_store(
             None,
             f"borrower {borrower.uscc} ({borrower.name_zh}) has no stored rating: rate it first or give --pd",
         )
+    project = _project_for(db, facility) if evaluate_project else None
     own = exposures.get(reference)
     as_of = own.as_of if own is not None else (bank.as_of or date.today())
     return proposal_from_records(
@@ -93,7 +120,18 @@ def proposal_from_store(
         as_of=as_of,
         analyst=analyst,
         guarantor_ratings=guarantor_ratings,
+        project=project,
     )
+
+
+def wc_inputs_for_borrower(db: Database, uscc: str, growth: float | None = None) -> WorkingCapitalInputs:
+    """Working-capital formula inputs from a stored borrower's last two statements."""
+    with db.transaction() as session:
+        statements = sorted(borrower_store.list_statements(session, uscc), key=lambda s: s.fiscal_year)
+    if not statements:
+        raise NotFoundError(f"no stored statements for borrower {uscc!r}")
+    previous = statements[-2] if len(statements) > 1 else None
+    return wc_inputs_from_statements(statements[-1], previous, growth)
 
 
 def load_proposal(reference: str | Path, *, db: Database | None = None, pd: float | None = None) -> Proposal:
@@ -155,6 +193,7 @@ def summary(assessment: Assessment) -> dict[str, Any]:
             {"key": c.key, "ratio": c.ratio, "limit": c.limit_share, "headroom": c.headroom, "breach": c.breach}
             for c in s.concentration
         ],
+        "large_exposure": s.large_exposure.is_large,
         "covenants": [
             {"key": c.key, "value": c.value, "threshold": c.threshold, "headroom": c.headroom, "status": c.status}
             for c in assessment.covenants
@@ -184,4 +223,12 @@ def write_memo(
     return target
 
 
-__all__ = ["analyst_rating", "assess_proposal", "load_proposal", "proposal_from_store", "summary", "write_memo"]
+__all__ = [
+    "analyst_rating",
+    "assess_proposal",
+    "load_proposal",
+    "proposal_from_store",
+    "summary",
+    "wc_inputs_for_borrower",
+    "write_memo",
+]

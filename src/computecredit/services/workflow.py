@@ -22,7 +22,8 @@ computecredit.errors.PermissionDeniedError: four eyes: alice proposed this and c
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -31,10 +32,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from computecredit import reference
+from computecredit import __version__, reference
+from computecredit.domain.facilities import GUARANTEES, Facility, ProductType, Rate, RateBase, RepaymentType
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError, WorkflowError
+from computecredit.facilities.from_records import proposal_from_records
+from computecredit.facilities.proposal import Assessment, assess
+from computecredit.facilities.proposal import Proposal as FacilityProposal
+from computecredit.reports import memo
 from computecredit.services import audit
+from computecredit.services import facilities as facility_service
+from computecredit.store import bank as bank_store
 from computecredit.store import borrowers as borrower_store
+from computecredit.store import facilities as facility_store
+from computecredit.store import ratings as rating_store
 from computecredit.store.workbench import Decision, Proposal
 
 
@@ -381,3 +391,143 @@ def approval_queue(session: Session, actor: Actor, policy: AuthorityPolicy | Non
             policy=policy,
         )
     ]
+
+
+# --- analysis by the engines --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DealTerms:
+    """What the analyst structures beside amount and tenor: the price, the analyst's PD if unrated, and so on."""
+
+    spread_bp: int = 0
+    pd: float | None = None
+    beneficiary: str | None = None
+    purpose: str = ""
+
+
+def facility_of(reference: str, terms: Terms, deal: DealTerms) -> Facility:
+    """The domain facility the engines assess for a proposal's terms.
+
+    Loans float on the 1-year LPR (5-year LPR beyond 60 months) plus ``spread_bp``; guarantees charge a fixed
+    fee of ``spread_bp`` per year; a credit line revolves; other loans amortise in equal principal.
+    """
+    product = ProductType(terms.product)
+    if product in GUARANTEES:
+        rate = Rate(base=RateBase.FIXED, spread_bp=deal.spread_bp)
+    else:
+        rate = Rate(base=RateBase.LPR_5Y if terms.tenor_months > 60 else RateBase.LPR_1Y, spread_bp=deal.spread_bp)
+    repayment = RepaymentType.REVOLVING if product is ProductType.CREDIT_LINE else RepaymentType.EQUAL_PRINCIPAL
+    if product in GUARANTEES:
+        repayment = RepaymentType.BULLET
+    return Facility(
+        reference=reference,
+        borrower_uscc=terms.borrower_ref,
+        product=product,
+        amount=terms.amount,
+        currency=terms.currency,
+        tenor_months=terms.tenor_months,
+        rate=rate,
+        repayment=repayment,
+        purpose=deal.purpose,
+        beneficiary=deal.beneficiary if product in GUARANTEES else None,
+    )
+
+
+def engine_proposal(
+    session: Session, reference: str, terms: Terms, deal: DealTerms, analyst: str
+) -> FacilityProposal:
+    """The facilities engine's proposal for these terms, from the stored bank, borrower, rating and book."""
+    facility = facility_of(reference, terms, deal)
+    borrower = borrower_store.get_borrower(session, terms.borrower_ref)
+    bank = bank_store.get_bank(session)
+    ratings = rating_store.list_ratings(session, borrower.uscc)
+    if deal.pd is not None:
+        rating = facility_service.analyst_rating(borrower.uscc, deal.pd, analyst)
+    elif ratings:
+        rating = ratings[-1]
+    else:
+        raise InputError("pd", None, f"borrower {borrower.uscc} has no stored rating: rate it first or give a PD")
+    exposures = {e.facility_reference: e for e in facility_store.list_exposures(session)}
+    borrowers = {b.uscc: b for b in borrower_store.list_borrowers(session)}
+    book = [
+        (f, exposures.get(f.reference), borrowers[f.borrower_uscc])
+        for f in facility_store.list_facilities(session)
+    ]
+    return proposal_from_records(
+        bank=bank,
+        borrower=borrower,
+        statements=borrower_store.list_statements(session, borrower.uscc),
+        rating=rating,
+        facility=facility,
+        book=book,
+        as_of=bank.as_of or date.today(),
+        analyst=analyst,
+    )
+
+
+def assessment_outputs(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a proposal stores of an assessment: its headline figures, and the versions that produced them."""
+    outputs = facility_service.summary(assessment)
+    outputs["conditions_zh"] = list(assessment.conditions_zh)
+    rating = assessment.proposal.rating
+    versions = {
+        "reference": outputs.pop("reference_versions"),
+        "rating_model": f"{rating.model_id} {rating.model_version}",
+        "facilities_engine": __version__,
+        "input_digest": memo.input_digest(assessment),
+    }
+    return outputs, versions
+
+
+def preview(
+    session: Session, terms: Terms, deal: DealTerms, analyst: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The engines' outputs for terms not yet stored (the proposal form's live panel); writes nothing."""
+    terms.validate()
+    if borrower_store.find_borrower_row(session, terms.borrower_ref) is None:
+        raise InputError("borrower_ref", terms.borrower_ref, "must be the USCC of a known borrower")
+    return assessment_outputs(assess(engine_proposal(session, "PREVIEW", terms, deal, analyst)))
+
+
+def stored_deal(proposal: Proposal) -> DealTerms:
+    """The deal terms the analyst gave when opening the proposal."""
+    import json
+
+    deal = json.loads(proposal.inputs_json or "{}").get("deal") or {}
+    return DealTerms(**{k: v for k, v in deal.items() if k in DealTerms.__dataclass_fields__})
+
+
+def analyse_with_engines(session: Session, proposal_id: int, actor: Actor, deal: DealTerms) -> Proposal:
+    """Run the facilities engine on a proposal and store its inputs, outputs, versions and credit memo."""
+    proposal = get(session, proposal_id)
+    terms = Terms(
+        proposal.borrower_ref,
+        proposal.product,
+        proposal.amount,
+        proposal.tenor_months,
+        proposal.currency,
+        proposal.project_ref,
+    )
+    document = engine_proposal(session, f"P-{proposal.id}", terms, deal, actor.username)
+    assessment = assess(document)
+    outputs, versions = assessment_outputs(assessment)
+    memos = {lang: memo.render_html(assessment, lang) for lang in ("zh", "en")}
+    return analyse(
+        session,
+        proposal_id,
+        actor,
+        outputs,
+        versions,
+        inputs={"deal": asdict(deal), "engine_proposal": document.model_dump(mode="json")},
+        memo_html=audit.canonical_json(memos),
+    )
+
+
+def memo_of(proposal: Proposal, lang: str) -> str:
+    """The credit memo stored with the proposal's analysis, in ``lang`` (zh or en)."""
+    if not proposal.memo_html:
+        raise NotFoundError(f"proposal {proposal.id} has no credit memo yet: run its analysis first")
+    import json
+
+    return json.loads(proposal.memo_html)["zh" if lang.startswith("zh") else "en"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -34,10 +35,10 @@ class Money(TypeDecorator[Decimal]):
     impl = sa.Numeric(24, 4, asdecimal=True)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Decimal]:
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
         if dialect.name == "sqlite":
             # SQLite's NUMERIC affinity would round-trip through float; keep the exact digits as text.
-            return dialect.type_descriptor(sa.String(40))  # type: ignore[return-value]
+            return dialect.type_descriptor(sa.String(40))
         return dialect.type_descriptor(sa.Numeric(24, 4, asdecimal=True))
 
     def process_bind_param(self, value: Decimal | None, dialect: sa.Dialect) -> object:

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+from alembic.config import Config
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -30,7 +32,7 @@ def make_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             if database and database != ":memory:":
@@ -62,8 +64,7 @@ class Database:
         finally:
             session.close()
 
-    def alembic_config(self):  # type: ignore[no-untyped-def]
-        from alembic.config import Config
+    def alembic_config(self) -> Config:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))

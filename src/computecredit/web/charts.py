@@ -55,7 +55,7 @@ def line_chart(
     height: int = 260,
 ) -> Markup:
     """Lines over ``labels`` (years, periods); ``reference`` draws a dashed threshold (e.g. a covenant)."""
-    left, right, top, bottom = 56, 110, 16, 34
+    left, right, top, bottom = 56, 150, 16, 34
     values = [v for vs in series.values() for v in vs if v is not None] + (
         [reference] if reference is not None else []
     )

@@ -6,6 +6,7 @@ and put ``csrf_field()`` into every form.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,18 @@ def page_paths(request: Request) -> frozenset[str]:
     """Paths of the pages the app serves (the navigation shows only those)."""
     cached = getattr(request.app.state, "page_paths", None)
     if cached is None:
-        cached = frozenset(getattr(route, "path", "") for route in request.app.routes)
+        cached = frozenset(route_paths(request.app.routes))
         request.app.state.page_paths = cached
     return cached
+
+
+def route_paths(routes: list[Any]) -> Iterator[str]:
+    """Every path of ``routes``, looking into included routers (they are added without a prefix here)."""
+    for route in routes:
+        if hasattr(route, "path"):
+            yield route.path
+        elif hasattr(route, "original_router"):
+            yield from route_paths(route.original_router.routes)
 
 
 def context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:

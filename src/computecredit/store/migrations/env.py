@@ -15,7 +15,7 @@ target_metadata = Base.metadata
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = sa.create_engine(config.get_main_option("sqlalchemy.url"))
+        engine = sa.create_engine(config.get_main_option("sqlalchemy.url") or "")
         with engine.begin() as conn:
             _run(conn)
         engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from computecredit.store.workbench import Proposal
 from computecredit.web import charts
 from computecredit.web.borrowers.schemas import BorrowerDetail, BorrowerSummary, StatementOut
 from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
+from computecredit.web.i18n import translate
 from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
 from computecredit.web.templating import language, render
 
@@ -103,18 +105,30 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
     statements = borrower_store.list_statements(session, uscc)
     years = [str(s.fiscal_year) for s in statements]
     lines = [(ITEMS[code].label(lang), [s.yuan(code, None) for s in statements]) for code in KEY_LINES]
-    unit = 100_000_000 if lang.startswith("zh") else 1_000_000
-    unit_label = "亿元" if lang.startswith("zh") else "CNY million"
+    # Tables and charts in the unit bankers read: 万元 / 亿元 in Chinese, CNY million in English.
+    zh = lang.startswith("zh")
+    table_unit = Decimal(10_000) if zh else Decimal(1_000_000)
+    chart_unit = 1e8 if zh else 1e6
+
+    def series(codes: tuple[str, ...]) -> dict[str, list[float | None]]:
+        return {
+            translate(lang, f"chart.{code}"): [float(v) / chart_unit if v is not None else None for v in values]
+            for code, (_name, values) in zip(KEY_LINES, lines, strict=True)
+            if code in codes
+        }
+
+    chart_unit_label = translate(lang, "unit.chart")
     trend = charts.line_chart(
-        f"{lines[0][0]} / {lines[1][0]} / {lines[2][0]} ({unit_label})",
+        f"{translate(lang, 'borrower.trend_title')} ({chart_unit_label})",
         years,
-        {name: [float(v) / unit if v is not None else None for v in values] for name, values in lines[:3]},
+        series(("operating_revenue", "net_profit", "net_operating_cash_flow")),
     )
     balance = charts.line_chart(
-        f"{lines[3][0]} / {lines[4][0]} ({unit_label})",
+        f"{translate(lang, 'borrower.balance_title')} ({chart_unit_label})",
         years,
-        {name: [float(v) / unit if v is not None else None for v in values] for name, values in lines[3:5]},
+        series(("total_assets", "total_liabilities")),
     )
+    table = [(name, [v / table_unit if v is not None else None for v in values]) for name, values in lines]
     proposals = (
         session.execute(sa.select(Proposal).where(Proposal.borrower_ref == uscc).order_by(Proposal.id.desc()))
         .scalars()
@@ -124,7 +138,7 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         "b": borrower,
         "statements": statements,
         "years": years,
-        "lines": lines,
+        "lines": table,
         "trend_chart": trend,
         "balance_chart": balance,
         "ratings": rating_store.list_ratings(session, uscc),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,19 +12,48 @@ from sqlalchemy.orm import Session
 
 from computecredit.domain.facilities import ProductType
 from computecredit.errors import InputError, from_validation_error
-from computecredit.services import workflow
+from computecredit.services import audit, workflow
 from computecredit.services.workflow import Action, State
 from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require, write_session
 from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
-from computecredit.web.proposals.schemas import Comment, ProposalCreate, ProposalOut
+from computecredit.web.proposals.schemas import Comment, Deal, Preview, ProposalCreate, ProposalOut
 from computecredit.web.templating import render
 
 api = APIRouter(prefix="/api/v1/proposals", tags=["proposals"])
+MemoLang = Literal["zh", "en"]
+MemoFormat = Literal["html", "pdf"]
+# The memo is a standalone document with its own inline styles and embedded charts; it runs no script.
+MEMO_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def memo_response(proposal, lang: str, fmt: str) -> Response:  # type: ignore[no-untyped-def]
+    """The stored memo as HTML, or printed to PDF by headless Chromium."""
+    html = workflow.memo_of(proposal, lang)
+    if fmt == "pdf":
+        from computecredit.reports.pdf import html_to_pdf
+
+        return Response(
+            html_to_pdf(html),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="P-{proposal.id}-memo-{lang}.pdf"'},
+        )
+    return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": MEMO_CSP})
+
+
 pages = APIRouter(include_in_schema=False)
 
 DECIDERS = ("approver", "risk_manager")
 PRODUCTS = tuple(ProductType)
 ProposalId = Path(ge=1, le=2**31 - 1)
+
+
+def _deal(deal: Deal) -> workflow.DealTerms:
+    return workflow.DealTerms(
+        spread_bp=deal.spread_bp, pd=deal.pd, beneficiary=deal.beneficiary, purpose=deal.purpose
+    )
 
 
 def _terms(body: ProposalCreate) -> workflow.Terms:
@@ -60,6 +90,46 @@ def create_proposal(
     session: Session = Depends(write_session, scope="function"),
 ) -> ProposalOut:
     return ProposalOut.of(workflow.create(session, user.actor, _terms(body)))
+
+
+@api.post("/preview", response_model=Preview, summary="Limit, pricing and checks for terms, without storing them")
+def preview_proposal(
+    body: ProposalCreate,
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(read_session, scope="function"),
+) -> Preview:
+    outputs, versions = workflow.preview(session, _terms(body), _deal(body.deal), user.username)
+    return Preview(outputs=audit.plain(outputs), versions=versions)
+
+
+@api.post(
+    "/{proposal_id}/analyse", response_model=ProposalOut, summary="Run the engines and attach the credit memo"
+)
+def analyse_proposal(
+    body: Deal | None = None,
+    proposal_id: int = ProposalId,
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(write_session, scope="function"),
+) -> ProposalOut:
+    proposal = workflow.get(session, proposal_id)
+    deal = _deal(body) if body is not None else workflow.stored_deal(proposal)
+    return ProposalOut.of(workflow.analyse_with_engines(session, proposal_id, user.actor, deal))
+
+
+@api.get(
+    "/{proposal_id}/memo",
+    summary="The credit memo stored with the analysis (HTML or PDF)",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
+)
+def proposal_memo(
+    proposal_id: int = ProposalId,
+    lang: MemoLang = Query("zh"),
+    format: MemoFormat = Query("html"),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    return memo_response(workflow.get(session, proposal_id), lang, format)
 
 
 @api.get("/queue", response_model=list[ProposalOut], summary="Submitted proposals the caller may decide on")
@@ -148,39 +218,93 @@ def new_proposal_page(
     return render(
         request,
         "proposals/new.html",
-        {"form": {"borrower_ref": borrower or ""}, "problems": [], "products": PRODUCTS},
+        {
+            "form": {"borrower_ref": borrower or "", "tenor_months": "12", "spread_bp": "0"},
+            "problems": [],
+            "products": PRODUCTS,
+        },
     )
+
+
+FORM_FIELDS = (
+    "borrower_ref",
+    "product",
+    "amount",
+    "tenor_months",
+    "spread_bp",
+    "pd_percent",
+    "beneficiary",
+    "purpose",
+)
+
+
+def _form_body(form: dict[str, str]) -> ProposalCreate:
+    """The proposal the form describes (PD is typed in percent); raises ValidationError naming the field."""
+    deal: dict[str, object] = {k: form[k] for k in ("spread_bp", "beneficiary", "purpose") if form.get(k)}
+    if form.get("pd_percent"):
+        try:
+            deal["pd"] = float(form["pd_percent"]) / 100
+        except ValueError:
+            raise InputError("pd_percent", form["pd_percent"], "must be a number (percent)") from None
+    main = {k: form[k] for k in ("borrower_ref", "product", "amount", "tenor_months") if form.get(k)}
+    return ProposalCreate.model_validate({**main, "deal": deal})
+
+
+async def _form(request: Request) -> dict[str, str]:
+    data = await request.form()
+    return {k: str(data.get(k, ""))[:500] for k in FORM_FIELDS}
+
+
+def _problems(exc: Exception) -> list:  # type: ignore[type-arg]
+    return (from_validation_error(exc) if isinstance(exc, ValidationError) else exc).problems  # type: ignore[union-attr]
 
 
 @pages.post("/proposals")
 def create_proposal_page(
     request: Request,
-    borrower_ref: str = Form(""),
-    product: str = Form(""),
-    amount: str = Form(""),
-    tenor_months: str = Form(""),
+    form: dict[str, str] = Depends(_form),
     user: CurrentUser = Depends(require("analyst")),
     session: Session = Depends(write_session, scope="function"),
 ) -> Response:
-    form = {"borrower_ref": borrower_ref, "product": product, "amount": amount, "tenor_months": tenor_months}
     try:
-        body = ProposalCreate.model_validate({k: v for k, v in form.items() if v != ""})
-        proposal = workflow.create(session, user.actor, _terms(body))
+        proposal = workflow.create(session, user.actor, _terms(_form_body(form)))
     except (ValidationError, InputError) as exc:
-        error = from_validation_error(exc) if isinstance(exc, ValidationError) else exc
-        return render(
-            request,
-            "proposals/new.html",
-            {"form": form, "problems": error.problems, "products": PRODUCTS},
-            status_code=422,
-        )
+        context = {"form": form, "problems": _problems(exc), "products": PRODUCTS}
+        return render(request, "proposals/new.html", context, status_code=422)
     return RedirectResponse(f"/proposals/{proposal.id}", status_code=303)
+
+
+@pages.post("/proposals/preview")
+def preview_page(
+    request: Request,
+    form: dict[str, str] = Depends(_form),
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    """The live panel of the proposal form: limit, pricing and checks as the analyst types."""
+    try:
+        body = _form_body(form)
+        outputs, _versions = workflow.preview(session, _terms(body), _deal(body.deal), user.username)
+    except (ValidationError, InputError) as exc:
+        return render(request, "proposals/_preview.html", {"outputs": None, "problems": _problems(exc)})
+    return render(request, "proposals/_preview.html", {"outputs": outputs, "problems": []})
+
+
+@pages.get("/proposals/{proposal_id}/memo")
+def memo_page(
+    proposal_id: int = ProposalId,
+    lang: MemoLang = Query("zh"),
+    format: MemoFormat = Query("html"),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    return memo_response(workflow.get(session, proposal_id), lang, format)
 
 
 def _allowed_actions(proposal, user: CurrentUser) -> list[str]:  # type: ignore[no-untyped-def]
     return [
         action.value
-        for action in (Action.SUBMIT, Action.APPROVE, Action.REJECT, Action.RETURN)
+        for action in (Action.ANALYSE, Action.SUBMIT, Action.APPROVE, Action.REJECT, Action.RETURN)
         if workflow.can(
             proposal.state,
             action,
@@ -220,7 +344,8 @@ def proposal_action_page(
     if action is Action.SUBMIT:
         workflow.submit(session, proposal_id, user.actor)
     elif action is Action.ANALYSE:
-        raise InputError("action", action.value, "run the analysis from the proposal form")
+        proposal = workflow.get(session, proposal_id)
+        workflow.analyse_with_engines(session, proposal_id, user.actor, workflow.stored_deal(proposal))
     else:
         workflow.decide(session, proposal_id, user.actor, action, comment)
     return RedirectResponse(f"/proposals/{proposal_id}", status_code=303)

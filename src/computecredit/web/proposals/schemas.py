@@ -14,6 +14,17 @@ from computecredit.money import parse_amount
 from computecredit.store.workbench import Decision, Proposal
 
 
+class Deal(BaseModel):
+    """The analyst's structuring beside amount and tenor (used by the engines' analysis)."""
+
+    spread_bp: int = Field(
+        0, ge=-500, le=2000, description="Loans: spread over LPR in bp; guarantees: annual fee in bp"
+    )
+    pd: float | None = Field(None, gt=0, lt=1, description="Analyst's PD when the borrower has no stored rating")
+    beneficiary: str | None = Field(None, max_length=200, description="Beneficiary of a guarantee (保函受益人)")
+    purpose: str = Field("", max_length=500)
+
+
 class ProposalCreate(BaseModel):
     borrower_ref: str = Field(min_length=1, max_length=64, description="The borrower's id or USCC")
     product: ProductType
@@ -21,6 +32,7 @@ class ProposalCreate(BaseModel):
     tenor_months: int = Field(ge=1, le=360)
     currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
     project_ref: str | None = Field(None, max_length=64)
+    deal: Deal = Field(default_factory=Deal)
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -57,6 +69,13 @@ class DecisionOut(BaseModel):
         )
 
 
+class Preview(BaseModel):
+    """The engines' view of a proposal's terms before anything is stored (the form's live panel)."""
+
+    outputs: dict[str, Any]
+    versions: dict[str, Any]
+
+
 class ProposalOut(BaseModel):
     id: int
     borrower_ref: str
@@ -91,5 +110,9 @@ class ProposalOut(BaseModel):
             created_at=p.created_at,
             updated_at=p.updated_at,
             decisions=[DecisionOut.of(d) for d in p.decisions],
-            links={"self": f"/api/v1/proposals/{p.id}", "page": f"/proposals/{p.id}"},
+            links={
+                "self": f"/api/v1/proposals/{p.id}",
+                "page": f"/proposals/{p.id}",
+                **({"memo": f"/api/v1/proposals/{p.id}/memo"} if p.memo_html else {}),
+            },
         )

@@ -1,0 +1,315 @@
+"""Rating use cases: train a model file, score a table, write a model card, rate a borrower.
+
+File use cases read tables already loaded by the shell and write their outputs completely or not at all
+(to a temporary name, then renamed). :func:`rate_borrower` rates a stored borrower with the compute-chain
+expert model and stores the :class:`~computecredit.domain.ratings.RatingRecord` in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from computecredit import reference
+from computecredit.domain.borrowers import Borrower
+from computecredit.domain.ratings import Override, RatingRecord
+from computecredit.domain.statements import FinancialStatement
+from computecredit.errors import InputError
+from computecredit.rating import expert
+from computecredit.rating import ratios as ratios_lib
+from computecredit.rating.expert import DEFAULT_TABLE as DEFAULT_EXPERT_TABLE
+from computecredit.rating.expert import ExpertConfig, ExpertRating, FactorResult, load_expert_config
+from computecredit.rating.ratios import RatioValue
+from computecredit.rating.training import ScoringModel, TrainOptions, load_model, train
+from computecredit.store.database import Database
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def train_model_file(frame: pd.DataFrame, options: TrainOptions, model: str, out: Path) -> ScoringModel:
+    """Train a ``model`` kind on ``frame`` and write its JSON to ``out``."""
+    fitted = train(frame, options, model)
+    _write_atomically(out, fitted.to_json() + "\n")
+    return fitted
+
+
+def score_file(
+    model_path: Path, frame: pd.DataFrame, out: Path, reasons: int = 3, source: str | None = None
+) -> dict[str, Any]:
+    """Score ``frame`` with the model at ``model_path``; write the rows plus score, pd, grade, reasons."""
+    model = load_model(model_path)
+    result = model.predict(frame, reasons=reasons, source=source)
+    scored = pd.concat([frame.reset_index(drop=True), result.to_frame()], axis=1)
+    _write_atomically(out, scored.to_csv(index=False, float_format=None))
+    grades = pd.Series(result.grade).value_counts()
+    return {
+        "model": str(model_path),
+        "out": str(out),
+        "rows": len(scored),
+        "mean_pd": float(result.pd.mean()) if len(scored) else None,
+        "grades": {g: int(grades[g]) for g in model.master_scale.codes if g in grades},
+    }
+
+
+def model_card_files(
+    model_path: Path,
+    frame: pd.DataFrame,
+    target: str | None = None,
+    source: str | None = None,
+    baseline: pd.DataFrame | None = None,
+    html: Path | None = None,
+    card_json: Path | None = None,
+) -> dict[str, Any]:
+    """Build the model card of a model on a sample; write it as HTML and/or JSON where asked."""
+    from computecredit.cli.common import to_jsonable
+    from computecredit.reports.model_card import build_model_card, render_html
+
+    model = load_model(model_path)
+    card = build_model_card(model, frame, target=target, baseline=baseline, source=source)
+    card["model"]["file"] = str(model_path)
+    if html:
+        _write_atomically(html, render_html(card))
+    if card_json:
+        _write_atomically(card_json, json.dumps(to_jsonable(card), ensure_ascii=False, indent=1) + "\n")
+    return card
+
+
+# --- rating a borrower with the expert model -------------------------------------------------------
+
+MODEL_ID = "expert_compute"
+
+
+def statement_ratios(
+    statements: list[FinancialStatement],
+) -> tuple[int | None, dict[str, RatioValue], dict[str, Any]]:
+    """Ratios of the latest fiscal year (with the year before for averages and growth) and the trends over
+    all years. Statements are converted to 元 first, so years in different units compare."""
+    by_year = {s.fiscal_year: {k: s.yuan(k) for k in s.values} for s in statements}
+    if not by_year:
+        return None, {}, {}
+    latest = max(by_year)
+    current = ratios_lib.compute_ratios(by_year[latest], by_year.get(latest - 1))
+    return latest, current, ratios_lib.ratio_trends(sorted(by_year.items()))
+
+
+def innovation_inputs(borrower: Borrower, rd_intensity: float | None, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Innovation-assessment inputs from the borrower's credentials, its R&D intensity and ``extra``
+    (citations, awards, venture rounds; ``extra`` wins where both give a value)."""
+    cred = borrower.credentials
+    derived: dict[str, Any] = {
+        "invention_patents": cred.invention_patents,
+        "rd_intensity": rd_intensity
+        if rd_intensity is not None
+        else (float(cred.rd_spend) / float(borrower.revenue) if borrower.revenue else None),
+        "rd_staff_share": cred.rd_staff / borrower.employees,
+        "specialised_level": cred.specialised_level.value,
+        "high_tech_enterprise": str(cred.high_tech_enterprise).lower(),
+    }
+    return {**derived, **extra}
+
+
+def default_inputs(borrower: Borrower, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Industry inputs with the defaults the borrower record supports: state support ``moderate`` for a
+    state-owned borrower, group support ``moderate`` for a group member (explicit inputs win)."""
+    out: dict[str, Any] = {}
+    if borrower.ownership.value == "state":
+        out["state_support"] = "moderate"
+    if borrower.group_name:
+        out["group_support"] = "moderate"
+    return {**out, **given}
+
+
+def rate_borrower_data(
+    borrower: Borrower,
+    statements: list[FinancialStatement],
+    factors: Mapping[str, Any] | None = None,
+    innovation: Mapping[str, Any] | None = None,
+    override: Override | None = None,
+    config: ExpertConfig | None = None,
+) -> tuple[ExpertRating, dict[str, Any]]:
+    """Rate a borrower (pure): returns the expert rating and the inputs it used."""
+    config = config or load_expert_config()
+    year, ratio_values, trends = statement_ratios(statements)
+    ratio_numbers = {code: r.value for code, r in ratio_values.items()}
+    inputs = default_inputs(borrower, factors or {})
+    inn_inputs = innovation_inputs(borrower, ratio_numbers.get("rd_intensity"), innovation or {})
+    result = expert.rate(
+        config,
+        borrower.segment.value,
+        ratio_numbers,
+        inputs,
+        inn_inputs,
+        is_sme=borrower.is_sme,
+        override=override,
+    )
+    used = {
+        "fiscal_year": year,
+        "ratios": {c: {"value": r.value, "reason": r.reason} for c, r in ratio_values.items()},
+        "trends": {c: t["direction"] for c, t in trends.items() if t["direction"] != "n/a"},
+        "factors": dict(inputs),
+        "innovation": inn_inputs,
+        "size_class": borrower.size_class.value,
+        "config_version": config.version,
+        "reference_versions": {t: reference.version(t) for t in (DEFAULT_EXPERT_TABLE, "master_scale.yaml")},
+    }
+    return result, used
+
+
+def explain(result: ExpertRating, top: int = 5) -> dict[str, Any]:
+    """A JSON-ready explanation: score, PDs and grades at each step, and the factors that moved it most."""
+
+    def rows(factors: list[FactorResult]) -> list[dict[str, Any]]:
+        return [
+            {
+                "factor": f.code,
+                "name_zh": f.name_zh,
+                "name_en": f.name_en,
+                "value": f.value,
+                "score": f.score,
+                "weight": f.weight,
+                "contribution": round(f.contribution, 4),
+                "missing": f.missing,
+            }
+            for f in factors[:top]
+        ]
+
+    return {
+        "card": result.card,
+        "score": round(result.score, 4),
+        "model_pd": result.model_pd,
+        "model_grade": result.model_grade,
+        "innovation": {
+            "score": round(result.innovation.score, 2),
+            "notches": result.innovation.notches,
+            "note": result.innovation.reason,
+        },
+        "grade": result.grade,
+        "pd": result.pd,
+        "final_grade": result.final_grade,
+        "final_pd": result.final_pd,
+        "override": result.override.model_dump(mode="json") if result.override else None,
+        "moved_up": rows(result.moved_up),
+        "moved_down": rows(result.moved_down),
+        "missing_factors": [f.code for f in result.factors if f.missing],
+    }
+
+
+def read_rating_file(path: Path) -> dict[str, Any]:
+    """A rating request file (YAML or JSON): ``uscc`` of a stored borrower or a full ``borrower``;
+    optional ``statements`` (list of statement objects), ``factors``, ``innovation`` and ``override``."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError("file", str(path), f"not valid YAML/JSON ({exc})", source=str(path)) from None
+    if not isinstance(data, dict) or not ({"uscc", "borrower"} & set(data)):
+        raise InputError("file", str(path), "needs a 'uscc' or a 'borrower' key", source=str(path))
+    unknown = sorted(set(data) - {"uscc", "borrower", "statements", "factors", "innovation", "override"})
+    if unknown:
+        raise InputError(unknown[0], data[unknown[0]], "unknown key", source=str(path))
+    return data
+
+
+def rate_borrower(
+    db: Database,
+    target: str,
+    rated_by: str,
+    factors: Mapping[str, Any] | None = None,
+    override: Override | None = None,
+) -> dict[str, Any]:
+    """Rate a stored borrower (USCC) or the borrower of a request file, and store the rating record
+    (one transaction) when the borrower is stored. Returns the explanation plus what was stored."""
+    from pydantic import ValidationError
+
+    from computecredit.errors import from_validation_error
+    from computecredit.store import borrowers as borrower_store
+    from computecredit.store import ratings as rating_store
+
+    path = Path(target)
+    request: dict[str, Any] = (
+        read_rating_file(path) if path.suffix.lower() in (".yaml", ".yml", ".json") else {"uscc": target}
+    )
+    source = str(path) if "borrower" in request or path.exists() else None
+    try:
+        given_override = Override.model_validate(request["override"]) if request.get("override") else override
+        with db.transaction() as session:
+            if "borrower" in request:
+                borrower = Borrower.model_validate(request["borrower"])
+                statements = [
+                    FinancialStatement.model_validate({"borrower_uscc": borrower.uscc, **s})
+                    for s in request.get("statements", [])
+                ]
+            else:
+                borrower = borrower_store.get_borrower(session, str(request["uscc"]))
+                statements = borrower_store.list_statements(session, borrower.uscc)
+            result, used = rate_borrower_data(
+                borrower,
+                statements,
+                {**(request.get("factors") or {}), **(factors or {})},
+                request.get("innovation"),
+                given_override,
+            )
+            stored = borrower_store.find_borrower_row(session, borrower.uscc) is not None
+            if stored:
+                record = RatingRecord(
+                    borrower_uscc=borrower.uscc,
+                    model_id=MODEL_ID,
+                    model_version=result.config_version,
+                    inputs=json.loads(json.dumps(used, default=str)),
+                    factor_contributions=result.contributions(),
+                    grade=result.grade,
+                    pd=Decimal(repr(result.pd)),
+                    rated_by=rated_by,
+                    override=given_override,
+                )
+                rating_store.add_rating(session, record)
+    except ValidationError as exc:
+        raise from_validation_error(exc, source=source) from None
+    return {
+        "borrower": {
+            "uscc": borrower.uscc,
+            "name_zh": borrower.name_zh,
+            "name_en": borrower.name_en,
+            "segment": borrower.segment.value,
+            "size_class": borrower.size_class.value,
+        },
+        "model_id": MODEL_ID,
+        "model_version": result.config_version,
+        "fiscal_year": used["fiscal_year"],
+        **explain(result),
+        "stored": stored,
+    }
+
+
+__all__ = [
+    "explain",
+    "model_card_files",
+    "rate_borrower",
+    "rate_borrower_data",
+    "read_rating_file",
+    "score_file",
+    "statement_ratios",
+    "train_model_file",
+]

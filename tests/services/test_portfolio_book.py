@@ -1,0 +1,60 @@
+"""The book read from the database (demo bank) feeds the portfolio engines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from computecredit.cli.main import app
+from computecredit.errors import InputError
+from computecredit.portfolio import portfolio_risk
+from computecredit.services.demo import load_demo_bank
+from computecredit.services.facilities import analyst_rating
+from computecredit.services.portfolio import book_from_store
+from computecredit.store import ratings as rating_store
+from computecredit.store.database import Database
+from computecredit.store.facilities import list_exposures
+
+
+def test_book_from_the_demo_bank(database_url: str) -> None:
+    db = Database(database_url)
+    load_demo_bank(db, password="demo-password-1")
+    with pytest.raises(InputError, match="has no rating"):
+        book_from_store(db)
+    with db.transaction() as session:
+        exposures = list_exposures(session)
+    book = book_from_store(db, missing_pd=0.02)
+    latest = {}
+    for exposure in exposures:
+        latest[exposure.facility_reference] = exposure
+    assert book.n == len(latest)
+    expected_ead = sum(float(e.drawn) + 0.4 * float(e.undrawn) for e in latest.values())
+    assert float(book.ead.sum()) == pytest.approx(expected_ead)
+    uscc = str(book.obligor_id[0])
+    with db.transaction() as session:
+        rating_store.add_rating(session, analyst_rating(uscc, 0.031, "analyst"))
+    rated = book_from_store(db, missing_pd=0.02)
+    assert set(rated.pd[rated.obligor_id == uscc]) == {0.031}
+    risk = portfolio_risk(rated, "vasicek", rho=0.2)
+    assert risk.result.var > risk.result.expected_loss > 0
+    db.dispose()
+
+
+def test_export_book_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'bank.db'}"
+    db = Database(url)
+    load_demo_bank(db, password="demo-password-1")
+    db.dispose()
+    monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", url)
+    out = tmp_path / "book.csv"
+    runner = CliRunner()
+    result = runner.invoke(app, ["portfolio", "export-book", str(out), "--missing-pd", "0.02", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["exposures"] > 0
+    risk = runner.invoke(app, ["portfolio", "risk", str(out), "--rho", "0.2", "--json"])
+    assert risk.exit_code == 0, risk.output
+    missing = runner.invoke(app, ["portfolio", "export-book", str(out)])
+    assert missing.exit_code == 2 and "has no rating" in missing.stderr
