@@ -91,7 +91,7 @@ def test_override_keeps_model_grade_and_records_reason_and_user() -> None:
 
 def test_bad_inputs_name_the_factor() -> None:
     config = ExpertConfig.from_dict(CONFIG)
-    with pytest.raises(InputError, match="factors.state_support"):
+    with pytest.raises(InputError, match=r"factors\.state_support"):
         rate(config, "test", {}, {"state_support": "maybe"})
     with pytest.raises(InputError, match="not a factor"):
         rate(config, "test", {}, {"utilisaton": 0.5})
