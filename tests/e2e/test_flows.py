@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.web.support import BORROWER_USCC, PASSWORD, Server
+from tests.web.support import BORROWER_USCC, PASSWORD, Server, statements_csv
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,9 @@ def _shot(page, artifacts: Path, name: str, lang: str) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_application_to_approval(browser, server: Server, demo_uscc: str, artifacts: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_application_to_approval(
+    browser, server: Server, demo_uscc: str, artifacts: Path, tmp_path: Path, lang: str
+) -> None:  # type: ignore[no-untyped-def]
     words = TEXT[lang]
     context, page, errors = _page(browser, lang)
     page.goto(f"{server.url}/login")
@@ -56,6 +58,15 @@ def test_application_to_approval(browser, server: Server, demo_uscc: str, artifa
     page.wait_for_selector(f"#results a[href='/borrowers/{BORROWER_USCC}']")
     _shot(page, artifacts, "borrowers", lang)
     page.click(f"#results a[href='/borrowers/{BORROWER_USCC}']")
+
+    # Import its statements from a file (the demo statements of a server maker, re-labelled).
+    content = statements_csv(server, demo_uscc, BORROWER_USCC, tmp_path)
+    page.set_input_files(
+        "#statements-file", files=[{"name": "statements.csv", "mimeType": "text/csv", "buffer": content}]
+    )
+    page.click("form[action$='/statements'] button[type=submit]")
+    page.wait_for_selector("#statements .notice")
+    assert page.locator("#statements svg.chart").count() == 2
     _shot(page, artifacts, "borrower", lang)
 
     # Open an application through the form; the live panel shows limit, pricing and checks as we type.

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from computecredit.services import statements as statement_service
+from computecredit.store.borrowers import list_statements
 from computecredit.store.database import Database
 from computecredit.web import security
 from computecredit.web.app import create_app
@@ -94,3 +99,23 @@ def hidden(html: str, name: str) -> str:
 
 def csrf_of(client: httpx.Client, path: str = "/") -> str:
     return hidden(client.get(path).text, "csrf_token")
+
+
+def statements_csv(server: Server, source_uscc: str, target_uscc: str, tmp_path: Path, **changes: str) -> bytes:
+    """The demo statements of one borrower, re-labelled for another (and optionally altered), as CSV."""
+    with server.db.transaction() as session:
+        statements = [
+            s.model_copy(update={"borrower_uscc": target_uscc}) for s in list_statements(session, source_uscc)
+        ]
+    path = tmp_path / "statements.csv"
+    statement_service.write_csv(path, statements)
+    if not changes:
+        return path.read_bytes()
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    for row in rows:
+        row.update(changes)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()

@@ -24,6 +24,9 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/api/v1/borrowers"): ALL,
     ("GET", "/api/v1/borrowers/{uscc}"): ALL,
     ("GET", "/api/v1/borrowers/{uscc}/ratings"): ALL,
+    ("POST", "/api/v1/borrowers/{uscc}/ratings"): frozenset({"analyst", "risk_manager"}),
+    ("POST", "/api/v1/borrowers/{uscc}/statements"): frozenset({"analyst"}),
+    ("GET", "/api/v1/borrowers/{uscc}/statements/template"): ALL,
     ("GET", "/api/v1/proposals"): ALL,
     ("POST", "/api/v1/proposals"): frozenset({"analyst"}),
     ("GET", "/api/v1/proposals/queue"): DECIDERS,
@@ -35,6 +38,8 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/api/v1/proposals/{proposal_id}/approve"): DECIDERS,
     ("POST", "/api/v1/proposals/{proposal_id}/reject"): DECIDERS,
     ("POST", "/api/v1/proposals/{proposal_id}/return"): DECIDERS,
+    ("GET", "/api/v1/portfolio/risk"): ALL,
+    ("GET", "/api/v1/portfolio/stress"): frozenset({"risk_manager", "approver", "admin"}),
     ("POST", "/api/v1/jobs"): ALL,
     ("GET", "/api/v1/jobs/{job_id}"): ALL,
     ("GET", "/api/v1/jobs/{job_id}/result"): ALL,
@@ -49,6 +54,7 @@ PAGE_ACCESS: dict[str, frozenset[str]] = {
     "/": ALL,
     "/proposals": ALL,
     "/borrowers": ALL,
+    "/portfolio": ALL,
     "/proposals/new": frozenset({"analyst"}),
     "/approvals": DECIDERS,
     "/admin": frozenset({"admin"}),
@@ -107,6 +113,12 @@ def test_job_kinds_have_their_own_roles(server: Server) -> None:
         with server.client(username) as client:
             response = client.post("/api/v1/jobs", json={"kind": "audit.verify"})
         assert response.status_code == (202 if role in AUDITORS else 403), role
+    for role, username in ROLE_USER.items():
+        with server.client(username) as client:
+            response = client.post(
+                "/api/v1/jobs", json={"kind": "portfolio.simulate", "params": {"simulations": 10}}
+            )
+        assert response.status_code == (202 if role == "risk_manager" else 403), role
 
 
 def test_jobs_of_others_are_hidden_from_non_auditors(server: Server) -> None:

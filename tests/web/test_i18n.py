@@ -32,6 +32,7 @@ def test_every_key_used_by_pages_and_code_exists() -> None:
     used.update(f"state.{s.value}" for s in State)
     used.update(f"action.{a.value}" for a in Action)
     used.update(f"do.{a.value}" for a in Action)
+    used.update(f"dimension.{d}" for d in ("obligor", "group", "sector", "region", "hub"))
     used.update(f"recommendation.{r}" for r in ("approve", "approve_with_conditions", "decline"))
     used.update(f"role.{r}" for r in ROLES)
     used.update(f"lang.{code}" for code in i18n.LANGUAGES)

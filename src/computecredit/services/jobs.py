@@ -83,6 +83,44 @@ def _verify_audit_chain(db: Database, params: dict[str, Any], progress: Progress
     }
 
 
+@register("portfolio.simulate", {"risk_manager"}, "job.portfolio_simulate")
+def _simulate_book(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Monte Carlo loss distribution of the stored book (one-factor model with asset correlation ``rho``)."""
+    from computecredit.portfolio.risk import portfolio_risk
+    from computecredit.services.portfolio import book_from_store
+
+    simulations = int(params.get("simulations", 20_000))
+    rho = float(params.get("rho", 0.20))
+    if not 1_000 <= simulations <= 2_000_000:
+        raise InputError("simulations", simulations, "must lie between 1,000 and 2,000,000")
+    book = book_from_store(db)
+    progress(0.05)
+    risk = portfolio_risk(book, "mc", rho=rho, simulations=simulations, seed=int(params.get("seed", 0)), workers=1)
+    return {"simulations": simulations, "rho": rho, "exposures": book.n, **risk.as_dict(top=10)}
+
+
+@register("rating.batch", {"analyst", "risk_manager"}, "job.rating_batch")
+def _rate_unrated(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Rate every stored borrower that has statements and no rating yet (expert model), one transaction each."""
+    from computecredit.services.workflow import rate_borrower
+    from computecredit.store import borrowers as borrower_store
+    from computecredit.store import ratings as rating_store
+
+    actor = str(params.get("requested_by", "system"))
+    with db.transaction() as session:
+        todo = [
+            b.uscc
+            for b in borrower_store.list_borrowers(session)
+            if not rating_store.list_ratings(session, b.uscc) and borrower_store.list_statements(session, b.uscc)
+        ]
+    rated: dict[str, str] = {}
+    for index, uscc in enumerate(todo, 1):
+        with audit.write_transaction(db) as session:
+            rated[uscc] = rate_borrower(session, uscc, actor)["final_grade"]
+        progress(index / max(len(todo), 1))
+    return {"rated": len(rated), "grades": rated}
+
+
 class JobRunner:
     """Runs jobs on a thread pool and records their state in the database."""
 

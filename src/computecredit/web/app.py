@@ -94,9 +94,10 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
     from computecredit.web.borrowers import router as borrowers
     from computecredit.web.dashboard import router as dashboard
     from computecredit.web.jobs import router as jobs
+    from computecredit.web.portfolio import router as portfolio
     from computecredit.web.proposals import router as proposals
 
-    for module in (auth, dashboard, borrowers, proposals, jobs, admin):
+    for module in (auth, dashboard, borrowers, proposals, portfolio, jobs, admin):
         app.include_router(module.api)
         app.include_router(module.pages)
 

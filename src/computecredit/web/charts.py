@@ -107,7 +107,7 @@ def bar_chart(
     *,
     places: int = 2,
     suffix: str = "",
-    width: int = 640,
+    width: int = 480,
     bar_height: int = 22,
 ) -> Markup:
     """Horizontal bars with their value written at the end (works for shares, amounts, contributions).
@@ -117,7 +117,7 @@ def bar_chart(
     """
     if not bars:
         return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
-    label_w, value_w = 170, 110
+    label_w, value_w = 150, 80
     plot_w = width - label_w - value_w
     high = max(abs(v) for _, v in bars) or 1.0
     height = len(bars) * (bar_height + 8) + 8

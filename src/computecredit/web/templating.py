@@ -54,6 +54,21 @@ def product_label(code: str, lang: str) -> str:
     return member.label(lang) if member is not None else code
 
 
+def dimension_label(value: Any, lang: str) -> str:
+    """A book dimension's value (chain segment, hub or province code) in ``lang``; other values as they are.
+
+    >>> dimension_label("servers_hardware", "en"), dimension_label("ningxia", "zh-CN"), dimension_label("G01", "en")
+    ('Servers and hardware', '宁夏', 'G01')
+    """
+    from computecredit.domain.borrowers import ChainSegment, Hub, Province
+
+    for enum in (ChainSegment, Hub, Province):
+        member = enum.parse(value) if isinstance(value, str) and value else None
+        if member is not None:
+            return member.label(lang)
+    return str(value)
+
+
 def percent(value: Any, places: int = 2) -> str:
     """A fraction as a percentage.
 
@@ -109,6 +124,7 @@ def context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
         "t": lambda key, **kw: i18n.translate(lang, key, **kw),
         "amount": lambda value, unit=None: amount_text(value, lang, unit),
         "product_label": lambda code: product_label(code, lang),
+        "dim": lambda value: dimension_label(value, lang),
         "label": lambda value: (
             value.label(lang) if hasattr(value, "label") else ("—" if value is None else str(value))
         ),

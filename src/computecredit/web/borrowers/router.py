@@ -2,33 +2,48 @@
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
+from pathlib import Path, PurePath
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from computecredit.domain.borrowers import ChainSegment
+from computecredit.domain.ratings import Override
 from computecredit.domain.statements import ITEMS
-from computecredit.services import audit
+from computecredit.errors import InputError
+from computecredit.rating import ratios as ratios_lib
+from computecredit.services import audit, workflow
+from computecredit.services import rating as rating_service
+from computecredit.services import statements as statement_service
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import ratings as rating_store
 from computecredit.store.borrowers import BorrowerRow
+from computecredit.store.database import Database
 from computecredit.store.workbench import Proposal
 from computecredit.web import charts
 from computecredit.web.borrowers.schemas import BorrowerDetail, BorrowerSummary, StatementOut
-from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
+from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require, write_session
 from computecredit.web.i18n import translate
 from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
 from computecredit.web.templating import language, render
 
 api = APIRouter(prefix="/api/v1/borrowers", tags=["borrowers"])
 pages = APIRouter(include_in_schema=False)
-Uscc = Path(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$", description="统一社会信用代码 (18 characters)")
+Uscc = PathParam(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$", description="统一社会信用代码 (18 characters)")
 # Statement lines shown on the borrower page, in this order.
+# Ratios drawn on the borrower page (the table lists them all).
+CHART_RATIOS = ("current_ratio", "debt_to_assets", "net_margin", "roe")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KEY_LINES = (
     "operating_revenue",
     "net_profit",
@@ -99,6 +114,136 @@ def borrower_ratings(
     return [audit.plain(r) for r in rating_store.list_ratings(session, uscc)]
 
 
+MAX_UPLOAD = 5 * 1024 * 1024
+UPLOAD_SUFFIXES = (".xlsx", ".csv")
+
+
+def import_upload(session: Session, uscc: str, upload: UploadFile, actor: str) -> dict[str, int]:
+    """Import statements from an uploaded Excel/CSV file for one borrower (all rows or none)."""
+    borrower_store.get_borrower(session, uscc)
+    name = PurePath(upload.filename or "upload").name[:100] or "upload"
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InputError("file", name, "must be an Excel workbook (.xlsx) or a CSV file")
+    content = upload.file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise InputError("file", name, f"must be at most {MAX_UPLOAD // (1024 * 1024)} MB")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            located = statement_service.read_located(path)
+        except InputError as exc:
+            raise InputError(
+                problems=[replace(p, source=name if p.source else p.source) for p in exc.problems]
+            ) from None
+    others = [item for item in located if item.statement.borrower_uscc != uscc]
+    if others:
+        item = others[0]
+        raise InputError(
+            "borrower_uscc",
+            item.statement.borrower_uscc,
+            f"must be {uscc}, the borrower of this page",
+            source=name,
+            row=item.row,
+        )
+    counts = statement_service.store_statements(session, located, source=name)
+    audit.append(
+        session,
+        actor,
+        "statements.import",
+        "borrower",
+        uscc,
+        None,
+        {"file": name, "years": sorted(item.statement.fiscal_year for item in located), **counts},
+    )
+    return counts
+
+
+@api.post("/{uscc}/statements", summary="Import statements from an Excel (.xlsx) or CSV file (analysts)")
+def import_statements(
+    file: UploadFile,
+    uscc: str = Uscc,
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(write_session, scope="function"),
+) -> dict[str, int]:
+    return import_upload(session, uscc, file, user.username)
+
+
+@api.get(
+    "/{uscc}/statements/template",
+    summary="An Excel template for this borrower's statements",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def statements_template(
+    uscc: str = Uscc,
+    years: str = Query("", max_length=40, pattern=r"^(\d{4}(,\d{4}){0,5})?$", description="e.g. 2023,2024"),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    borrower_store.get_borrower(session, uscc)
+    chosen = [int(y) for y in years.split(",") if y] or [date.today().year - 1]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.xlsx"
+        statement_service.template(path, uscc, chosen)
+        content = path.read_bytes()
+    disposition = f'attachment; filename="statements-{uscc}.xlsx"'
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
+
+
+class RatingRequest(BaseModel):
+    """Analyst inputs to the compute-chain expert model beside the statements (all optional)."""
+
+    factors: dict[str, str | float | int | bool] = Field(default_factory=dict, max_length=40)
+    override_grade: str | None = Field(None, max_length=16)
+    override_reason: str | None = Field(None, max_length=2000)
+
+
+def rate(session: Session, uscc: str, request: RatingRequest, actor: str) -> dict[str, Any]:
+    override = None
+    if request.override_grade:
+        override = Override(grade=request.override_grade, reason=request.override_reason or "", user=actor[:32])
+    return workflow.rate_borrower(session, uscc, actor, dict(request.factors), override)
+
+
+@api.post("/{uscc}/ratings", summary="Rate the borrower with the compute-chain expert model and store it")
+def create_rating(
+    body: RatingRequest,
+    uscc: str = Uscc,
+    user: CurrentUser = Depends(require("analyst", "risk_manager")),
+    session: Session = Depends(write_session, scope="function"),
+) -> dict[str, Any]:
+    return rate(session, uscc, body, user.username)
+
+
+def ratio_view(statements: list[Any], lang: str) -> tuple[list[dict[str, Any]], Any]:
+    """The ratio table (latest year, trend direction) and a chart of four headline ratios over the years."""
+    _year, current, trends = rating_service.statement_ratios(statements)
+    rows = [
+        {
+            "name": definition.zh if lang.startswith("zh") else definition.en,
+            "code": definition.code,
+            "value": current[definition.code].value if definition.code in current else None,
+            "direction": trends.get(definition.code, {}).get("direction", "n/a"),
+        }
+        for definition in ratios_lib.RATIOS
+        if definition.code in current
+    ]
+    years = sorted({y for t in trends.values() for y in t["values"]})
+    chosen = [d for d in ratios_lib.RATIOS if d.code in CHART_RATIOS]
+    chart = charts.line_chart(
+        translate(lang, "borrower.ratio_chart"),
+        [str(y) for y in years],
+        {
+            (d.zh if lang.startswith("zh") else d.en): [trends[d.code]["values"].get(y) for y in years]
+            for d in chosen
+            if d.code in trends
+        },
+    )
+    return rows, chart
+
+
 def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
     """Everything the borrower page shows."""
     borrower = borrower_store.get_borrower(session, uscc)
@@ -134,8 +279,13 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         .scalars()
         .all()
     )
+    last = max((s.fiscal_year for s in statements), default=date.today().year - 2)
+    ratio_rows, ratio_chart = ratio_view(statements, lang) if statements else ([], None)
     return {
         "b": borrower,
+        "template_years": f"{last + 1}",
+        "ratio_rows": ratio_rows,
+        "ratio_chart": ratio_chart,
         "statements": statements,
         "years": years,
         "lines": table,
@@ -174,7 +324,37 @@ def borrowers_page(
 def borrower_page(
     request: Request,
     uscc: str = Uscc,
+    imported: int | None = Query(None, ge=0, le=1000),
     _user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    return render(request, "borrowers/detail.html", profile(session, uscc, language(request)))
+    context = {**profile(session, uscc, language(request)), "imported": imported, "problems": []}
+    return render(request, "borrowers/detail.html", context)
+
+
+@pages.post("/borrowers/{uscc}/rate")
+def rate_page(
+    uscc: str = Uscc,
+    user: CurrentUser = Depends(require("analyst", "risk_manager")),
+    session: Session = Depends(write_session, scope="function"),
+) -> Response:
+    rate(session, uscc, RatingRequest(), user.username)
+    return RedirectResponse(f"/borrowers/{uscc}#ratings", status_code=303)
+
+
+@pages.post("/borrowers/{uscc}/statements")
+def import_statements_page(
+    request: Request,
+    file: UploadFile,
+    uscc: str = Uscc,
+    user: CurrentUser = Depends(require("analyst")),
+    db: Database = Depends(database),
+) -> Response:
+    try:
+        with audit.write_transaction(db) as session:
+            counts = import_upload(session, uscc, file, user.username)
+    except InputError as exc:
+        with db.transaction() as session:
+            context = {**profile(session, uscc, language(request)), "imported": None, "problems": exc.problems}
+        return render(request, "borrowers/detail.html", context, status_code=422)
+    return RedirectResponse(f"/borrowers/{uscc}?imported={counts['created'] + counts['updated']}", status_code=303)

@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from computecredit.services import audit, workflow
+from computecredit.store.database import Database
 from computecredit.store.workbench import Proposal
-from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
+from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require
 from computecredit.web.templating import render
 
 api = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
@@ -34,15 +35,46 @@ def summary(session: Session, user: CurrentUser) -> dict[str, Any]:
     }
 
 
+def book_figures(db: Database) -> dict[str, Any] | None:
+    """EAD, EL and VaR of the stored book (Vasicek, one factor), or None while it cannot be measured."""
+    from computecredit.errors import InputError
+    from computecredit.portfolio.risk import portfolio_risk
+    from computecredit.services.portfolio import book_from_store
+    from computecredit.web.portfolio.router import DEFAULT_RHO
+
+    try:
+        book = book_from_store(db)
+    except InputError:
+        return None
+    risk = portfolio_risk(book, "vasicek", rho=DEFAULT_RHO).result.summary()
+    return {
+        "ead": float(book.ead.sum()),
+        "expected_loss": risk["expected_loss"],
+        "var": risk["var"],
+        "exposures": book.n,
+    }
+
+
+def watch_list(db: Database) -> list[dict[str, Any]]:
+    """Open early-warning alerts from monitoring, most urgent first."""
+    from computecredit.services.monitoring import open_alerts
+
+    return open_alerts(db)[:10]
+
+
 @api.get("", summary="Proposals by state, approved amount, and the caller's approval queue size")
 def dashboard_summary(
-    user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session, scope="function")
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+    db: Database = Depends(database),
 ) -> dict[str, Any]:
     data = summary(session, user)
     return {
         "proposals_by_state": data["proposals_by_state"],
         "approved_amount": audit.plain(data["approved_amount"]),
         "my_queue": len(data["my_queue"]),
+        "book": book_figures(db),
+        "watch_list": watch_list(db),
     }
 
 
@@ -51,5 +83,7 @@ def dashboard_page(
     request: Request,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
+    db: Database = Depends(database),
 ) -> Response:
-    return render(request, "dashboard/index.html", summary(session, user))
+    context = {**summary(session, user), "book": book_figures(db), "watch_list": watch_list(db)}
+    return render(request, "dashboard/index.html", context)

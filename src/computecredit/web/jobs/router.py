@@ -26,7 +26,7 @@ def start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any]
         raise InputError("kind", kind, f"must be one of {', '.join(sorted(jobs.KINDS))}")
     if user.role not in spec.roles:
         raise PermissionDeniedError(f"role {user.role} may not start {kind} jobs")
-    return request.app.state.jobs.submit(user.username, kind, params)
+    return request.app.state.jobs.submit(user.username, kind, {**params, "requested_by": user.username})
 
 
 def _visible(session: Session, job_id: str, user: CurrentUser):  # type: ignore[no-untyped-def]

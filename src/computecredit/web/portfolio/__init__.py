@@ -1,0 +1,1 @@
+"""The compute book: loss distribution, risk contributions, concentration and stress tests."""

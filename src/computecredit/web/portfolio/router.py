@@ -1,0 +1,134 @@
+"""Portfolio page and API: the stored book through the portfolio engine (Vasicek inline, Monte Carlo as a job)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from computecredit.errors import InputError
+from computecredit.portfolio.concentration import concentration
+from computecredit.portfolio.risk import portfolio_risk, resolve_factor_model
+from computecredit.portfolio.stress import load_scenarios, run_stress
+from computecredit.services.portfolio import book_from_store
+from computecredit.store import bank as bank_store
+from computecredit.store.database import Database
+from computecredit.web import charts
+from computecredit.web.deps import ALL_ROLES, CurrentUser, database, require
+from computecredit.web.i18n import translate
+from computecredit.web.jobs.router import start
+from computecredit.web.templating import dimension_label, language, render
+
+api = APIRouter(prefix="/api/v1/portfolio", tags=["portfolio"])
+pages = APIRouter(include_in_schema=False)
+# One common factor; 0.20 lies inside Basel's corporate asset-correlation range (0.12–0.24, Basel II ¶272).
+DEFAULT_RHO = 0.20
+Rho = Query(DEFAULT_RHO, ge=0.0, lt=1.0, description="Asset correlation of the one-factor model")
+Confidence = Query(0.999, gt=0.5, lt=1.0, description="Quantile level of VaR and ES")
+
+
+def risk_view(db: Database, rho: float, confidence: float) -> dict[str, Any]:
+    """The book's Vasicek loss figures, contributions by dimension and concentration against the bank's capital."""
+    book = book_from_store(db)
+    risk = portfolio_risk(book, "vasicek", rho=rho, confidence=confidence).as_dict(top=10)
+    with db.transaction() as session:
+        bank = bank_store.get_bank(session)
+    conc = concentration(book, tier1_capital=float(bank.tier1_net_capital), net_capital=float(bank.net_capital))
+    return {
+        "exposures": book.n,
+        "ead": float(book.ead.sum()),
+        "risk": risk,
+        "concentration": conc,
+        "by_sector": _sums(book.sector, book.ead),
+        "by_hub": _sums(book.hub, book.ead),
+    }
+
+
+def _sums(keys: Any, values: Any) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, value in zip(keys, values, strict=True):
+        out[str(key) or "—"] = out.get(str(key) or "—", 0.0) + float(value)
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def stress_view(db: Database, rho: float) -> dict[str, Any]:
+    book = book_from_store(db)
+    with db.transaction() as session:
+        bank = bank_store.get_bank(session)
+    base, outcomes = run_stress(
+        book, resolve_factor_model(book, None, rho), load_scenarios(None), bank_capital=float(bank.net_capital)
+    )
+    return {"baseline": base, "scenarios": [o.__dict__ for o in outcomes]}
+
+
+@api.get("/risk", summary="Loss distribution figures (EL, UL, VaR, ES), contributions and concentration")
+def book_risk(
+    rho: float = Rho,
+    confidence: float = Confidence,
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    return risk_view(db, rho, confidence)
+
+
+@api.get("/stress", summary="Compute-industry stress scenarios on the stored book")
+def book_stress(
+    rho: float = Rho,
+    _user: CurrentUser = Depends(require("risk_manager", "approver", "admin")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    return stress_view(db, rho)
+
+
+def _bars(values: dict[str, float], scale: float, lang: str) -> list[tuple[str, float]]:
+    return [(dimension_label(k, lang), v / scale) for k, v in list(values.items())[:10]]
+
+
+@pages.get("/portfolio")
+def portfolio_page(
+    request: Request,
+    rho: float = Rho,
+    confidence: float = Confidence,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    db: Database = Depends(database),
+) -> Response:
+    lang = language(request)
+    scale, unit = (1e8, "亿元") if lang.startswith("zh") else (1e6, "CNY m")
+    try:
+        view = risk_view(db, rho, confidence)
+    except InputError as exc:
+        return render(request, "portfolio/index.html", {"view": None, "problems": exc.problems, "rho": rho})
+    contributions = view["risk"]["contributions"]
+    context = {
+        "view": view,
+        "problems": [],
+        "rho": rho,
+        "confidence": confidence,
+        "sector_chart": charts.bar_chart(
+            translate(lang, "portfolio.by_sector") + f" ({unit})", _bars(view["by_sector"], scale, lang)
+        ),
+        "hub_chart": charts.bar_chart(
+            translate(lang, "portfolio.by_hub") + f" ({unit})", _bars(view["by_hub"], scale, lang)
+        ),
+        "es_chart": charts.bar_chart(
+            translate(lang, "portfolio.es_by_sector") + f" ({unit})",
+            _bars(contributions.get("sector", {}), scale, lang),
+        ),
+        "stress": stress_view(db, rho) if user.role in ("risk_manager", "approver", "admin") else None,
+    }
+    return render(request, "portfolio/index.html", context)
+
+
+@pages.post("/portfolio/simulate")
+def simulate_page(request: Request, user: CurrentUser = Depends(require("risk_manager"))) -> Response:
+    return RedirectResponse(
+        f"/jobs/{start(request, user, 'portfolio.simulate', {'simulations': 20_000})}", status_code=303
+    )
+
+
+@pages.post("/portfolio/rate-unrated")
+def rate_unrated_page(
+    request: Request, user: CurrentUser = Depends(require("analyst", "risk_manager"))
+) -> Response:
+    return RedirectResponse(f"/jobs/{start(request, user, 'rating.batch', {})}", status_code=303)

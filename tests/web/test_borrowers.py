@@ -1,0 +1,77 @@
+"""Borrowers through the real server: search, profile, statements imported from Excel/CSV, the template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.web.support import BORROWER_USCC, Server, statements_csv
+
+
+def test_search_by_name_and_uscc(server: Server) -> None:
+    with server.client("t_approver") as client:
+        found = client.get("/api/v1/borrowers", params={"q": "Test Compute"}).json()
+        assert [b["uscc"] for b in found["items"]] == [BORROWER_USCC]
+        assert client.get("/api/v1/borrowers", params={"q": BORROWER_USCC[:10]}).json()["total"] >= 1
+        page = client.get("/api/v1/borrowers", params={"limit": 5, "offset": 5}).json()
+        assert len(page["items"]) == 5 and page["total"] >= 30
+
+
+def test_import_statements_from_csv(server: Server, demo_uscc: str, tmp_path: Path) -> None:
+    content = statements_csv(server, demo_uscc, BORROWER_USCC, tmp_path)
+    with server.client("t_analyst") as client:
+        response = client.post(
+            f"/api/v1/borrowers/{BORROWER_USCC}/statements", files={"file": ("fy.csv", content, "text/csv")}
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["created"] >= 2
+        detail = client.get(f"/api/v1/borrowers/{BORROWER_USCC}").json()
+        assert len(detail["statements"]) == response.json()["created"]
+        page = client.get(f"/borrowers/{BORROWER_USCC}")
+        assert "<svg" in page.text  # the trend charts are drawn once there are statements
+
+
+def test_statements_of_another_borrower_or_unbalanced_are_refused(
+    server: Server, demo_uscc: str, tmp_path: Path
+) -> None:
+    with server.client("t_analyst") as client:
+        other = statements_csv(server, demo_uscc, demo_uscc, tmp_path)
+        refused = client.post(
+            f"/api/v1/borrowers/{BORROWER_USCC}/statements", files={"file": ("other.csv", other)}
+        )
+        assert refused.status_code == 422
+        problem = refused.json()["errors"][0]
+        assert problem["field"] == "borrower_uscc" and problem["source"] == "other.csv"
+        unbalanced = statements_csv(server, demo_uscc, BORROWER_USCC, tmp_path, total_assets="1")
+        refused = client.post(
+            f"/api/v1/borrowers/{BORROWER_USCC}/statements", files={"file": ("bad.csv", unbalanced)}
+        )
+        assert refused.status_code == 422 and "bad.csv" in refused.json()["detail"]
+        wrong_kind = client.post(f"/api/v1/borrowers/{BORROWER_USCC}/statements", files={"file": ("x.exe", b"MZ")})
+        assert wrong_kind.status_code == 422
+
+
+def test_excel_template(server: Server) -> None:
+    with server.client("t_analyst") as client:
+        response = client.get(
+            f"/api/v1/borrowers/{BORROWER_USCC}/statements/template", params={"years": "2024,2025"}
+        )
+        assert response.status_code == 200 and response.content[:2] == b"PK"
+        assert "attachment" in response.headers["content-disposition"]
+
+
+def test_rate_a_borrower_and_see_its_history(server: Server, demo_uscc: str) -> None:
+    with server.client("t_analyst") as client:
+        rated = client.post(f"/api/v1/borrowers/{demo_uscc}/ratings", json={})
+        assert rated.status_code == 200, rated.text
+        body = rated.json()
+        assert body["model_id"] == "expert_compute" and 0 < body["final_pd"] < 1
+        history = client.get(f"/api/v1/borrowers/{demo_uscc}/ratings").json()
+        assert history[-1]["grade"] == body["grade"]
+        page = client.get(f"/borrowers/{demo_uscc}")
+        assert body["final_grade"] in page.text and 'id="ratings"' in page.text
+        overridden = client.post(
+            f"/api/v1/borrowers/{demo_uscc}/ratings", json={"override_grade": "B", "override_reason": "short"}
+        )
+        assert overridden.status_code == 422  # an override needs a real reason
+    with server.client("t_approver") as client:
+        assert client.post(f"/api/v1/borrowers/{demo_uscc}/ratings", json={}).status_code == 403
