@@ -29,10 +29,9 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from computecredit.domain import Covenant, Exposure, Project
+from computecredit.domain import Covenant, Exposure
 from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
-from computecredit.domain.validation import parse
 from computecredit.errors import InputError, Problem
 from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
 from computecredit.facilities.covenants import Covenant as EngineCovenant
@@ -69,7 +68,7 @@ from computecredit.store.monitoring import (
     SignalRow,
     WatchListRow,
 )
-from computecredit.store.projects import ProjectRow, list_projects, save_project
+from computecredit.store.projects import ProjectRow, list_projects
 
 KINDS = ("operating_reports", "payments", "market", "events", "statements")
 DEMO_HISTORY_DIR = (
@@ -587,18 +586,13 @@ def open_alerts(db: Database, owner: str | None = None) -> list[dict[str, Any]]:
 
 
 def load_demo_history(db: Database, folder: str | Path = DEMO_HISTORY_DIR) -> list[IngestReport]:
-    """Store the demo monitoring history on top of the demo bank: its projects where absent, then its files.
+    """Store the demo monitoring history (its data files) on top of the demo bank, whose borrowers,
+    facilities and projects it reports on.
 
     :func:`computecredit.services.demo.load_demo_bank` calls this; loading twice changes nothing (records
-    are keyed). The borrowers and facilities are the demo bank's.
+    are keyed).
     """
     folder = Path(folder)
-    book = yaml.safe_load((folder / "book.yaml").read_text(encoding="utf-8"))
-    with db.transaction() as session:
-        for number, data in enumerate(book["projects"], start=1):
-            project = parse(Project, data, source="book.yaml", row=number)
-            if session.scalars(sa.select(ProjectRow).where(ProjectRow.code == project.code)).one_or_none() is None:
-                save_project(session, project)
     return [ingest_file(db, folder / name, actor="demo") for name in DEMO_FILES]
 
 
