@@ -38,7 +38,7 @@ def test_train_score_validate(data_csv: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["model_type"] == "scorecard" and "leverage" in summary["variables"]
+    assert summary["model_type"] == "additive" and "leverage" in summary["variables"]  # the default model
     assert summary["metrics"]["test"]["auc"] > 0.6
 
     scored = tmp_path / "scored.csv"

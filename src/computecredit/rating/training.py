@@ -103,7 +103,19 @@ def _train_gbm(x: pd.DataFrame, y: np.ndarray, options: TrainOptions) -> Scoring
     return train_gbm(x, y, GbmConfig(scaling=options.scaling, seed=options.seed), name=options.name or "gbm")
 
 
+def _train_additive(x: pd.DataFrame, y: np.ndarray, options: TrainOptions) -> ScoringModel:
+    from computecredit.rating.additive import AdditiveConfig, fit_additive
+
+    numeric = [
+        c for c in x.columns if pd.api.types.is_numeric_dtype(x[c]) and not pd.api.types.is_bool_dtype(x[c])
+    ]
+    special = {c: options.special_codes for c in numeric} if options.special_codes else {}
+    config = AdditiveConfig(scaling=options.scaling, special_values=special, random_state=options.seed)
+    return fit_additive(x, y, config, name=options.name or "additive", source=options.source)
+
+
 TRAINERS: dict[str, Callable[[pd.DataFrame, np.ndarray, TrainOptions], ScoringModel]] = {
+    "additive": _train_additive,
     "scorecard": _train_scorecard,
     "gbm": _train_gbm,
 }
