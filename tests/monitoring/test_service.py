@@ -14,15 +14,8 @@ import sqlalchemy as sa
 
 from computecredit.errors import InputError
 from computecredit.monitoring.backtest import lead_times
-from computecredit.services.monitoring import (
-    DEMO_HISTORY_DIR,
-    deliver,
-    ingest_file,
-    load_demo_history,
-    open_alerts,
-    replay,
-    run_monitoring,
-)
+from computecredit.services.demo import load_demo_bank
+from computecredit.services.monitoring import deliver, ingest_file, open_alerts, replay, run_monitoring
 from computecredit.store.database import Database
 from computecredit.store.facilities import list_exposures
 from computecredit.store.monitoring import AlertRow, MonitoringRunRow, PaymentRow, SignalRow
@@ -30,9 +23,9 @@ from computecredit.store.monitoring import AlertRow, MonitoringRunRow, PaymentRo
 
 @pytest.fixture
 def history_db(database_url: str):
+    """The demo bank with its monitoring history, on SQLite and PostgreSQL."""
     db = Database(database_url)
-    db.upgrade()
-    load_demo_history(db)
+    load_demo_bank(db, password="demo-password")
     yield db
     db.dispose()
 
@@ -49,9 +42,9 @@ def test_malformed_file_is_refused_with_row_and_field_and_nothing_stored(
     bad = tmp_path / "payments_2026-07.csv"
     bad.write_text(
         "facility_reference,as_of,days_past_due,outstanding,overdue_amount\n"
-        "HN-PL-2024-01,2026-07-31,195,300000000,9000000\n"
-        "NX-PL-2024-01,2026-07-31,-3,280000000,0\n"
-        "CD-PL-2024-01,2026-07-31,160,abc,6000000\n",
+        "FA-2025-121,2026-07-31,195,300000000,9000000\n"
+        "PL-2025-NX-001,2026-07-31,-3,280000000,0\n"
+        "FA-2025-118,2026-07-31,160,abc,6000000\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
@@ -66,7 +59,7 @@ def test_unknown_reference_is_refused_and_nothing_stored(history_db: Database, t
     before = count(history_db, PaymentRow)
     bad = tmp_path / "payments.csv"
     bad.write_text(
-        "facility_reference,as_of,days_past_due\nHN-PL-2024-01,2026-07-31,0\nNO-SUCH-LOAN,2026-07-31,0\n",
+        "facility_reference,as_of,days_past_due\nFA-2025-121,2026-07-31,0\nNO-SUCH-LOAN,2026-07-31,0\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
@@ -91,19 +84,19 @@ def test_run_is_idempotent_for_the_same_data_and_date(history_db: Database) -> N
     )
 
 
-def test_run_feeds_classes_and_stages_to_the_exposures(history_db: Database) -> None:
-    run_monitoring(history_db, date(2026, 3, 31))
-    result = run_monitoring(history_db, date(2026, 4, 30)).result
-    hainan = next(c for c in result.classifications if c.facility_reference == "HN-PL-2024-01")
-    assert hainan.category.value == "substandard" and hainan.previous.value == "special_mention"
-    assert ("第十条", "overdue 105 days > 90") in hainan.reasons
-    with history_db.transaction() as session:
+def test_run_feeds_classes_and_stages_to_the_exposures(demo_db: Database) -> None:
+    run_monitoring(demo_db, date(2026, 3, 31))
+    result = run_monitoring(demo_db, date(2026, 4, 30)).result
+    wuhu = next(c for c in result.classifications if c.facility_reference == "FA-2025-121")
+    assert wuhu.category.value == "substandard" and wuhu.previous.value == "special_mention"
+    assert ("第十条", "overdue 105 days > 90") in wuhu.reasons
+    with demo_db.transaction() as session:
         stored = {e.facility_reference: e for e in list_exposures(session, date(2026, 4, 30))}
-    assert stored["HN-PL-2024-01"].ecl_stage == 3 and stored["HN-PL-2024-01"].days_past_due == 105
-    assert stored["WH-WC-2025-01"].ecl_stage == 1
-    kinds = {a.kind for a in result.alerts if a.borrower_uscc == hainan.borrower_uscc}
+    assert stored["FA-2025-121"].ecl_stage == 3 and stored["FA-2025-121"].days_past_due == 105
+    assert stored["FL-2025-001"].ecl_stage == 2  # current, but 关注 on a high signal (H20 rental slide): stage 2
+    kinds = {a.kind for a in result.alerts if a.borrower_uscc == wuhu.borrower_uscc}
     assert {"signal", "rating_review", "classification"} <= kinds
-    owners = {a["owner"] for a in open_alerts(history_db)}
+    owners = {a["owner"] for a in open_alerts(demo_db)}
     assert owners <= {"analyst", "risk"}
 
 
@@ -120,10 +113,8 @@ class _Receiver(BaseHTTPRequestHandler):
         return
 
 
-def test_webhook_posts_new_alerts_once(sqlite_url: str) -> None:
-    db = Database(sqlite_url)
-    db.upgrade()
-    load_demo_history(db)
+def test_webhook_posts_new_alerts_once(demo_db: Database) -> None:
+    db = demo_db
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -141,40 +132,33 @@ def test_webhook_posts_new_alerts_once(sqlite_url: str) -> None:
     finally:
         server.shutdown()
         server.server_close()
-        db.dispose()
 
 
-def test_failing_webhook_keeps_the_run(sqlite_url: str) -> None:
-    db = Database(sqlite_url)
-    db.upgrade()
-    load_demo_history(db)
+def test_failing_webhook_keeps_the_run(demo_db: Database) -> None:
+    db = demo_db
     outcome = run_monitoring(db, date(2025, 9, 30))
     delivered, error = deliver(db, "http://127.0.0.1:9/none", outcome.new_alerts, timeout=1)
     assert delivered == 0 and "failed" in error
     assert not any(a["delivered"] for a in open_alerts(db))
-    db.dispose()
 
 
-def test_demo_history_is_flagged_before_each_default(sqlite_url: str) -> None:
-    """The done-when check: each deteriorating demo borrower is on the watch list before its default."""
-    db = Database(sqlite_url)
-    db.upgrade()
-    load_demo_history(db, DEMO_HISTORY_DIR)
-    leads = {lead.borrower_uscc: lead for lead in lead_times(replay(db, date(2025, 1, 1), date(2026, 6, 30)))}
-    db.dispose()
-    defaulted = [lead for lead in leads.values() if lead.default]
-    assert len(defaulted) == 3
-    assert all(lead.outcome == "warned" and lead.periods_before_default >= 3 for lead in defaulted)
-    assert all(lead.periods_before_missed_payment >= 1 for lead in defaulted)
-    assert leads["91420100MA4KTW040G"].outcome == "sound"
+def test_demo_history_is_flagged_before_each_default(demo_db: Database) -> None:
+    """The done-when check: each deteriorating borrower of the demo history is on the watch list months
+    before its default, and before its first missed payment."""
+    leads = {lead.borrower_uscc: lead for lead in lead_times(replay(demo_db, date(2025, 1, 1), date(2026, 6, 30)))}
+    for uscc in ("91340100MAGGQWYTFL", "91640500MA53JLGWU7", "91150100MAA5P7L9NM"):
+        assert leads[uscc].outcome == "warned"
+        assert leads[uscc].periods_before_default >= 3 and leads[uscc].periods_before_missed_payment >= 1
+    assert leads["91440300MABCJBUGHX"].outcome == "false alarm"  # H20 export-control warning, stays current
+    assert all(lead.outcome != "missed" for lead in leads.values())
 
 
-def test_classes_feed_the_portfolio_ecl_stage(history_db: Database) -> None:
+def test_classes_feed_the_portfolio_ecl_stage(demo_db: Database) -> None:
     """The run's class and days past due go into the portfolio engine's ECL staging unchanged."""
     from computecredit.portfolio.ecl import expected_credit_loss
     from computecredit.portfolio.inputs import Portfolio
 
-    result = run_monitoring(history_db, date(2026, 4, 30)).result
+    result = run_monitoring(demo_db, date(2026, 4, 30)).result
     records = [
         {
             "obligor_id": c.borrower_uscc,
@@ -195,13 +179,13 @@ def test_classes_feed_the_portfolio_ecl_stage(history_db: Database) -> None:
     assert [row["stage"] for row in staged] == [c.ecl_stage for c in result.classifications if c.outstanding]
 
 
-def test_ingest_and_run_are_in_the_audit_log(history_db: Database) -> None:
+def test_ingest_and_run_are_in_the_audit_log(demo_db: Database) -> None:
     from computecredit.services.audit import verify
     from computecredit.store.workbench import AuditEntry
 
-    run_monitoring(history_db, date(2025, 12, 31), actor="risk")
-    run_monitoring(history_db, date(2025, 12, 31), actor="risk")
-    with history_db.transaction() as session:
+    run_monitoring(demo_db, date(2025, 12, 31), actor="risk")
+    run_monitoring(demo_db, date(2025, 12, 31), actor="risk")
+    with demo_db.transaction() as session:
         entries = session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)).all()
         actions = [(e.actor, e.action, e.entity_id) for e in entries]
         assert verify(session).ok
@@ -209,3 +193,24 @@ def test_ingest_and_run_are_in_the_audit_log(history_db: Database) -> None:
     assert ("demo", "monitoring.ingest", "payments.csv") in actions
     assert actions[-2:] == [("risk", "monitoring.run", "2025-12-31")] * 2
     assert runs[0]["digest"] == runs[1]["digest"] and runs[1]["new_alerts"] == 0
+
+
+def test_statements_file_uses_the_statements_importer(demo_db: Database, tmp_path: Path) -> None:
+    """Statements arrive in the foundation's layout (one row per statement) and pass its checks."""
+    from computecredit.services.statements import write_csv
+    from computecredit.store.borrowers import list_statements
+
+    uscc = "91130100MA88P9G8PJ"
+    with demo_db.transaction() as session:
+        fy2024 = next(s for s in list_statements(session, uscc) if s.fiscal_year == 2024)
+    good = tmp_path / "statements_fy2025.csv"
+    write_csv(good, [fy2024.model_copy(update={"fiscal_year": 2025, "period_end": date(2025, 12, 31)})])
+    report = ingest_file(demo_db, good)
+    assert (report.kind, report.rows, report.inserted) == ("statements", 1, 1)
+    with demo_db.transaction() as session:
+        assert 2025 in {s.fiscal_year for s in list_statements(session, uscc)}
+    bad = tmp_path / "statements_bad.csv"
+    bad.write_text(good.read_text(encoding="utf-8").replace(",2025,", ",1850,", 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        ingest_file(demo_db, bad)
+    assert "fiscal_year" in str(caught.value)

@@ -86,3 +86,15 @@ def test_correlations_must_be_positive_definite(constant: dict[str, Any]) -> Non
     }
     field, rule = _problem(constant)[0]
     assert field == "simulation.correlations" and "positive definite" in rule
+
+
+def test_offtaker_pd_from_its_rating(constant: dict[str, Any]) -> None:
+    contract = constant["revenue"]["offtake"][0]
+    del contract["pd"]
+    contract["rating"] = "AA"
+    inputs = parse_inputs(constant)
+    assert inputs.revenue.offtake[0].annual_pd == pytest.approx(0.000616)  # master-scale mid-point of AA
+    contract["rating"] = "AAA+"
+    assert _problem(constant)[0][0] == "revenue.offtake[0].rating"
+    del contract["rating"]
+    assert _problem(constant)[0][0] == "revenue.offtake[0].pd"

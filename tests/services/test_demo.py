@@ -151,6 +151,7 @@ def test_the_example_projects_are_stored_with_their_borrower(demo_db: Database) 
     with demo_db.transaction() as session:
         projects = {p.code: p for p in list_projects(session)}
         owner = borrower_store.get_borrower(session, projects["ningxia_phase1"].borrower_uscc)
-    assert {path.stem for path in demo.PROJECTS_DIR.glob("*.yaml")} == set(projects)
+    # every example project is stored; the monitoring history adds the projects it reports on
+    assert {path.stem for path in demo.PROJECTS_DIR.glob("*.yaml")} <= set(projects)
     assert owner.hub is Hub.NINGXIA and owner.segment is ChainSegment.DATACENTER_OPERATOR
     assert projects["ningxia_phase1"].inputs  # the document as written, for the project engine

@@ -17,6 +17,7 @@ from rich.table import Table
 from computecredit.cli.common import console, err_console, print_json, report_errors
 from computecredit.config import get_settings
 from computecredit.errors import InputError
+from computecredit.services import demo
 from computecredit.services import monitoring as service
 from computecredit.store.database import Database
 
@@ -135,10 +136,19 @@ def alerts(
 @app.command("load-demo")
 @report_errors
 def load_demo(json_output: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
-    """Store the demo monitoring history (five borrowers, monthly 2025-01 to 2026-06)."""
-    reports = service.load_demo_history(_database())
+    """Store the demo monitoring history (monthly 2025-01 to 2026-06), after the demo bank if the book is empty."""
+    db = _database()
+    users: list[dict[str, str]] = []
+    if demo.is_empty(db):
+        loaded = demo.load_demo_bank(db)  # loads the monitoring history too
+        rows = loaded["monitoring_rows"]
+        users = loaded["users"]
+    else:
+        rows = {report.kind: report.rows for report in service.load_demo_history(db)}
     if json_output:
-        print_json({"files": reports})
+        print_json({"rows": rows, "users": users})
         return
-    for report in reports:
-        console.print(f"{report.source}: {report.rows} {report.kind} rows")
+    for user in users:
+        console.print(f"demo user {user['username']}: one-time password {user['password']}", highlight=False)
+    for kind, count in rows.items():
+        console.print(f"{kind}: {count} rows")

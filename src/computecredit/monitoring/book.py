@@ -124,7 +124,8 @@ class BorrowerBook:
 
     @property
     def chips(self) -> frozenset[str]:
-        """Chips the borrower's projects run or its collateral holds (``gpu_model`` in inputs or details)."""
+        """Chips the borrower's projects run or its collateral holds: ``gpu_model`` of the project inputs,
+        ``accelerators[].model`` of a project-engine document, ``gpu_model``/``accelerator`` of collateral."""
         found: list[object] = []
         for project in self.projects:
             found.append(project.inputs.get("gpu_model"))
@@ -133,7 +134,7 @@ class BorrowerBook:
                 found.extend(c.get("model") for c in clusters if isinstance(c, dict))
         for facility in self.facilities:
             for item in facility.collateral:
-                found.append(item.details.get("gpu_model"))
+                found.append(item.details.get("gpu_model") or item.details.get("accelerator"))
         return frozenset(chip_key(model) for model in found if isinstance(model, str))
 
     def metrics(self) -> dict[str, float]:

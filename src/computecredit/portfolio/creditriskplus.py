@@ -43,9 +43,18 @@ def _complex_log1p(z: np.ndarray) -> np.ndarray:
 
 
 def _log_sector_pgf(q: np.ndarray, variance: float, extra_shape: float = 0.0) -> np.ndarray:
-    """log of (1 − σ²q)^(−1/σ² − extra_shape); the Poisson limit q when σ² = 0."""
-    if variance == 0.0:
-        return q
+    """log of (1 − σ²q)^(−1/σ² − extra_shape); the Poisson limit q when σ² = 0.
+
+    Below σ² = 1e-10 the series q + σ²q²/2 + σ⁴q³/3 (and extra_shape·(σ²q + σ⁴q²/2)) is used: 1/σ² would
+    overflow or lose every digit to cancellation there.
+    """
+    if variance < 1e-10:
+        return (
+            q
+            + variance * q**2 / 2
+            + variance**2 * q**3 / 3
+            + extra_shape * (variance * q + variance**2 * q**2 / 2)
+        )
     return -(1.0 / variance + extra_shape) * _complex_log1p(-variance * q)
 
 

@@ -103,10 +103,15 @@ def cumulative_default_curve(transitions: TransitionMatrix, rating: str, years: 
 
 
 def term_structure(
-    pd: float, years: int, grade: str | None, transitions: TransitionMatrix, scale: MasterScale
+    pd: float,
+    years: int,
+    grade: str | None,
+    transitions: TransitionMatrix,
+    scale: MasterScale,
+    shapes: dict[tuple[str, int], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Cumulative PD for t = 0 … years scaled to ``pd`` in year one (constant hazard when the grade has no
-    letter category in the matrix)."""
+    letter category in the matrix). ``shapes`` memoises the matrix curves across calls."""
     if pd >= 1.0:
         return np.r_[0.0, np.ones(years)]
     code = grade or scale.grade_for_pd(pd).code
@@ -114,7 +119,13 @@ def term_structure(
     t = np.arange(years + 1, dtype=float)
     if category is None or pd <= 0.0:
         return 1.0 - (1.0 - pd) ** t
-    shape = cumulative_default_curve(transitions, category, years)
+    key = (category, years)
+    if shapes is None or key not in shapes:
+        shape = cumulative_default_curve(transitions, category, years)
+        if shapes is not None:
+            shapes[key] = shape
+    else:
+        shape = shapes[key]
     if shape[1] <= 0.0:
         return 1.0 - (1.0 - pd) ** t
     multiplier = math.log1p(-pd) / math.log1p(-shape[1])
@@ -256,9 +267,11 @@ def expected_credit_loss(
 
     rows = []
     by_scenario = {s.name: 0.0 for s in scenarios}
+    shapes: dict[tuple[str, int], np.ndarray] = {}
+    grade_of_pd = scale.grades_for_pds(portfolio.pd)
     for row in range(portfolio.n):
         pd_now = float(portfolio.pd[row])
-        grade = None if rating[row] is None else str(rating[row])
+        grade = str(grade_of_pd[row]) if rating[row] is None else str(rating[row])
         if grade is not None and grade == scale.default.code:
             pd_now = 1.0
         klass = None if category[row] is None else str(category[row]).strip()
@@ -278,7 +291,7 @@ def expected_credit_loss(
             stage = 1
         maturity = float(portfolio.maturity[row])
         years = max(1, math.ceil(maturity))
-        curve = term_structure(pd_now, years, grade, transitions, scale)
+        curve = term_structure(pd_now, years, grade, transitions, scale, shapes)
         ead = float(portfolio.ead[row])
         weighted = 0.0
         twelve_month = lifetime = 0.0

@@ -109,14 +109,6 @@ class CopulaModel:
             pd=pd[order],
         )
 
-    def conditional_pd(self, z: np.ndarray) -> np.ndarray:
-        """p_i(z) for factor vectors ``z`` (m × k) → (m × n), obligors in model order."""
-        systematic = np.atleast_2d(z) @ self.loadings.T
-        sector_of = np.empty(self.n, dtype=np.int64)
-        for start, stop, s in self.blocks:
-            sector_of[start:stop] = s
-        return ndtr(self.threshold - self.slope * systematic[:, sector_of])
-
 
 def _batch_seed(seed: int, stage: int, batch: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed, spawn_key=(stage, batch))

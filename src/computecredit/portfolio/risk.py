@@ -25,7 +25,6 @@ from computecredit.portfolio.results import LossResult, provenance
 from computecredit.portfolio.vasicek import vasicek_loss
 
 METHODS = ("vasicek", "mc", "creditriskplus")
-DIMENSIONS = ("obligor", "group", "sector", "region", "hub")
 
 
 @dataclass(frozen=True)

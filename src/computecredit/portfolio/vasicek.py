@@ -34,17 +34,6 @@ def conditional_pd(pd: np.ndarray, rho: np.ndarray, adverse_factor: float | np.n
     return ndtr((ndtri(pd) + np.sqrt(rho) * np.asarray(adverse_factor)) / np.sqrt(1.0 - rho))
 
 
-def asrf_capital(pd: float, lgd: float, rho: float, confidence: float = 0.999) -> float:
-    """Unexpected loss per unit of EAD at ``confidence``: LGD·[p(Φ⁻¹(q)) − PD] (IRB K before the maturity
-    adjustment).
-
-    >>> round(asrf_capital(0.01, 0.45, 0.12), 6)
-    0.036147
-    """
-    cpd = float(conditional_pd(np.array(pd), np.array(rho), ndtri(confidence)))
-    return lgd * (cpd - pd)
-
-
 def irb_corporate_capital(pd: np.ndarray, lgd: np.ndarray, maturity: np.ndarray) -> np.ndarray:
     """Basel IRB capital requirement K per unit of EAD for corporate exposures (Basel II ¶272; no SME
     adjustment, no 1.06 scaling): the ASRF unexpected loss at 99.9% with the supervisory correlation

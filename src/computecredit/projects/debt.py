@@ -23,6 +23,7 @@ from computecredit.projects.model import FloatArray, Operations, Plan
 from computecredit.projects.schema import Tranche
 
 TOLERANCE = 0.01  # yuan
+SWEPT_OUT = 0.01  # share of the scheduled balance below which DSCR is no longer tested
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,10 @@ def waterfall(plan: Plan, debt: DebtSchedule, ops: Operations, *, detail: bool =
             short -= drawn
             cash = np.where(cash < 0, np.minimum(cash + np.maximum(drawn - (due - paid), 0.0), 0.0), cash)
             owed = due > 0
-            dscr[k] = np.where(owed & running & alive, period_cfads / np.where(owed, due, 1.0), np.nan)
+            # a period whose debt service the cash sweep has cut below 1% of the schedule is not tested:
+            # its ratio says nothing about coverage
+            tested = owed & running & alive & (scale > SWEPT_OUT)
+            dscr[k] = np.where(tested, period_cfads / np.where(owed, due, 1.0), np.nan)
             failed = alive & (short > TOLERANCE)
             if failed.any():
                 principal_paid = np.maximum(paid + drawn - interest[t] * scale, 0.0)

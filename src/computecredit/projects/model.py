@@ -27,19 +27,6 @@ HOURS_PER_MONTH = 8760 / 12
 FloatArray = np.ndarray
 
 
-def shifted(base: FloatArray, delay: FloatArray) -> FloatArray:
-    """Rows of ``base`` (one per path) delayed by ``delay`` months, zero before the delay.
-
-    >>> shifted(np.array([1.0, 2.0, 3.0]), np.array([0, 1]))
-    array([[1., 2., 3.],
-           [0., 1., 2.]])
-    """
-    months = base.shape[-1]
-    padded = np.concatenate([[0.0], base])
-    index = np.arange(months)[None, :] - delay.astype(np.int64)[:, None] + 1
-    return padded[np.clip(index, 0, months)]
-
-
 def running_settlement(net: FloatArray) -> FloatArray:
     """Payments of a tax whose negative balances carry forward (no refunds): the running max of the sum.
 
@@ -267,7 +254,7 @@ def make_plan(inputs: ProjectInputs) -> Plan:
         contract_utilization=np.array([o.utilization for o in offtake], dtype=float),
         contract_prepayment=np.array([o.prepayment_share for o in offtake], dtype=float),
         contract_escalation=escal,
-        contract_pd=np.array([o.pd for o in offtake], dtype=float),
+        contract_pd=np.array([o.annual_pd for o in offtake], dtype=float),
         contract_value=value,
     )
 
@@ -428,7 +415,7 @@ def operations(plan: Plan, drivers: Drivers, interest_expense: FloatArray, *, de
         # commissioning, where the running mask is 0
         monthly = (1.0 - np.minimum(plan.failure[c] * drivers.failure_factor, 1.0 - 1e-12)) ** (1 / 12)
         rentable = powers(monthly, months, dtype)
-        rentable *= (monthly ** -(cod + delay))[:, None]
+        rentable *= np.minimum(monthly ** -(cod + delay), 1e30)[:, None]  # bounded for float32
         np.minimum(rentable, 1.0 - plan.spare[c], out=rentable)
         rentable *= _by_age(delay, t - cod, partial(_running, scale=float(plan.counts[c])), dtype)
         mine = np.flatnonzero(plan.contract_cluster == c).tolist()
@@ -569,5 +556,4 @@ __all__ = [
     "operations",
     "powers",
     "running_settlement",
-    "shifted",
 ]

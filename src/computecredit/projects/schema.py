@@ -31,6 +31,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from computecredit.errors import InputError, Problem
 from computecredit.money import parse_amount
+from computecredit.rating.master_scale import load_master_scale
 from computecredit.reference.accelerators import accelerator
 from computecredit.reference.energy import grid_factor, hub_tariff
 
@@ -100,8 +101,16 @@ class Offtake(_Model):
     """A contract for a block of cards: the customer pays for use, at least its take-or-pay share."""
 
     customer: str
-    rating: str | None = None
-    pd: Share = Field(description="customer's annual probability of default")
+    rating: str | None = Field(None, description="master-scale grade; gives the PD when ``pd`` is not set")
+    pd: Share | None = Field(None, description="customer's annual probability of default")
+
+    @property
+    def annual_pd(self) -> float:
+        """``pd``, or the mid-point PD of ``rating`` on the bank's master scale."""
+        if self.pd is not None:
+            return self.pd
+        return load_master_scale().pd_for_grade(self.rating or "")
+
     cluster: int = Field(0, ge=0)
     cards: int = Field(ge=1)
     price: float = Field(gt=0)
@@ -354,7 +363,16 @@ def check(inputs: ProjectInputs) -> None:
     revenue = inputs.revenue
     if not revenue.offtake and revenue.merchant is None:
         fail("revenue", None, "needs an offtake contract or merchant capacity")
+    scale = load_master_scale()
     for k, contract in enumerate(revenue.offtake):
+        if contract.pd is None and contract.rating is None:
+            fail(f"revenue.offtake[{k}].pd", None, "give the offtaker's pd or its master-scale rating")
+        elif contract.pd is None and contract.rating not in scale.codes:
+            fail(
+                f"revenue.offtake[{k}].rating",
+                contract.rating,
+                f"not a master-scale grade ({', '.join(scale.codes)})",
+            )
         if contract.cluster >= len(inputs.accelerators):
             fail(f"revenue.offtake[{k}].cluster", contract.cluster, "no such accelerator cluster")
         elif contract.cards > inputs.accelerators[contract.cluster].count:

@@ -329,7 +329,7 @@ def rate(
                 value,
                 score,
                 weight,
-                weight / total_weight * (score - NEUTRAL_SCORE),
+                round(weight / total_weight * (score - NEUTRAL_SCORE), 10),  # float noise is no move
                 missing,
             )
         )

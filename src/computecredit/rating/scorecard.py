@@ -185,6 +185,15 @@ def train_scorecard(
     x: pd.DataFrame, y: np.ndarray, config: ScorecardConfig = ScorecardConfig(), name: str = "scorecard"
 ) -> PointsModel:
     """Fit a WoE-logistic scorecard on features ``x`` and 0/1 flags ``y`` (see the module docstring)."""
+    from threadpoolctl import threadpool_limits
+
+    # Matrices here are small (rows × a few dozen WoE columns): multi-threaded BLAS only adds contention,
+    # which on a busy 2-core machine made each Newton step a hundred times slower.
+    with threadpool_limits(limits=1):
+        return _train_scorecard(x, y, config, name)
+
+
+def _train_scorecard(x: pd.DataFrame, y: np.ndarray, config: ScorecardConfig, name: str) -> PointsModel:
     from sklearn.linear_model import LogisticRegression
 
     y = np.asarray(y, dtype=float)

@@ -29,10 +29,9 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from computecredit.domain import Borrower, Covenant, Exposure, Facility, FinancialStatement, Project
+from computecredit.domain import Covenant, Exposure
 from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
-from computecredit.domain.validation import input_error, parse
 from computecredit.errors import InputError, Problem
 from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
 from computecredit.facilities.covenants import Covenant as EngineCovenant
@@ -42,14 +41,13 @@ from computecredit.monitoring.data import Event, MarketObservation, OperatingRep
 from computecredit.monitoring.rules import RuleSet, check_rules_file, load_rules
 from computecredit.monitoring.run import Alert, MonitoringResult, _plain, monitor
 from computecredit.services import audit
+from computecredit.services import statements as statement_service
 from computecredit.store.base import utcnow
 from computecredit.store.borrowers import (
     BorrowerRow,
     find_borrower_row,
     list_borrowers,
     list_statements,
-    save_borrower,
-    save_statement,
 )
 from computecredit.store.database import Database
 from computecredit.store.facilities import (
@@ -58,7 +56,6 @@ from computecredit.store.facilities import (
     find_facility_row,
     list_facilities,
     save_exposure,
-    save_facility,
 )
 from computecredit.store.monitoring import (
     AlertRow,
@@ -71,7 +68,7 @@ from computecredit.store.monitoring import (
     SignalRow,
     WatchListRow,
 )
-from computecredit.store.projects import ProjectRow, list_projects, save_project
+from computecredit.store.projects import ProjectRow, list_projects
 
 KINDS = ("operating_reports", "payments", "market", "events", "statements")
 DEMO_HISTORY_DIR = (
@@ -79,7 +76,7 @@ DEMO_HISTORY_DIR = (
     / "demo_bank"
     / "monitoring"
 )
-DEMO_FILES = ("statements.csv", "operating_reports.csv", "payments.csv", "market.csv", "events.csv")
+DEMO_FILES = ("operating_reports.csv", "payments.csv", "market.csv", "events.csv")
 
 
 # --- covenant testing ------------------------------------------------------------------------------
@@ -124,6 +121,7 @@ class IngestReport:
     rows: int
     inserted: int
     replaced: int
+    left_out: int = 0
 
 
 def kind_of(path: Path) -> str:
@@ -150,42 +148,6 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def _statements(rows: list[dict[str, Any]], source: str) -> list[FinancialStatement]:
-    """Long-format statement rows (borrower_uscc, fiscal_year, unit, code, value) grouped into statements."""
-    groups: dict[tuple[str, str, str], list[tuple[int, dict[str, Any]]]] = {}
-    problems: list[Problem] = []
-    for number, row in enumerate(rows, start=2):
-        for name in ("borrower_uscc", "fiscal_year", "code", "value"):
-            if not str(row.get(name) or "").strip():
-                problems.append(Problem(name, row.get(name), "is required", source, number))
-        key = (
-            str(row.get("borrower_uscc", "")).strip(),
-            str(row.get("fiscal_year", "")).strip(),
-            str(row.get("unit") or "元"),
-        )
-        groups.setdefault(key, []).append((number, row))
-    if problems:
-        raise InputError(problems=problems)
-    statements = []
-    for (uscc, year, unit), members in groups.items():
-        values = {str(r["code"]).strip(): r["value"] for _, r in members}
-        rows_of = {str(r["code"]).strip(): n for n, r in members}
-        try:
-            statements.append(
-                FinancialStatement.model_validate(
-                    {"borrower_uscc": uscc, "fiscal_year": year, "unit": unit, "values": values}
-                )
-            )
-        except ValueError as exc:
-            for problem in input_error(exc, source=source).problems:  # type: ignore[arg-type]
-                code = problem.field.split(".")[-1]
-                problem.row = rows_of.get(code, members[0][0])
-                problems.append(problem)
-    if problems:
-        raise InputError(problems=problems)
-    return statements
-
-
 def ingest_file(db: Database, path: str | Path, kind: str | None = None, actor: str = "system") -> IngestReport:
     """Validate every row of a periodic data file and store them all in one transaction, or none.
 
@@ -198,15 +160,24 @@ def ingest_file(db: Database, path: str | Path, kind: str | None = None, actor: 
     kind = kind or kind_of(path)
     if kind not in KINDS:
         raise InputError("kind", kind, f"must be one of {', '.join(KINDS)}", source=path.name)
-    rows = read_rows(path)
-    if kind == "statements":
-        records: list[Any] = _statements(rows, path.name)
-    else:
-        records = parse_rows(kind, rows, source=path.name)
+    if kind == "statements":  # the foundation's statements layout and checks (CSV or Excel workbook)
+        located = statement_service.read_located(path)
+        with audit.write_transaction(db) as session:
+            counts = statement_service.store_statements(session, located, source=path.name)
+            report = IngestReport(path.name, kind, len(located), counts["created"], counts["updated"])
+            audit.append(session, actor, "monitoring.ingest", "monitoring_file", path.name, None, asdict(report))
+        return report
+    return _ingest_rows(db, kind, read_rows(path), path.name, actor)
+
+
+def _ingest_rows(
+    db: Database, kind: str, rows: list[dict[str, Any]], source: str, actor: str, left_out: int = 0
+) -> IngestReport:
+    records = parse_rows(kind, rows, source=source)
     with audit.write_transaction(db) as session:
-        inserted, replaced = _store(session, kind, records, path.name)
-        report = IngestReport(path.name, kind, len(records), inserted, replaced)
-        audit.append(session, actor, "monitoring.ingest", "monitoring_file", path.name, None, asdict(report))
+        inserted, replaced = _store(session, kind, records, source)
+        report = IngestReport(source, kind, len(records), inserted, replaced, left_out)
+        audit.append(session, actor, "monitoring.ingest", "monitoring_file", source, None, asdict(report))
     return report
 
 
@@ -292,14 +263,6 @@ def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> 
             if row is None:
                 row = EventRow(natural_key=natural, borrower_id=borrower.id)
                 session.add(row)
-        elif isinstance(record, FinancialStatement):
-            if find_borrower_row(session, record.borrower_uscc) is None:
-                missing(number, "borrower_uscc", record.borrower_uscc, "borrower")
-                continue
-            _, is_new = save_statement(session, record)
-            inserted += is_new
-            replaced += not is_new
-            continue
         else:  # pragma: no cover - parse_rows only returns the kinds above
             raise TypeError(type(record).__name__)
         for name, value in fields.items():
@@ -525,15 +488,19 @@ def _save_run(session: Session, result: MonitoringResult) -> list[Alert]:
                 reasons=[list(r) for r in c.reasons],
             )
         )
-        if c.outstanding is not None:
-            # Hand the class and stage to the exposures the portfolio engine reads (ECL staging).
+        # Hand the class and stage to the exposures the portfolio engine reads (ECL staging): an exposure
+        # stored for the date keeps its amounts; one is created from the payment record's balance.
+        existing = session.scalars(
+            sa.select(ExposureRow).where(ExposureRow.facility_id == facility.id, ExposureRow.as_of == result.as_of)
+        ).one_or_none()
+        if existing is not None or c.outstanding is not None:
             save_exposure(
                 session,
                 Exposure(
                     facility_reference=c.facility_reference,
                     as_of=result.as_of,
-                    drawn=c.outstanding,
-                    undrawn=Decimal(0),
+                    drawn=existing.drawn if existing is not None else c.outstanding,
+                    undrawn=existing.undrawn if existing is not None else Decimal(0),
                     classification=c.category,
                     days_past_due=c.days_past_due,
                     ecl_stage=c.ecl_stage,
@@ -626,31 +593,30 @@ def open_alerts(db: Database, owner: str | None = None) -> list[dict[str, Any]]:
 
 
 def load_demo_history(db: Database, folder: str | Path = DEMO_HISTORY_DIR) -> list[IngestReport]:
-    """Store the demo history: its borrowers, projects and facilities where absent, then its data files.
+    """Store the demo monitoring history (its data files) on top of the demo bank, whose borrowers,
+    facilities and projects it reports on.
 
-    The demo-bank loader calls this once; loading twice changes nothing (records are keyed).
+    :func:`computecredit.services.demo.load_demo_bank` calls this; loading twice changes nothing (records
+    are keyed). Rows about a project, facility or borrower the book does not hold (a trimmed demo book) are
+    left out and counted in ``left_out``; ``monitor ingest`` refuses such rows instead.
     """
     folder = Path(folder)
-    book = yaml.safe_load((folder / "book.yaml").read_text(encoding="utf-8"))
-    source = "book.yaml"
     with db.transaction() as session:
-        for number, data in enumerate(book["borrowers"], start=1):
-            borrower = parse(Borrower, data, source=source, row=number)
-            if find_borrower_row(session, borrower.uscc) is None:
-                save_borrower(session, borrower)
-        for number, data in enumerate(book["projects"], start=1):
-            if "inputs_file" in data:  # a project-engine document kept beside the other examples
-                document = yaml.safe_load((folder / data["inputs_file"]).read_text(encoding="utf-8"))
-                inputs = json.loads(json.dumps(document, default=str, ensure_ascii=False))
-                data = {**{k: v for k, v in data.items() if k != "inputs_file"}, "inputs": inputs}
-            project = parse(Project, data, source=source, row=number)
-            if session.scalars(sa.select(ProjectRow).where(ProjectRow.code == project.code)).one_or_none() is None:
-                save_project(session, project)
-        for number, data in enumerate(book["facilities"], start=1):
-            facility = parse(Facility, data, source=source, row=number)
-            if find_facility_row(session, facility.reference) is None:
-                save_facility(session, facility)
-    return [ingest_file(db, folder / name, actor="demo") for name in DEMO_FILES]
+        known = {
+            "project_code": set(session.scalars(sa.select(ProjectRow.code))),
+            "facility_reference": set(session.scalars(sa.select(FacilityRow.reference))),
+            "borrower_uscc": set(session.scalars(sa.select(BorrowerRow.uscc))),
+        }
+    reports = []
+    for name in DEMO_FILES:
+        rows = read_rows(folder / name)
+        kept = [r for r in rows if all(r[key] in values for key, values in known.items() if key in r)]
+        kind = kind_of(folder / name)
+        if not kept:
+            reports.append(IngestReport(name, kind, 0, 0, 0, len(rows)))
+            continue
+        reports.append(_ingest_rows(db, kind, kept, name, "demo", len(rows) - len(kept)))
+    return reports
 
 
 def month_ends(start: date, end: date) -> list[date]:
@@ -671,8 +637,20 @@ def month_ends(start: date, end: date) -> list[date]:
 
 
 def replay(db: Database, start: date, end: date, rules: RuleSet | None = None) -> list[MonitoringResult]:
-    """Run the monitoring at every month end from ``start`` to ``end``, in order (a back-test of the rules)."""
-    return [run_monitoring(db, as_of, rules).result for as_of in month_ends(start, end)]
+    """The monitoring at every month end from ``start`` to ``end`` on the stored book, in memory (a back-test
+    of the rules: nothing is stored). Each month's classes are the next month's previous classes, as in
+    successive ``monitor run`` calls."""
+    rules = rules or load_rules()
+    with db.transaction() as session:
+        books = load_books(session)
+        market = load_market(session)
+    results: list[MonitoringResult] = []
+    previous: dict[str, LoanClass] = {}
+    for as_of in month_ends(start, end):
+        result = monitor(books, market, rules, as_of, previous, check_facility_covenant)
+        previous = {c.facility_reference: c.category for c in result.classifications}
+        results.append(result)
+    return results
 
 
 def rules_from_file(path: str | Path) -> RuleSet:
