@@ -66,7 +66,7 @@ def test_application_to_approval(
     )
     page.click("form[action$='/statements'] button[type=submit]")
     page.wait_for_selector("#statements .notice")
-    assert page.locator("#statements svg.chart").count() == 2
+    assert page.locator("#statements svg.chart").count() == 3  # trends, balance sheet, ratios
     _shot(page, artifacts, "borrower", lang)
 
     # Evaluate a 智算中心 project: cash flows, DSCR, sensitivities, Monte Carlo, collateral, green.
