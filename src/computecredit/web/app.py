@@ -139,7 +139,8 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
 def from_settings() -> FastAPI:
     """The app on the database of the environment's settings (for ``uvicorn --factory``); migrates it first.
 
-    ``uvicorn --factory computecredit.web.app:from_settings --workers 4`` serves it with several processes.
+    ``uvicorn --factory computecredit.web.app:from_settings --workers 4`` serves it with several processes
+    (on PostgreSQL: its advisory lock keeps the audit chain whole across processes; SQLite has one writer).
     """
     from computecredit.config import get_settings
 
