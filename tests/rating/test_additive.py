@@ -32,7 +32,7 @@ from computecredit.rating.additive_compare import (
 from computecredit.rating.points import CategoricalBinning, NumericBinning, PointsModel
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST = {"max_bins": 16, "bags": 2, "max_rounds": 150}
+FAST = {"max_bins": 16, "bags": 2, "max_rounds": 100}
 
 
 def _data(n: int = 3000, seed: int = 7) -> pd.DataFrame:
@@ -222,7 +222,9 @@ def test_benchmark_script_runs_on_a_small_sample() -> None:
             "--splits",
             "1",
             "--sample",
-            "400",
+            "300",
+            "--models",
+            "additive,scorecard,gbm",
             "--throughput-rows",
             "500",
             "--json",

@@ -1,6 +1,7 @@
 """``computecredit rating``: train PD models, score tables, validate and write model cards.
 
-- ``rating train DATA.csv --target COL [--model scorecard|gbm] [--out MODEL.json] [--json]``
+- ``rating train DATA.csv --target COL [--model additive|scorecard|gbm] [--out MODEL.json] [--json]``
+  (default ``additive``: the most accurate model that is explainable)
 - ``rating score MODEL.json DATA.csv --out SCORED.csv [--reasons 3] [--json]``
 - ``rating validate MODEL.json DATA.csv --target COL [--baseline OTHER.csv] [--html CARD.html] [--json]``
 
@@ -40,7 +41,7 @@ def _model_kinds() -> list[str]:
 def train(
     data: Path = typer.Argument(..., help="CSV with one row per borrower-period and a 0/1 default flag."),
     target: str = typer.Option(..., "--target", help="Name of the default-flag column."),
-    model: str = typer.Option("scorecard", "--model", help="Model kind: " + " | ".join(_model_kinds())),
+    model: str = typer.Option("additive", "--model", help="Model kind: " + " | ".join(_model_kinds())),
     out: Path = typer.Option(Path("model.json"), "--out", help="Where to write the model JSON."),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not features (ids, dates)."),
     test_size: float = typer.Option(0.3, "--test-size", help="Share held out for validation (0: none)."),

@@ -42,13 +42,26 @@ from computecredit.rating.points import Calibration, Frame, Scaling, ScoreResult
 class ScoringModel(Protocol):
     """What every trained model offers (``PointsModel``, ``BoostedModel`` and later kinds)."""
 
-    calibration: Calibration
-    master_scale: MasterScale
-    model_type: str
-    name: str
-    target: str | None
-    training: Mapping[str, Any]
-    metrics: Mapping[str, Any]
+    @property
+    def calibration(self) -> Calibration: ...
+
+    @property
+    def master_scale(self) -> MasterScale: ...
+
+    @property
+    def model_type(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def target(self) -> str | None: ...
+
+    @property
+    def training(self) -> Mapping[str, Any]: ...
+
+    @property
+    def metrics(self) -> Mapping[str, Any]: ...
 
     @property
     def variables(self) -> list[str]: ...
@@ -90,7 +103,19 @@ def _train_gbm(x: pd.DataFrame, y: np.ndarray, options: TrainOptions) -> Scoring
     return train_gbm(x, y, GbmConfig(scaling=options.scaling, seed=options.seed), name=options.name or "gbm")
 
 
+def _train_additive(x: pd.DataFrame, y: np.ndarray, options: TrainOptions) -> ScoringModel:
+    from computecredit.rating.additive import AdditiveConfig, fit_additive
+
+    numeric = [
+        c for c in x.columns if pd.api.types.is_numeric_dtype(x[c]) and not pd.api.types.is_bool_dtype(x[c])
+    ]
+    special = {c: options.special_codes for c in numeric} if options.special_codes else {}
+    config = AdditiveConfig(scaling=options.scaling, special_values=special, random_state=options.seed)
+    return fit_additive(x, y, config, name=options.name or "additive", source=options.source)
+
+
 TRAINERS: dict[str, Callable[[pd.DataFrame, np.ndarray, TrainOptions], ScoringModel]] = {
+    "additive": _train_additive,
     "scorecard": _train_scorecard,
     "gbm": _train_gbm,
 }
