@@ -206,6 +206,7 @@ def proposals_page(
         "proposals/list.html",
         {
             "proposals": rows,
+            "names": workflow.borrower_names(session, rows),
             "total": total,
             "page": page,
             "state": state.value if state else "",
@@ -364,4 +365,7 @@ def approvals_page(
     user: CurrentUser = Depends(require(*DECIDERS)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    return render(request, "proposals/queue.html", {"proposals": workflow.approval_queue(session, user.actor)})
+    queue = workflow.approval_queue(session, user.actor)
+    return render(
+        request, "proposals/queue.html", {"proposals": queue, "names": workflow.borrower_names(session, queue)}
+    )
