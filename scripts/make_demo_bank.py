@@ -13,7 +13,8 @@ whose net change equals the change in cash. Subtotals are computed by :class:`co
 Cash is an operating balance (a few weeks of revenue), not a hoard, and non-capital-heavy firms roll over
 short-term bank loans, so current ratios land where such firms report them (servers and hardware ≈ 1.2–1.3,
 compute leasing ≈ 0.9–1.0, chip design and software higher) and the working-capital need formula of the 2010
-流动资金贷款管理暂行办法 supports the demo's working-capital loans at about their requested size.
+流动资金贷款管理暂行办法 supports the news deals' working-capital loans (WC-2025-001, WC-2025-002); firms with
+much cash or equity relative to their operating cycle (software, lessors) still get a small or zero limit.
 
 Run: ``.venv/bin/python scripts/make_demo_bank.py [--out DIR]`` (writes the files; commit them).
 """
