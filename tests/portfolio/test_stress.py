@@ -55,7 +55,17 @@ def test_every_scenario_raises_expected_loss_and_lowers_the_capital_ratio(book, 
 
 def test_no_driver_move_leaves_pds_unchanged(book, factors) -> None:
     library = scenario_library_from_mapping(
-        {"sensitivities": {"idc": {"electricity_price": 3.0}}, "scenarios": {"calm": {"drivers": {}}}}
+        {
+            # every sector of the book must be listed (an unlisted one is refused); an empty row is no exposure
+            "sensitivities": {
+                "idc": {"electricity_price": 3.0},
+                "servers": {},
+                "chips": {},
+                "compute_leasing": {},
+                "cloud": {},
+            },
+            "scenarios": {"calm": {"drivers": {}}},
+        }
     )
     pd, lgd = stressed_parameters(book, factors, library, library.scenarios["calm"])
     assert np.allclose(pd, book.pd) and np.allclose(lgd, book.lgd)
@@ -170,3 +180,58 @@ def test_stress_cli_with_a_project(tmp_path: Path) -> None:
         app, ["portfolio", "stress", str(EXAMPLES / "book.csv"), "--rho", "0.2", "--project", "NOBODY=x.yaml"]
     )
     assert bad.exit_code == 2 and "OBLIGOR_ID=PROJECT.yaml" in bad.stderr
+
+
+def test_the_platforms_chain_segments_are_stressed_through_their_aliases():
+    """A book exported from the database names its sectors by chain segment (domain.ChainSegment)."""
+    from computecredit.domain.borrowers import ChainSegment
+    from computecredit.portfolio import FactorModel, Portfolio
+    from computecredit.portfolio.stress import load_scenarios, stressed_parameters
+
+    segments = [segment.value for segment in ChainSegment]
+    book = Portfolio.from_records(
+        [
+            {
+                "obligor_id": f"O{i}",
+                "group_id": f"G{i}",
+                "sector": s,
+                "region": "宁夏",
+                "ead": 1e8,
+                "pd": 0.02,
+                "lgd": 0.45,
+                "maturity": 3,
+            }
+            for i, s in enumerate(segments)
+        ]
+    )
+    library = load_scenarios()
+    pd, _lgd = stressed_parameters(
+        book, FactorModel.one_factor(0.2, segments), library, library.scenarios["ai_demand_slowdown"]
+    )
+    assert (pd > 0.02).all(), dict(zip(segments, pd, strict=True))
+
+
+def test_a_sector_the_library_cannot_stress_is_refused():
+    from computecredit.errors import InputError
+    from computecredit.portfolio import FactorModel, Portfolio
+    from computecredit.portfolio.stress import load_scenarios, stressed_parameters
+
+    book = Portfolio.from_records(
+        [
+            {
+                "obligor_id": "O1",
+                "group_id": "G1",
+                "sector": "shipping",
+                "region": "上海",
+                "ead": 1e8,
+                "pd": 0.02,
+                "lgd": 0.45,
+                "maturity": 3,
+            }
+        ]
+    )
+    library = load_scenarios()
+    with pytest.raises(InputError, match="no stress sensitivities"):
+        stressed_parameters(
+            book, FactorModel.one_factor(0.2, ["shipping"]), library, library.scenarios["gpu_rental_halved"]
+        )

@@ -59,14 +59,32 @@ class ScenarioLibrary:
     sensitivities: dict[str, dict[str, float]]
     lgd_sensitivities: dict[str, dict[str, float]]
     source: str | None = None
+    sector_aliases: dict[str, str] = field(default_factory=dict)
+
+    def stress_sector(self, sector: str) -> str:
+        """The library's sector for a book's sector: itself, or its alias (the platform's chain segments)."""
+        return sector if sector in self.sensitivities else self.sector_aliases.get(sector, sector)
+
+    def check_sectors(self, sectors: Any, source: str | None = None) -> None:
+        """Refuse a book sector the library cannot stress: it would silently come out unstressed."""
+        for row, sector in enumerate(sectors):
+            if self.stress_sector(str(sector)) not in self.sensitivities:
+                known = sorted(set(self.sensitivities) | set(self.sector_aliases))
+                raise InputError(
+                    "sector",
+                    sector,
+                    f"has no stress sensitivities; known: {', '.join(known)}",
+                    source=source,
+                    row=row + 1,
+                )
 
     def factor_move(self, sector: str, scenario: StressScenario) -> float:
         """Adverse move of the sector factor, in standard deviations."""
-        row = self.sensitivities.get(sector, {})
+        row = self.sensitivities.get(self.stress_sector(sector), {})
         return float(sum(row.get(d, 0.0) * x for d, x in scenario.drivers.items()))
 
     def lgd_add(self, sector: str, scenario: StressScenario) -> float:
-        row = self.lgd_sensitivities.get(sector, {})
+        row = self.lgd_sensitivities.get(self.stress_sector(sector), {})
         return float(sum(row.get(d, 0.0) * x for d, x in scenario.drivers.items()))
 
 
@@ -111,6 +129,7 @@ def scenario_library_from_mapping(document: Any, source: str | None = None) -> S
         sensitivities=numbers(document.get("sensitivities"), "sensitivities"),
         lgd_sensitivities=numbers(document.get("lgd_sensitivities"), "lgd_sensitivities"),
         source=source,
+        sector_aliases={str(k): str(v) for k, v in (document.get("sector_aliases") or {}).items()},
     )
 
 
@@ -155,6 +174,7 @@ def stressed_parameters(
     (0.1232, 0.65)
     """
     sector_index = factors.sector_index(portfolio.sector, source=portfolio.source)
+    library.check_sectors(portfolio.sector, source=portfolio.source)
     rho = factors.rho[sector_index]
     move = np.array([library.factor_move(s, scenario) for s in portfolio.sector])
     with np.errstate(divide="ignore"):

@@ -30,6 +30,7 @@ from computecredit.domain.validation import parse
 from computecredit.errors import InputError, WorkflowError
 from computecredit.services import borrowers as borrower_service
 from computecredit.services import monitoring as monitoring_service
+from computecredit.services import rating as rating_service
 from computecredit.services import statements as statement_service
 from computecredit.services.spreadsheets import read_rows
 from computecredit.store import bank as bank_store
@@ -94,6 +95,8 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
             facility_store.save_exposure(session, exposure)
         for project in book["projects"]:
             project_store.save_project(session, project)
+        # every demo borrower gets an expert-model rating, so the book has PDs for the portfolio engine
+        rated = rating_service.rate_stored_borrowers(session, rated_by="demo")
     history = folder / "monitoring"
     monitored = monitoring_service.load_demo_history(db, history) if history.is_dir() else []
     return {
@@ -105,6 +108,7 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         "facilities": len(book["facilities"]),
         "exposures": len(book["exposures"]),
         "projects": [p.code for p in book["projects"]],
+        "ratings": rated,
         "projects_skipped": book["projects_skipped"],
         "monitoring_rows": {report.kind: report.rows for report in monitored},
     }

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from sqlalchemy.orm import Session
 
 from computecredit import reference
 from computecredit.domain.borrowers import Borrower
@@ -232,6 +233,40 @@ def read_rating_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def rating_record(
+    uscc: str, result: ExpertRating, used: Mapping[str, Any], rated_by: str, override: Override | None = None
+) -> RatingRecord:
+    """The record stored for an expert-model rating: model and version, inputs, contributions, grade, PD."""
+    return RatingRecord(
+        borrower_uscc=uscc,
+        model_id=MODEL_ID,
+        model_version=result.config_version,
+        inputs=json.loads(json.dumps(used, default=str)),
+        factor_contributions=result.contributions(),
+        grade=result.grade,
+        pd=Decimal(repr(result.pd)),
+        rated_by=rated_by,
+        override=override,
+    )
+
+
+def rate_stored_borrowers(session: Session, rated_by: str) -> int:
+    """Rate every stored borrower with the expert model from its statements, inside ``session``.
+
+    Used by the demo loader so the demo book has a PD for every borrower; returns how many were rated.
+    """
+    from computecredit.store import borrowers as borrower_store
+    from computecredit.store import ratings as rating_store
+
+    count = 0
+    for borrower in borrower_store.list_borrowers(session):
+        statements = borrower_store.list_statements(session, borrower.uscc)
+        result, used = rate_borrower_data(borrower, statements, {}, None, None)
+        rating_store.add_rating(session, rating_record(borrower.uscc, result, used, rated_by))
+        count += 1
+    return count
+
+
 def rate_borrower(
     db: Database,
     target: str,
@@ -273,18 +308,9 @@ def rate_borrower(
             )
             stored = borrower_store.find_borrower_row(session, borrower.uscc) is not None
             if stored:
-                record = RatingRecord(
-                    borrower_uscc=borrower.uscc,
-                    model_id=MODEL_ID,
-                    model_version=result.config_version,
-                    inputs=json.loads(json.dumps(used, default=str)),
-                    factor_contributions=result.contributions(),
-                    grade=result.grade,
-                    pd=Decimal(repr(result.pd)),
-                    rated_by=rated_by,
-                    override=given_override,
+                rating_store.add_rating(
+                    session, rating_record(borrower.uscc, result, used, rated_by, given_override)
                 )
-                rating_store.add_rating(session, record)
     except ValidationError as exc:
         raise from_validation_error(exc, source=source) from None
     return {
