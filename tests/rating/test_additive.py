@@ -241,6 +241,13 @@ def test_benchmark_script_runs_on_a_small_sample() -> None:
     assert all(0.5 < r["auc"] <= 1.0 and r["rows_per_s"] > 0 for r in rows)
 
 
+def test_max_terms_keeps_the_most_important_variables() -> None:
+    model = _model(max_terms=2, max_interactions=1)
+    assert {t.name for t in model.terms} == {"leverage", "coverage"}  # the two strongest main effects
+    assert set(model.training["dropped"]) == {"size", "age", "segment"}
+    assert all(set(t.variables) <= {"leverage", "coverage"} for t in model.interactions)
+
+
 def test_fit_additive_takes_features_and_flags_like_the_other_trainers() -> None:
     data = _data(1500)
     x, y = data.drop(columns="default"), data["default"].to_numpy(dtype=float)
