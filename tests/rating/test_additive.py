@@ -109,6 +109,7 @@ def test_configured_monotone_term_is_monotone_and_unconstrained_one_is_not() -> 
     assert regular[0] > regular[-1]
     assert monotone_violations(constrained) == []
     assert constrained.training["monotone"] == {"leverage": "ascending"}
+    assert constrained.training["monotone_verified"] is True
 
 
 def test_auto_monotone_uses_a_spearman_check() -> None:

@@ -582,6 +582,10 @@ def fit_additive(
         model_type="additive",
         name=name,
     )
+    kept_monotone = {v: d for v, d in monotone.items() if v not in dropped}
+    violations = monotone_violations(replace(model, training={"monotone": kept_monotone}))
+    if violations:  # isotonic projection after every update makes this unreachable; the check proves it
+        raise RuntimeError(f"fitted additive model breaks its monotone constraints: {violations[:3]}")
     central = cfg.central_tendency if cfg.central_tendency is not None else base_rate
     scores = model.score(frame, source)
     calibration = model.calibration.shifted_to(central, scores)
@@ -594,7 +598,8 @@ def fit_additive(
         "variables": names,
         "categorical": sorted(categorical),
         "dropped": dropped,
-        "monotone": {v: d for v, d in monotone.items() if v not in dropped},
+        "monotone": kept_monotone,
+        "monotone_verified": True,
         "interactions": [{"term": t.name, "screen_gain": g} for t, g in zip(pair_terms, pair_gain, strict=True)],
         "rounds": {"main": main_rounds, "interactions": pair_rounds},
         "config": cfg.to_dict(),
