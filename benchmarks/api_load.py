@@ -35,14 +35,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _prepare(url: str) -> list[dict]:
+def _prepare(url: str) -> tuple[list[dict], list[str]]:
+    """The demo bank in a fresh database; its users, and the borrowers that have statements to rate."""
     from computecredit.services import demo
+    from computecredit.store import borrowers as borrower_store
     from computecredit.store.database import Database
 
     db = Database(url)
     loaded = demo.load_demo_bank(db, password=PASSWORD)
+    with db.transaction() as session:
+        rated = [
+            b.uscc
+            for b in borrower_store.list_borrowers(session)
+            if borrower_store.list_statements(session, b.uscc)
+        ]
     db.dispose()
-    return loaded["users"]
+    return loaded["users"], rated
 
 
 def _start_server(database_url: str, port: int) -> subprocess.Popen:
@@ -50,7 +58,7 @@ def _start_server(database_url: str, port: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "uvicorn", "--factory", "computecredit.web.app:from_settings"]
     command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log"]
     process = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # imports and migrations take a while on a busy machine
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://{LOOPBACK}:{port}/health", timeout=1).status_code == 200:
@@ -77,7 +85,28 @@ def _scenarios(context: dict) -> dict[str, Scenario]:
     async def proposal_read(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
         return "GET /api/v1/proposals?limit=20", await client.get("/api/v1/proposals", params={"limit": 20})
 
-    return {"proposal_create": proposal_create, "proposal_read": proposal_read}
+    async def rating(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        uscc = context["rated"][n % len(context["rated"])]
+        return "POST /api/v1/borrowers/{uscc}/ratings", await client.post(
+            f"/api/v1/borrowers/{uscc}/ratings", json={}
+        )
+
+    async def proposal_preview(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        body = {
+            "borrower_ref": context["borrower"],
+            "product": "credit_line",
+            "amount": f"{2000 + n % 3000}万",
+            "tenor_months": 12,
+            "deal": {"spread_bp": 80, "pd": 0.02},
+        }
+        return "POST /api/v1/proposals/preview", await client.post("/api/v1/proposals/preview", json=body)
+
+    return {
+        "rating": rating,
+        "proposal_create": proposal_create,
+        "proposal_read": proposal_read,
+        "proposal_preview": proposal_preview,
+    }
 
 
 async def _user(
@@ -126,15 +155,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--scenarios", default="proposal_create,proposal_read")
+    parser.add_argument(
+        "--scenarios",
+        default="rating",
+        help="comma-separated: rating, proposal_create, proposal_read, proposal_preview (run in turn by each user)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        users = _prepare(url)
+        users, rated = _prepare(url)
         port = _free_port()
         server = _start_server(url, port)
         base = f"http://{LOOPBACK}:{port}"
         try:
+            # Analysts may rate and propose; every simulated user borrows an analyst's token.
             analysts = [u["username"] for u in users if u["role"] == "analyst"]
             with httpx.Client(base_url=base) as client:
                 tokens = [
@@ -143,10 +177,8 @@ def main() -> None:
                     ]
                     for name in analysts
                 ]
-                borrower = "demo"
-            asyncio.run(
-                _run(base, tokens, {"borrower": borrower}, args.users, args.seconds, args.scenarios.split(","))
-            )
+            context = {"borrower": rated[0], "rated": rated}
+            asyncio.run(_run(base, tokens, context, args.users, args.seconds, args.scenarios.split(",")))
         finally:
             server.terminate()
             server.wait(timeout=30)

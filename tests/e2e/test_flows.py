@@ -66,8 +66,14 @@ def test_application_to_approval(
     )
     page.click("form[action$='/statements'] button[type=submit]")
     page.wait_for_selector("#statements .notice")
-    assert page.locator("#statements svg.chart").count() == 2
+    assert page.locator("#statements svg.chart").count() == 3  # trends, balance sheet, ratios
     _shot(page, artifacts, "borrower", lang)
+
+    # Evaluate a 智算中心 project: cash flows, DSCR, sensitivities, Monte Carlo, collateral, green.
+    page.goto(f"{server.url}/projects/ningxia_phase1")
+    assert float(page.inner_text("#min-dscr")) > 0
+    assert page.locator("svg.chart").count() >= 5
+    _shot(page, artifacts, "project", lang)
 
     # Open an application through the form; the live panel shows limit, pricing and checks as we type.
     page.goto(f"{server.url}/proposals/new?borrower={demo_uscc}")

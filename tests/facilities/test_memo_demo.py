@@ -104,3 +104,22 @@ def test_cli_wc_need_from_stored_statements(demo_db, monkeypatch) -> None:  # ty
     payload = json.loads(result.stdout)
     assert payload["inputs"]["growth"] == 0.3 and payload["turnover_times"] > 0
     assert runner.invoke(app, ["facility", "wc-need"]).exit_code == 2
+
+
+def test_unusable_stored_project_is_noted_not_fatal(demo_db) -> None:  # type: ignore[no-untyped-def]
+    """A stored project whose inputs the engine refuses (e.g. a monitoring stub) is noted; the next one is used."""
+    from computecredit.domain.projects import Project
+    from computecredit.store import projects as project_store
+
+    with demo_db.transaction() as session:
+        project_store.save_project(
+            session,
+            Project(
+                code="aaa-stub", name="partial inputs", borrower_uscc="91640500MA53JLGWU7", inputs={"gpus": 8}
+            ),
+        )
+    proposal = proposal_from_store(demo_db, "PL-2025-NX-001", pd=0.02)
+    assert proposal.project is not None and any("aaa-stub" in note.en for note in proposal.notes)
+    assessment = assess(proposal)
+    assert any("aaa-stub" in c for c in assessment.conditions_en)
+    assert "aaa-stub" in render_html(assessment, "zh")

@@ -42,9 +42,9 @@ def test_malformed_file_is_refused_with_row_and_field_and_nothing_stored(
     bad = tmp_path / "payments_2026-07.csv"
     bad.write_text(
         "facility_reference,as_of,days_past_due,outstanding,overdue_amount\n"
-        "WC-2025-002,2026-07-31,195,300000000,9000000\n"
+        "FA-2025-121,2026-07-31,195,300000000,9000000\n"
         "PL-2025-NX-001,2026-07-31,-3,280000000,0\n"
-        "WC-2025-102,2026-07-31,160,abc,6000000\n",
+        "FA-2025-118,2026-07-31,160,abc,6000000\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
@@ -59,7 +59,7 @@ def test_unknown_reference_is_refused_and_nothing_stored(history_db: Database, t
     before = count(history_db, PaymentRow)
     bad = tmp_path / "payments.csv"
     bad.write_text(
-        "facility_reference,as_of,days_past_due\nWC-2025-002,2026-07-31,0\nNO-SUCH-LOAN,2026-07-31,0\n",
+        "facility_reference,as_of,days_past_due\nFA-2025-121,2026-07-31,0\nNO-SUCH-LOAN,2026-07-31,0\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
@@ -87,14 +87,14 @@ def test_run_is_idempotent_for_the_same_data_and_date(history_db: Database) -> N
 def test_run_feeds_classes_and_stages_to_the_exposures(demo_db: Database) -> None:
     run_monitoring(demo_db, date(2026, 3, 31))
     result = run_monitoring(demo_db, date(2026, 4, 30)).result
-    hebei = next(c for c in result.classifications if c.facility_reference == "WC-2025-002")
-    assert hebei.category.value == "substandard" and hebei.previous.value == "special_mention"
-    assert ("第十条", "overdue 105 days > 90") in hebei.reasons
+    wuhu = next(c for c in result.classifications if c.facility_reference == "FA-2025-121")
+    assert wuhu.category.value == "substandard" and wuhu.previous.value == "special_mention"
+    assert ("第十条", "overdue 105 days > 90") in wuhu.reasons
     with demo_db.transaction() as session:
         stored = {e.facility_reference: e for e in list_exposures(session, date(2026, 4, 30))}
-    assert stored["WC-2025-002"].ecl_stage == 3 and stored["WC-2025-002"].days_past_due == 105
-    assert stored["FL-2025-001"].ecl_stage == 1
-    kinds = {a.kind for a in result.alerts if a.borrower_uscc == hebei.borrower_uscc}
+    assert stored["FA-2025-121"].ecl_stage == 3 and stored["FA-2025-121"].days_past_due == 105
+    assert stored["FL-2025-001"].ecl_stage == 2  # current, but 关注 on a high signal (H20 rental slide): stage 2
+    kinds = {a.kind for a in result.alerts if a.borrower_uscc == wuhu.borrower_uscc}
     assert {"signal", "rating_review", "classification"} <= kinds
     owners = {a["owner"] for a in open_alerts(demo_db)}
     assert owners <= {"analyst", "risk"}
@@ -146,7 +146,7 @@ def test_demo_history_is_flagged_before_each_default(demo_db: Database) -> None:
     """The done-when check: each deteriorating borrower of the demo history is on the watch list months
     before its default, and before its first missed payment."""
     leads = {lead.borrower_uscc: lead for lead in lead_times(replay(demo_db, date(2025, 1, 1), date(2026, 6, 30)))}
-    for uscc in ("91130100MA88P9G8PJ", "91640500MA53JLGWU7", "91640500MACGA54J1T"):
+    for uscc in ("91340100MAGGQWYTFL", "91640500MA53JLGWU7", "91150100MAA5P7L9NM"):
         assert leads[uscc].outcome == "warned"
         assert leads[uscc].periods_before_default >= 3 and leads[uscc].periods_before_missed_payment >= 1
     assert leads["91440300MABCJBUGHX"].outcome == "false alarm"  # H20 export-control warning, stays current

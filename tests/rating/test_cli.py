@@ -154,3 +154,57 @@ def test_borrower_rate_override_needs_a_reason(demo_db, monkeypatch: pytest.Monk
     assert json.loads(result.stdout)["final_grade"] == "A"
     with demo_db.transaction() as session:
         assert rating_store.list_ratings(session, SERVER_MAKER)[-1].override.user == "approver"
+
+
+def test_borrower_rate_from_a_request_file(demo_db, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", demo_db.url)
+    request = {
+        "borrower": {
+            "uscc": "91640100MA7X00001X",
+            "name_zh": "宁夏示例算力有限公司",
+            "name_en": "Ningxia Example Compute Co.",
+            "segment": "datacenter_operator",
+            "province": "ningxia",
+            "hub": "宁夏",
+            "ownership": "private",
+            "employees": 80,
+            "revenue": 60000000,
+            "total_assets": 900000000,
+            "credentials": {
+                "high_tech_enterprise": True,
+                "specialised_level": "provincial",
+                "invention_patents": 12,
+                "patents": 30,
+                "rd_staff": 30,
+            },
+        },
+        "statements": [
+            {
+                "fiscal_year": 2024,
+                "unit": "万元",
+                "values": {
+                    "cash": 5000,
+                    "fixed_assets": 85000,
+                    "short_term_borrowings": 10000,
+                    "long_term_borrowings": 50000,
+                    "paid_in_capital": 30000,
+                    "operating_revenue": 6000,
+                    "operating_costs": 4000,
+                    "rd_expenses": 600,
+                },
+            },
+        ],
+        "factors": {"utilisation": 0.75, "energy_efficiency": 1.22, "key_customer_credit": "investment_grade"},
+        "innovation": {"patent_citations": 20, "awards": 1, "venture_funding_rounds": 2},
+    }
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["borrower", "rate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["card"] == "datacentres" and not payload["stored"]
+    assert payload["borrower"]["size_class"] != "large" and payload["innovation"]["notches"] >= 1
+    assert payload["moved_up"][0]["factor"] == "utilisation"  # 0.75 scores 90, weight 0.18: +7.2
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**request, "factors": {"utilisation": "high"}}), encoding="utf-8")
+    assert runner.invoke(app, ["borrower", "rate", str(bad)]).exit_code == 2

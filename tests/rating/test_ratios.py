@@ -8,38 +8,38 @@ from computecredit.rating.ratios import RATIOS, compute_ratios, ratio_trends
 
 # 湖北星澜计算技术 (demo bank, examples/demo_bank/statements.csv), 万元: FY2024 and FY2023 line items.
 FY2024 = {
-    "total_assets": 682976.19,
-    "total_liabilities": 484913.09,
-    "total_equity": 198063.1,
-    "total_current_assets": 569373.15,
-    "total_current_liabilities": 416891.22,
-    "cash": 116232.53,
-    "inventories": 206654.81,
+    "total_assets": 688110.87,
+    "total_liabilities": 488558.72,
+    "total_equity": 199552.15,
+    "total_current_assets": 574507.83,
+    "total_current_liabilities": 446680.26,
+    "cash": 48430.22,
+    "inventories": 279591.8,
     "prepayments": 24732.83,
     "accounts_receivable": 179641.68,
     "notes_receivable": 18716.13,
     "operating_revenue": 935806.74,
     "operating_costs": 824427.8,
-    "net_profit": 24152.64,
-    "total_profit": 28414.87,
-    "interest_expense": 7722.3,
-    "net_operating_cash_flow": -10054.7,
+    "net_profit": 23702.85,
+    "total_profit": 27885.71,
+    "interest_expense": 7963.93,
+    "net_operating_cash_flow": -41689.76,
     "rd_expenses": 34507.17,
     "depreciation_and_amortisation": 11487.99,
-    "short_term_borrowings": 117370.52,
-    "long_term_borrowings": 56792.19,
-    "non_current_liabilities_due_within_one_year": 15144.58,
+    "short_term_borrowings": 145070.91,
+    "long_term_borrowings": 30648.78,
+    "non_current_liabilities_due_within_one_year": 28605.53,
     "lease_liabilities": 7486.45,
 }
 FY2023 = {
-    "total_assets": 490480.94,
-    "total_liabilities": 368668.3,
-    "total_equity": 121812.64,
+    "total_assets": 487728.26,
+    "total_liabilities": 365743.89,
+    "total_equity": 121984.37,
     "accounts_receivable": 147717.43,
     "notes_receivable": 13334.4,
     "operating_revenue": 666719.83,
-    "net_profit": 6483.8,
-    "inventories": 127975.8,
+    "net_profit": 5988.23,
+    "inventories": 173143.73,
 }
 
 
@@ -52,22 +52,22 @@ def test_library_has_at_least_30_documented_ratios_with_both_names() -> None:
 
 def test_demo_borrower_ratios_match_hand_computation() -> None:
     r = {code: v.value for code, v in compute_ratios(FY2024, FY2023).items()}
-    assert r["debt_to_assets"] == pytest.approx(484913.09 / 682976.19, rel=1e-12)
-    assert r["current_ratio"] == pytest.approx(569373.15 / 416891.22, rel=1e-12)
-    assert r["quick_ratio"] == pytest.approx((569373.15 - 206654.81 - 24732.83) / 416891.22, rel=1e-12)
-    assert r["roe"] == pytest.approx(24152.64 / ((198063.1 + 121812.64) / 2), rel=1e-12)
-    assert r["interest_coverage"] == pytest.approx((28414.87 + 7722.3) / 7722.3, rel=1e-12)
-    assert r["ebitda_interest_coverage"] == pytest.approx((28414.87 + 7722.3 + 11487.99) / 7722.3, rel=1e-12)
-    debt = 117370.52 + 15144.58 + 56792.19 + 7486.45
-    assert r["debt_to_ebitda"] == pytest.approx(debt / (28414.87 + 7722.3 + 11487.99), rel=1e-12)
+    assert r["debt_to_assets"] == pytest.approx(488558.72 / 688110.87, rel=1e-12)
+    assert r["current_ratio"] == pytest.approx(574507.83 / 446680.26, rel=1e-12)
+    assert r["quick_ratio"] == pytest.approx((574507.83 - 279591.8 - 24732.83) / 446680.26, rel=1e-12)
+    assert r["roe"] == pytest.approx(23702.85 / ((199552.15 + 121984.37) / 2), rel=1e-12)
+    assert r["interest_coverage"] == pytest.approx((27885.71 + 7963.93) / 7963.93, rel=1e-12)
+    assert r["ebitda_interest_coverage"] == pytest.approx((27885.71 + 7963.93 + 11487.99) / 7963.93, rel=1e-12)
+    debt = 145070.91 + 28605.53 + 30648.78 + 7486.45
+    assert r["debt_to_ebitda"] == pytest.approx(debt / (27885.71 + 7963.93 + 11487.99), rel=1e-12)
     receivables = ((179641.68 + 18716.13) + (147717.43 + 13334.4)) / 2
     assert r["receivable_days"] == pytest.approx(360 * receivables / 935806.74, rel=1e-12)
     assert r["revenue_growth"] == pytest.approx(935806.74 / 666719.83 - 1, rel=1e-12)
     assert r["rd_intensity"] == pytest.approx(34507.17 / 935806.74, rel=1e-12)
-    assert r["cfo_to_net_profit"] == pytest.approx(-10054.7 / 24152.64, rel=1e-12)
+    assert r["cfo_to_net_profit"] == pytest.approx(-41689.76 / 23702.85, rel=1e-12)
     # rounded figures an analyst would read off
     assert round(r["debt_to_assets"], 4) == 0.71
-    assert round(r["current_ratio"], 3) == 1.366
+    assert round(r["current_ratio"], 3) == 1.286
 
 
 def test_missing_lines_and_bad_denominators_give_reasons_not_inf() -> None:

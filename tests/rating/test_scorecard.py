@@ -71,7 +71,7 @@ def test_missing_values_get_their_observed_woe(fitted) -> None:
 
 
 def test_points_reproduce_the_logistic_regression(fitted) -> None:
-    model, x, _y = fitted
+    model, x, _ = fitted
     coef = model.training["coefficients"]
     logit = np.full(len(x), model.training["intercept"])
     for term in model.terms:

@@ -108,6 +108,33 @@ def test_every_decision_is_in_the_verified_audit_chain(server: Server) -> None:
     assert result["ok"] is True and result["entries"] >= 4
 
 
+def _unrated_borrower(server: Server) -> str:
+    """A borrower stored without statements or rating: the engines need an analyst's PD for it."""
+    from decimal import Decimal
+
+    from computecredit.domain.borrowers import Borrower
+    from computecredit.store.borrowers import find_borrower_row, save_borrower
+
+    uscc = "91110000MA0WEB003Y"
+    with server.db.transaction() as session:
+        if find_borrower_row(session, uscc) is None:
+            save_borrower(
+                session,
+                Borrower(
+                    uscc=uscc,
+                    name_zh="北京未评级科技有限公司",
+                    name_en="Beijing Unrated Technology Co.",
+                    segment="ai_software_services",
+                    province="beijing",
+                    ownership="private",
+                    employees=20,
+                    revenue=Decimal("1e7"),
+                    total_assets=Decimal("3e7"),
+                ),
+            )
+    return uscc
+
+
 def test_application_to_approval_with_the_engines(server: Server, demo_uscc: str) -> None:
     terms = {
         "borrower_ref": demo_uscc,
@@ -120,7 +147,9 @@ def test_application_to_approval_with_the_engines(server: Server, demo_uscc: str
         preview = client.post("/api/v1/proposals/preview", json=terms)
         assert preview.status_code == 200, preview.text
         assert preview.json()["outputs"]["recommendation"] in ("approve", "approve_with_conditions", "decline")
-        unrated = client.post("/api/v1/proposals/preview", json={**terms, "deal": {"spread_bp": 80}})
+        unrated = client.post(
+            "/api/v1/proposals/preview", json={**terms, "borrower_ref": _unrated_borrower(server), "deal": {}}
+        )
         assert unrated.status_code == 422 and unrated.json()["errors"][0]["field"] == "pd"
         pid = client.post("/api/v1/proposals", json=terms).json()["id"]
         analysed = client.post(f"/api/v1/proposals/{pid}/analyse")

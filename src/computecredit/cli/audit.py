@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
@@ -52,7 +54,7 @@ def tail(
     try:
         with db.transaction() as session:
             entries = audit.recent(session, limit)
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {
                     "seq": e.seq,
                     "at": e.at,

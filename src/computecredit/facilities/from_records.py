@@ -238,6 +238,7 @@ def proposal_from_records(
     guarantor_ratings: dict[str, RatingRecord] | None = None,
     project: dict[str, Any] | None = None,
     target_dscr: float = 1.30,
+    notes: Sequence[dict[str, str]] = (),
 ) -> Proposal:
     """A proposal for ``facility`` from stored records (``book``: every facility with its exposure and borrower)."""
     ordered = sorted(statements, key=lambda s: s.fiscal_year)
@@ -340,6 +341,7 @@ def proposal_from_records(
             },
             "rating": rating,
             "project": project,
+            "notes": list(notes),
             "facility": facility,
             "structuring": structuring,
             "risks": risks,

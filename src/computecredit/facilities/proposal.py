@@ -262,6 +262,13 @@ class Risk(_Model):
     mitigant_en: str
 
 
+class Note(_Model):
+    """Something the approver must know about how the proposal was put together, in both languages."""
+
+    zh: str
+    en: str
+
+
 _BANK_AMOUNTS = ("net_capital", "tier1_net_capital", "loan_book")
 _BORROWER_AMOUNTS = ("revenue", "total_assets")
 
@@ -281,6 +288,7 @@ class Proposal(_Model):
     facility: Facility
     structuring: Structuring
     risks: list[Risk] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list, description="what the assembly of the proposal could not do")
 
     @model_validator(mode="before")
     @classmethod
@@ -581,8 +589,8 @@ def assess(proposal: Proposal) -> Assessment:
     decision = recommend_limit(constraints, breaches)
     structure = _structure(proposal, decision.limit) if decision.limit > 0 else requested
     covenants = check_covenants(covenants_of(proposal), dict(proposal.structuring.covenant_test_values))
-    zh: list[str] = []
-    en: list[str] = []
+    zh: list[str] = [note.zh for note in proposal.notes]
+    en: list[str] = [note.en for note in proposal.notes]
     if decision.limit < proposal.facility.amount:
         zh.append(f"额度由申请金额调减至建议额度，约束条件: {decision.binding.basis_zh}")
         en.append(

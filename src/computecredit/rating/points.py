@@ -64,10 +64,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
+from pandas import DataFrame  # the `pd` field of ScoreResult shadows the module in its annotations
 from scipy.optimize import brentq
 
 from computecredit.errors import InputError
@@ -76,7 +77,7 @@ from computecredit.rating.master_scale import MasterScale, load_master_scale
 FORMAT = "computecredit.points/1"
 UNSEEN_RULES = ("missing", "worst", "zero", "explicit")
 
-Frame = pd.DataFrame | Mapping[str, Any]
+Frame: TypeAlias = pd.DataFrame | Mapping[str, Any]  # a table, or columns (or one row of scalars)
 
 
 # --- binnings --------------------------------------------------------------------------------------
@@ -497,7 +498,7 @@ class ScoreResult:
     grade: np.ndarray
     reasons: np.ndarray | None = None  # rows × k term names, "" where a row has fewer reasons
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> DataFrame:
         """Columns ``score, pd, grade`` and ``reason_1 … reason_k``."""
         out = pd.DataFrame({"score": self.score, "pd": self.pd, "grade": self.grade})
         if self.reasons is not None:

@@ -42,13 +42,26 @@ from computecredit.rating.points import Calibration, Frame, Scaling, ScoreResult
 class ScoringModel(Protocol):
     """What every trained model offers (``PointsModel``, ``BoostedModel`` and later kinds)."""
 
-    calibration: Calibration
-    master_scale: MasterScale
-    model_type: str
-    name: str
-    target: str | None
-    training: Mapping[str, Any]
-    metrics: Mapping[str, Any]
+    @property
+    def calibration(self) -> Calibration: ...
+
+    @property
+    def master_scale(self) -> MasterScale: ...
+
+    @property
+    def model_type(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def target(self) -> str | None: ...
+
+    @property
+    def training(self) -> Mapping[str, Any]: ...
+
+    @property
+    def metrics(self) -> Mapping[str, Any]: ...
 
     @property
     def variables(self) -> list[str]: ...

@@ -95,7 +95,7 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         for project in book["projects"]:
             project_store.save_project(session, project)
     history = folder / "monitoring"
-    monitored = monitoring_service.load_demo_history(db, history) if (history / "book.yaml").exists() else []
+    monitored = monitoring_service.load_demo_history(db, history) if history.is_dir() else []
     return {
         "bank": book["bank"].name_zh,
         "bank_en": book["bank"].name_en,

@@ -52,19 +52,31 @@ def analyst_rating(uscc: str, pd: float, analyst: str) -> RatingRecord:
     )
 
 
-def _project_for(db: Database, facility: Facility) -> dict[str, Any] | None:
-    """The project engine's results for a project loan whose borrower owns a stored project (first by code)."""
+def _project_for(db: Database, facility: Facility) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+    """The project engine's results for a project loan whose borrower owns a stored project, and notes.
+
+    Projects are tried in code order; one whose stored document the engine refuses is noted, not fatal.
+    """
     if facility.product is not ProductType.FIXED_ASSET_PROJECT_LOAN:
-        return None
+        return None, []
     with db.transaction() as session:
         owned = [p for p in project_store.list_projects(session) if p.borrower_uscc == facility.borrower_uscc]
-    if not owned:
-        return None
     from computecredit import projects
 
-    chosen = sorted(owned, key=lambda p: p.code)[0]
-    result = projects.evaluate(chosen.inputs, simulations=PROJECT_SIMULATIONS, seed=0)
-    return project_results(result)
+    notes = []
+    for stored in sorted(owned, key=lambda p: p.code):
+        try:
+            result = projects.evaluate(stored.inputs, simulations=PROJECT_SIMULATIONS, seed=0)
+        except InputError as exc:
+            notes.append(
+                {
+                    "zh": f"项目 {stored.code} 的模型输入不完整，未能测算：{exc.problems[0]}",
+                    "en": f"project {stored.code} could not be evaluated, its model inputs are incomplete: {exc.problems[0]}",
+                }
+            )
+            continue
+        return project_results(result), notes
+    return None, notes
 
 
 def proposal_from_store(
@@ -107,7 +119,7 @@ def proposal_from_store(
             None,
             f"borrower {borrower.uscc} ({borrower.name_zh}) has no stored rating: rate it first or give --pd",
         )
-    project = _project_for(db, facility) if evaluate_project else None
+    project, notes = _project_for(db, facility) if evaluate_project else (None, [])
     own = exposures.get(reference)
     as_of = own.as_of if own is not None else (bank.as_of or date.today())
     return proposal_from_records(
@@ -121,6 +133,7 @@ def proposal_from_store(
         analyst=analyst,
         guarantor_ratings=guarantor_ratings,
         project=project,
+        notes=notes,
     )
 
 

@@ -29,10 +29,9 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from computecredit.domain import Covenant, Exposure, Project
+from computecredit.domain import Covenant, Exposure
 from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
-from computecredit.domain.validation import parse
 from computecredit.errors import InputError, Problem
 from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
 from computecredit.facilities.covenants import Covenant as EngineCovenant
@@ -69,7 +68,7 @@ from computecredit.store.monitoring import (
     SignalRow,
     WatchListRow,
 )
-from computecredit.store.projects import ProjectRow, list_projects, save_project
+from computecredit.store.projects import ProjectRow, list_projects
 
 KINDS = ("operating_reports", "payments", "market", "events", "statements")
 DEMO_HISTORY_DIR = (
@@ -122,6 +121,7 @@ class IngestReport:
     rows: int
     inserted: int
     replaced: int
+    left_out: int = 0
 
 
 def kind_of(path: Path) -> str:
@@ -167,11 +167,17 @@ def ingest_file(db: Database, path: str | Path, kind: str | None = None, actor: 
             report = IngestReport(path.name, kind, len(located), counts["created"], counts["updated"])
             audit.append(session, actor, "monitoring.ingest", "monitoring_file", path.name, None, asdict(report))
         return report
-    records = parse_rows(kind, read_rows(path), source=path.name)
+    return _ingest_rows(db, kind, read_rows(path), path.name, actor)
+
+
+def _ingest_rows(
+    db: Database, kind: str, rows: list[dict[str, Any]], source: str, actor: str, left_out: int = 0
+) -> IngestReport:
+    records = parse_rows(kind, rows, source=source)
     with audit.write_transaction(db) as session:
-        inserted, replaced = _store(session, kind, records, path.name)
-        report = IngestReport(path.name, kind, len(records), inserted, replaced)
-        audit.append(session, actor, "monitoring.ingest", "monitoring_file", path.name, None, asdict(report))
+        inserted, replaced = _store(session, kind, records, source)
+        report = IngestReport(source, kind, len(records), inserted, replaced, left_out)
+        audit.append(session, actor, "monitoring.ingest", "monitoring_file", source, None, asdict(report))
     return report
 
 
@@ -587,19 +593,30 @@ def open_alerts(db: Database, owner: str | None = None) -> list[dict[str, Any]]:
 
 
 def load_demo_history(db: Database, folder: str | Path = DEMO_HISTORY_DIR) -> list[IngestReport]:
-    """Store the demo monitoring history on top of the demo bank: its projects where absent, then its files.
+    """Store the demo monitoring history (its data files) on top of the demo bank, whose borrowers,
+    facilities and projects it reports on.
 
     :func:`computecredit.services.demo.load_demo_bank` calls this; loading twice changes nothing (records
-    are keyed). The borrowers and facilities are the demo bank's.
+    are keyed). Rows about a project, facility or borrower the book does not hold (a trimmed demo book) are
+    left out and counted in ``left_out``; ``monitor ingest`` refuses such rows instead.
     """
     folder = Path(folder)
-    book = yaml.safe_load((folder / "book.yaml").read_text(encoding="utf-8"))
     with db.transaction() as session:
-        for number, data in enumerate(book["projects"], start=1):
-            project = parse(Project, data, source="book.yaml", row=number)
-            if session.scalars(sa.select(ProjectRow).where(ProjectRow.code == project.code)).one_or_none() is None:
-                save_project(session, project)
-    return [ingest_file(db, folder / name, actor="demo") for name in DEMO_FILES]
+        known = {
+            "project_code": set(session.scalars(sa.select(ProjectRow.code))),
+            "facility_reference": set(session.scalars(sa.select(FacilityRow.reference))),
+            "borrower_uscc": set(session.scalars(sa.select(BorrowerRow.uscc))),
+        }
+    reports = []
+    for name in DEMO_FILES:
+        rows = read_rows(folder / name)
+        kept = [r for r in rows if all(r[key] in values for key, values in known.items() if key in r)]
+        kind = kind_of(folder / name)
+        if not kept:
+            reports.append(IngestReport(name, kind, 0, 0, 0, len(rows)))
+            continue
+        reports.append(_ingest_rows(db, kind, kept, name, "demo", len(rows) - len(kept)))
+    return reports
 
 
 def month_ends(start: date, end: date) -> list[date]:

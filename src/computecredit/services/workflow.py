@@ -374,6 +374,19 @@ def list_proposals(
     return list(rows), int(session.execute(counter).scalar_one())
 
 
+def borrower_names(session: Session, proposals: Iterable[Proposal]) -> dict[str, tuple[str, str]]:
+    """The Chinese and English names of the proposals' borrowers, by USCC."""
+    from computecredit.store.borrowers import BorrowerRow
+
+    usccs = {p.borrower_ref for p in proposals}
+    if not usccs:
+        return {}
+    rows = session.execute(
+        sa.select(BorrowerRow.uscc, BorrowerRow.name_zh, BorrowerRow.name_en).where(BorrowerRow.uscc.in_(usccs))
+    )
+    return {uscc: (zh, en) for uscc, zh, en in rows}
+
+
 def approval_queue(session: Session, actor: Actor, policy: AuthorityPolicy | None = None) -> list[Proposal]:
     """Submitted proposals this actor may decide on: within authority and not their own."""
     rows = session.execute(

@@ -95,9 +95,10 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
     from computecredit.web.dashboard import router as dashboard
     from computecredit.web.jobs import router as jobs
     from computecredit.web.portfolio import router as portfolio
+    from computecredit.web.projects import router as projects
     from computecredit.web.proposals import router as proposals
 
-    for module in (auth, dashboard, borrowers, proposals, portfolio, jobs, admin):
+    for module in (auth, dashboard, borrowers, projects, proposals, portfolio, jobs, admin):
         app.include_router(module.api)
         app.include_router(module.pages)
 
@@ -138,7 +139,8 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
 def from_settings() -> FastAPI:
     """The app on the database of the environment's settings (for ``uvicorn --factory``); migrates it first.
 
-    ``uvicorn --factory computecredit.web.app:from_settings --workers 4`` serves it with several processes.
+    ``uvicorn --factory computecredit.web.app:from_settings --workers 4`` serves it with several processes
+    (on PostgreSQL: its advisory lock keeps the audit chain whole across processes; SQLite has one writer).
     """
     from computecredit.config import get_settings
 

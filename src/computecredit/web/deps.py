@@ -7,8 +7,12 @@ alike, whatever the page shows.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -50,10 +54,41 @@ def read_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def write_session(request: Request) -> Iterator[Session]:
-    """A unit of work that writes and appends to the audit log: committed whole, or not at all."""
-    with audit.write_transaction(database(request)) as session:
-        yield session
+# The default of an endpoint's ``session`` parameter under :func:`writes` (which always passes the real one).
+TRANSACTION: Any = None
+
+
+def writes(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a (sync) endpoint as one unit of work that writes and appends to the audit log: it receives the
+    transaction's ``session`` and is committed whole, or not at all.
+
+    The transaction (and the in-process writer's turn) is taken inside the endpoint's own worker thread,
+    never in a dependency: a dependency's set-up and tear-down run on other threads of the pool, so a
+    writer holding its turn there could wait for a thread that every queued writer is blocking.
+    """
+    hints = typing.get_type_hints(endpoint)
+    signature = inspect.signature(endpoint)
+    parameters = [
+        parameter.replace(annotation=hints.get(name, parameter.annotation))
+        for name, parameter in signature.parameters.items()
+        if name != "session"
+    ]
+    takes_request = "request" in signature.parameters
+    if not takes_request:
+        parameters.insert(
+            0, inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+        )
+
+    @functools.wraps(endpoint)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        request = kwargs["request"] if takes_request else kwargs.pop("request")
+        with audit.write_transaction(database(request)) as session:
+            return endpoint(*args, session=session, **kwargs)
+
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=parameters, return_annotation=hints.get("return", signature.return_annotation)
+    )
+    return wrapper
 
 
 def _authenticate(db: Database, bearer: str | None, cookie: str | None) -> CurrentUser | None:

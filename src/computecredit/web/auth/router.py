@@ -12,7 +12,7 @@ from computecredit.web import security
 from computecredit.web.app import safe_next
 from computecredit.web.auth import users
 from computecredit.web.auth.schemas import Me, TokenRequest, TokenResponse
-from computecredit.web.deps import CurrentUser, current_user, write_session
+from computecredit.web.deps import TRANSACTION, CurrentUser, current_user, writes
 from computecredit.web.errors import problem
 from computecredit.web.templating import render
 
@@ -82,13 +82,14 @@ def login_form(request: Request, next: str | None = None) -> Response:
 
 
 @pages.post("/login")
+@writes
 def login(
     request: Request,
     username: str = Form(max_length=64),
     password: str = Form(max_length=256),
     csrf_token: str = Form(""),
     next: str = Form("/"),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     target = safe_next(next)
     if not security.same(csrf_token, request.cookies.get(security.LOGIN_CSRF_COOKIE)):
@@ -116,10 +117,11 @@ def login(
 
 
 @pages.post("/logout")
+@writes
 def logout(
     request: Request,
     user: CurrentUser = Depends(current_user),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     cookie = request.cookies.get(security.SESSION_COOKIE)
     if cookie:
@@ -136,9 +138,8 @@ def logout(
     summary="Exchange a user name and password for a bearer token",
     responses={401: {"description": "Wrong credentials"}, 429: {"description": "Too many failed attempts"}},
 )
-def create_token(
-    request: Request, body: TokenRequest, session: Session = Depends(write_session, scope="function")
-) -> Response | TokenResponse:
+@writes
+def create_token(request: Request, body: TokenRequest, session: Session) -> Response | TokenResponse:
     from fastapi.responses import JSONResponse
 
     try:
@@ -162,10 +163,11 @@ def create_token(
 
 
 @api.delete("/token", status_code=204, summary="Revoke the bearer token used for this request")
+@writes
 def revoke_token(
     request: Request,
     user: CurrentUser = Depends(current_user),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     if user.via != "api":
         raise PermissionDeniedError("only a bearer token can revoke itself; log out to end a session")

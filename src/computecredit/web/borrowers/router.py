@@ -32,7 +32,7 @@ from computecredit.store.database import Database
 from computecredit.store.workbench import Proposal
 from computecredit.web import charts
 from computecredit.web.borrowers.schemas import BorrowerDetail, BorrowerSummary, StatementOut
-from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require, write_session
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
 from computecredit.web.i18n import translate
 from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
 from computecredit.web.templating import language, render
@@ -161,11 +161,12 @@ def import_upload(session: Session, uscc: str, upload: UploadFile, actor: str) -
 
 
 @api.post("/{uscc}/statements", summary="Import statements from an Excel (.xlsx) or CSV file (analysts)")
+@writes
 def import_statements(
     file: UploadFile,
     uscc: str = Uscc,
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> dict[str, int]:
     return import_upload(session, uscc, file, user.username)
 
@@ -208,11 +209,12 @@ def rate(session: Session, uscc: str, request: RatingRequest, actor: str) -> dic
 
 
 @api.post("/{uscc}/ratings", summary="Rate the borrower with the compute-chain expert model and store it")
+@writes
 def create_rating(
     body: RatingRequest,
     uscc: str = Uscc,
     user: CurrentUser = Depends(require("analyst", "risk_manager")),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> dict[str, Any]:
     return rate(session, uscc, body, user.username)
 
@@ -333,10 +335,11 @@ def borrower_page(
 
 
 @pages.post("/borrowers/{uscc}/rate")
+@writes
 def rate_page(
     uscc: str = Uscc,
     user: CurrentUser = Depends(require("analyst", "risk_manager")),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     rate(session, uscc, RatingRequest(), user.username)
     return RedirectResponse(f"/borrowers/{uscc}#ratings", status_code=303)

@@ -32,6 +32,7 @@ def summary(session: Session, user: CurrentUser) -> dict[str, Any]:
         "approved_amount": sum(approved, start=0),
         "my_queue": queue,
         "newest": newest,
+        "names": workflow.borrower_names(session, [*newest, *queue]),
     }
 
 

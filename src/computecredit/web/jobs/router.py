@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError
 from computecredit.services import jobs
+from computecredit.store.workbench import Job
 from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
 from computecredit.web.jobs.schemas import JobCreate, JobOut
 from computecredit.web.templating import render
@@ -29,7 +30,7 @@ def start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any]
     return request.app.state.jobs.submit(user.username, kind, {**params, "requested_by": user.username})
 
 
-def _visible(session: Session, job_id: str, user: CurrentUser):  # type: ignore[no-untyped-def]
+def _visible(session: Session, job_id: str, user: CurrentUser) -> Job:
     job = jobs.get(session, job_id)
     if job.owner != user.username and user.role not in ("risk_manager", "admin"):
         raise NotFoundError(f"no job {job_id}")

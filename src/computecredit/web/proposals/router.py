@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,10 +11,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from computecredit.domain.facilities import ProductType
-from computecredit.errors import InputError, from_validation_error
+from computecredit.errors import InputError, Problem, from_validation_error
 from computecredit.services import audit, workflow
 from computecredit.services.workflow import Action, State
-from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require, write_session
+from computecredit.store.workbench import Proposal as StoredProposal
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
 from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
 from computecredit.web.proposals.schemas import Comment, Deal, Preview, ProposalCreate, ProposalOut
 from computecredit.web.templating import render
@@ -29,7 +30,7 @@ MEMO_CSP = (
 )
 
 
-def memo_response(proposal, lang: str, fmt: str) -> Response:  # type: ignore[no-untyped-def]
+def memo_response(proposal: StoredProposal, lang: str, fmt: str) -> Response:
     """The stored memo as HTML, or printed to PDF by headless Chromium."""
     html = workflow.memo_of(proposal, lang)
     if fmt == "pdf":
@@ -84,10 +85,11 @@ def list_proposals(
 
 
 @api.post("", response_model=ProposalOut, status_code=201, summary="Open an application (analysts)")
+@writes
 def create_proposal(
     body: ProposalCreate,
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> ProposalOut:
     return ProposalOut.of(workflow.create(session, user.actor, _terms(body)))
 
@@ -105,11 +107,12 @@ def preview_proposal(
 @api.post(
     "/{proposal_id}/analyse", response_model=ProposalOut, summary="Run the engines and attach the credit memo"
 )
+@writes
 def analyse_proposal(
     body: Deal | None = None,
     proposal_id: int = ProposalId,
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> ProposalOut:
     proposal = workflow.get(session, proposal_id)
     deal = _deal(body) if body is not None else workflow.stored_deal(proposal)
@@ -149,20 +152,22 @@ def get_proposal(
 
 
 @api.post("/{proposal_id}/submit", response_model=ProposalOut, summary="Send an analysed proposal for approval")
+@writes
 def submit_proposal(
     proposal_id: int = ProposalId,
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> ProposalOut:
     return ProposalOut.of(workflow.submit(session, proposal_id, user.actor))
 
 
-def _decide(action: Action):  # type: ignore[no-untyped-def]
+def _decide(action: Action) -> Any:
+    @writes
     def endpoint(
         body: Comment,
         proposal_id: int = ProposalId,
         user: CurrentUser = Depends(require(*DECIDERS)),
-        session: Session = Depends(write_session, scope="function"),
+        session: Session = TRANSACTION,
     ) -> ProposalOut:
         return ProposalOut.of(workflow.decide(session, proposal_id, user.actor, action, body.comment))
 
@@ -201,6 +206,7 @@ def proposals_page(
         "proposals/list.html",
         {
             "proposals": rows,
+            "names": workflow.borrower_names(session, rows),
             "total": total,
             "page": page,
             "state": state.value if state else "",
@@ -255,16 +261,17 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: str(data.get(k, ""))[:500] for k in FORM_FIELDS}
 
 
-def _problems(exc: Exception) -> list:  # type: ignore[type-arg]
-    return (from_validation_error(exc) if isinstance(exc, ValidationError) else exc).problems  # type: ignore[union-attr]
+def _problems(exc: ValidationError | InputError) -> list[Problem]:
+    return (from_validation_error(exc) if isinstance(exc, ValidationError) else exc).problems
 
 
 @pages.post("/proposals")
+@writes
 def create_proposal_page(
     request: Request,
     form: dict[str, str] = Depends(_form),
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     try:
         proposal = workflow.create(session, user.actor, _terms(_form_body(form)))
@@ -301,7 +308,7 @@ def memo_page(
     return memo_response(workflow.get(session, proposal_id), lang, format)
 
 
-def _allowed_actions(proposal, user: CurrentUser) -> list[str]:  # type: ignore[no-untyped-def]
+def _allowed_actions(proposal: StoredProposal, user: CurrentUser) -> list[str]:
     return [
         action.value
         for action in (Action.ANALYSE, Action.SUBMIT, Action.APPROVE, Action.REJECT, Action.RETURN)
@@ -333,13 +340,14 @@ def proposal_page(
 
 
 @pages.post("/proposals/{proposal_id}/{action}")
+@writes
 def proposal_action_page(
     request: Request,
     action: Action,
     proposal_id: int = ProposalId,
     comment: str = Form("", max_length=4000),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(write_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     if action is Action.SUBMIT:
         workflow.submit(session, proposal_id, user.actor)
@@ -357,4 +365,7 @@ def approvals_page(
     user: CurrentUser = Depends(require(*DECIDERS)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    return render(request, "proposals/queue.html", {"proposals": workflow.approval_queue(session, user.actor)})
+    queue = workflow.approval_queue(session, user.actor)
+    return render(
+        request, "proposals/queue.html", {"proposals": queue, "names": workflow.borrower_names(session, queue)}
+    )

@@ -1,0 +1,191 @@
+"""Project pages and API: the project engine on a stored project or a bundled example, inputs editable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from computecredit import projects as engine
+from computecredit.errors import InputError, NotFoundError
+from computecredit.store import projects as project_store
+from computecredit.web import charts
+from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
+from computecredit.web.i18n import translate
+from computecredit.web.templating import language, render
+
+api = APIRouter(prefix="/api/v1/projects", tags=["projects"])
+pages = APIRouter(include_in_schema=False)
+Code = Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+# Paths simulated when a page is shown; the API takes up to MAX_SIMULATIONS, a job more.
+PAGE_SIMULATIONS = 500
+MAX_SIMULATIONS = 5_000
+
+
+class Evaluate(BaseModel):
+    code: str | None = Field(None, max_length=64, description="A stored project or a bundled example")
+    inputs: dict[str, Any] | None = Field(
+        None, description="The project engine's input document (instead of code)"
+    )
+    simulations: int = Field(PAGE_SIMULATIONS, ge=0, le=MAX_SIMULATIONS)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+
+
+def catalogue(session: Session) -> list[dict[str, str]]:
+    """Stored projects first, then the engine's bundled examples."""
+    stored = [{"code": p.code, "name": p.name, "kind": "stored"} for p in project_store.list_projects(session)]
+    examples = [{"code": name, "name": name, "kind": "example"} for name in engine.example_names()]
+    return stored + examples
+
+
+def inputs_of(session: Session, code: str) -> dict[str, Any]:
+    """The engine input document of a stored project or a bundled example."""
+    try:
+        return dict(project_store.get_project(session, code).inputs)
+    except NotFoundError:
+        if code in engine.example_names():
+            return yaml.safe_load(engine.example_path(code).read_text(encoding="utf-8"))
+        raise NotFoundError(f"no project {code!r}") from None
+
+
+def evaluate(document: dict[str, Any], simulations: int, seed: int = 0) -> Any:
+    return engine.evaluate(document, simulations=simulations, seed=seed)
+
+
+@api.get("", summary="Stored projects and bundled examples")
+def list_projects(
+    _user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session, scope="function")
+) -> list[dict[str, str]]:
+    return catalogue(session)
+
+
+@api.post("/evaluate", summary="Evaluate a project: cash flows, DSCR, returns, sensitivities, Monte Carlo, green")
+def evaluate_project(
+    body: Evaluate,
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> dict[str, Any]:
+    if (body.code is None) == (body.inputs is None):
+        raise InputError("code", body.code, "give either a project code or an inputs document")
+    document = body.inputs if body.inputs is not None else inputs_of(session, body.code or "")
+    return json.loads(json.dumps(evaluate(document, body.simulations, body.seed).to_dict(), default=str))
+
+
+def view(result: Any, lang: str) -> dict[str, Any]:
+    """What the project page shows of a result: figures, the annual table and four charts."""
+    data = json.loads(json.dumps(result.to_dict(), default=str))
+    annual = data["annual"]
+    years = [row["date"][:4] for row in annual]
+    unit, scale = ("亿元", 1e8) if lang.startswith("zh") else ("CNY m", 1e6)
+    dscr = [row["dscr"] if row["dscr"] is not None and row["dscr"] < 20 else None for row in annual]
+    target = min(t.target_dscr for t in result.inputs.financing.tranches)
+    tornado = data["sensitivity"]["tornado"]
+    sim = data.get("simulation") or {}
+    hist = sim.get("min_dscr_histogram") or {}
+    return {
+        "data": data,
+        "years": years,
+        "dscr_chart": charts.line_chart(
+            translate(lang, "project.dscr_chart"),
+            years,
+            {"DSCR": dscr},
+            reference=target,
+            reference_label=translate(lang, "project.target"),
+        ),
+        "cash_chart": charts.line_chart(
+            f"{translate(lang, 'project.cash_chart')} ({unit})",
+            years,
+            {
+                "CFADS": [row["cfads"] / scale for row in annual],
+                translate(lang, "project.debt_service"): [row["debt_service"] / scale for row in annual],
+            },
+        ),
+        "tornado_chart": charts.tornado(
+            translate(lang, "project.tornado"),
+            tornado[0]["min_dscr_base"] if tornado else 0.0,
+            [(t["label"], t["min_dscr_low"], t["min_dscr_high"]) for t in tornado],
+            low_label=translate(lang, "project.low"),
+            high_label=translate(lang, "project.high"),
+        ),
+        "histogram": charts.histogram(
+            translate(lang, "project.histogram"),
+            hist.get("edges", []),
+            [int(c) for c in hist.get("counts", [])],
+            marker=1.0,
+            marker_label="DSCR = 1",
+        ),
+        "ltv_chart": charts.line_chart(
+            translate(lang, "project.ltv_chart"),
+            years,
+            {"LTV": [row["ltv"] for row in annual]},
+            reference=1.0,
+            reference_label="LTV = 1",
+        ),
+    }
+
+
+@pages.get("/projects")
+def projects_page(
+    request: Request,
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    return render(request, "projects/list.html", {"projects": catalogue(session)})
+
+
+@pages.get("/projects/{code}")
+def project_page(
+    request: Request,
+    code: str = Code,
+    simulations: int = Query(PAGE_SIMULATIONS, ge=0, le=MAX_SIMULATIONS),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    document = inputs_of(session, code)
+    result = evaluate(document, simulations)
+    text = yaml.safe_dump(json.loads(json.dumps(document, default=str)), allow_unicode=True, sort_keys=False)
+    context = {"code": code, "inputs_text": text, "problems": [], **view(result, language(request))}
+    return render(request, "projects/detail.html", context)
+
+
+@pages.post("/projects/{code}")
+def project_edit_page(
+    request: Request,
+    code: str = Code,
+    inputs_text: str = Form(..., max_length=200_000),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+) -> Response:
+    """Evaluate edited inputs (nothing is stored): the analyst's what-if."""
+    try:
+        document = yaml.safe_load(inputs_text)
+        if not isinstance(document, dict):
+            raise InputError("inputs", type(document).__name__, "must be a YAML mapping")
+        result = evaluate(document, PAGE_SIMULATIONS)
+    except yaml.YAMLError as exc:
+        problems = InputError("inputs", "…", f"not valid YAML: {exc}").problems
+        return render(
+            request,
+            "projects/detail.html",
+            {"code": code, "inputs_text": inputs_text, "problems": problems, "data": None},
+            status_code=422,
+        )
+    except InputError as exc:
+        return render(
+            request,
+            "projects/detail.html",
+            {"code": code, "inputs_text": inputs_text, "problems": exc.problems, "data": None},
+            status_code=422,
+        )
+    context = {
+        "code": code,
+        "inputs_text": inputs_text,
+        "problems": [],
+        "edited": True,
+        **view(result, language(request)),
+    }
+    return render(request, "projects/detail.html", context)
