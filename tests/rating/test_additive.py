@@ -109,6 +109,7 @@ def test_configured_monotone_term_is_monotone_and_unconstrained_one_is_not() -> 
     assert regular[0] > regular[-1]
     assert monotone_violations(constrained) == []
     assert constrained.training["monotone"] == {"leverage": "ascending"}
+    assert constrained.training["monotone_verified"] is True
 
 
 def test_auto_monotone_uses_a_spearman_check() -> None:
@@ -239,6 +240,13 @@ def test_benchmark_script_runs_on_a_small_sample() -> None:
         (d, m) for d in ("polish", "german") for m in ("additive", "scorecard", "gbm")
     }
     assert all(0.5 < r["auc"] <= 1.0 and r["rows_per_s"] > 0 for r in rows)
+
+
+def test_max_terms_keeps_the_most_important_variables() -> None:
+    model = _model(max_terms=2, max_interactions=1)
+    assert {t.name for t in model.terms} == {"leverage", "coverage"}  # the two strongest main effects
+    assert set(model.training["dropped"]) == {"size", "age", "segment"}
+    assert all(set(t.variables) <= {"leverage", "coverage"} for t in model.interactions)
 
 
 def test_fit_additive_takes_features_and_flags_like_the_other_trainers() -> None:
