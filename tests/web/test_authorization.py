@@ -45,6 +45,10 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/api/v1/jobs"): ALL,
     ("GET", "/api/v1/jobs/{job_id}"): ALL,
     ("GET", "/api/v1/jobs/{job_id}/result"): ALL,
+    ("POST", "/api/v1/monitoring/ingest"): frozenset({"analyst", "risk_manager", "admin"}),
+    ("POST", "/api/v1/monitoring/runs"): AUDITORS,
+    ("GET", "/api/v1/monitoring/alerts"): ALL,
+    ("PATCH", "/api/v1/monitoring/alerts/{alert_id}"): AUDITORS,
     ("GET", "/api/v1/admin/users"): frozenset({"admin"}),
     ("GET", "/api/v1/admin/reference"): frozenset({"admin"}),
     ("GET", "/api/v1/audit"): AUDITORS,
@@ -57,6 +61,7 @@ PAGE_ACCESS: dict[str, frozenset[str]] = {
     "/proposals": ALL,
     "/borrowers": ALL,
     "/portfolio": ALL,
+    "/monitoring": ALL,
     "/projects": ALL,
     "/proposals/new": frozenset({"analyst"}),
     "/approvals": DECIDERS,
@@ -65,7 +70,7 @@ PAGE_ACCESS: dict[str, frozenset[str]] = {
 }
 
 # Placeholders that exist in no database: an allowed role gets 404/409/422, never 401/403.
-PATH_VALUES = {"proposal_id": "999999", "job_id": "0" * 32, "uscc": "91110000MA0WEB0026"}
+PATH_VALUES = {"proposal_id": "999999", "alert_id": "999999", "job_id": "0" * 32, "uscc": "91110000MA0WEB0026"}
 BODIES = {"/api/v1/jobs": {"kind": "no.such.kind"}, "/api/v1/proposals": {}}
 
 

@@ -1,0 +1,178 @@
+"""Monitoring page and API: upload periodic data files, run the monitoring, work the alerts.
+
+Rules, ingest checks and runs are the monitoring service's (``services/monitoring.py``); this module only
+moves files and forms in and results out. Analysts, risk managers and admins upload data; risk managers and
+admins run the monitoring and act on alerts; every role reads.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import date
+from pathlib import Path, PurePath
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from computecredit.domain.exposures import LoanClass
+from computecredit.errors import InputError
+from computecredit.services import alerts as alert_service
+from computecredit.services import monitoring as monitoring_service
+from computecredit.store.database import Database
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
+from computecredit.web.monitoring.schemas import AlertAction, AlertOut, IngestOut, RunOut, RunRequest
+from computecredit.web.pagination import Page, PageParams, page_params
+from computecredit.web.templating import language, render
+
+api = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
+pages = APIRouter(include_in_schema=False)
+
+UPLOADERS = ("analyst", "risk_manager", "admin")
+ACTORS = ("risk_manager", "admin")
+MAX_UPLOAD = 5 * 1024 * 1024
+Kind = Literal["operating_reports", "payments", "market", "events", "statements"]
+
+
+def safe_name(filename: str | None) -> str:
+    """The uploaded file's own name, reduced to safe characters (it names the file in error messages).
+
+    >>> safe_name("../../etc/payments 2025-12.csv"), safe_name(None)
+    ('payments_2025-12.csv', 'upload')
+    """
+    name = re.sub(r"[^\w.-]", "_", PurePath(filename or "").name)[:100].strip("._")
+    return name or "upload"
+
+
+def ingest_upload(db: Database, upload: UploadFile, kind: str, actor: str) -> monitoring_service.IngestReport:
+    """Store an uploaded data file with the monitoring service's ingest (every row or none)."""
+    name = safe_name(upload.filename)
+    content = upload.file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise InputError("file", name, f"must be at most {MAX_UPLOAD // (1024 * 1024)} MB")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        return monitoring_service.ingest_file(db, path, kind, actor=actor)
+
+
+def run_payload(outcome: monitoring_service.RunOutcome) -> dict[str, Any]:
+    full = outcome.as_dict()
+    return {key: full[key] for key in RunOut.model_fields}
+
+
+@api.post(
+    "/ingest", response_model=IngestOut, summary="Ingest a periodic data file (analysts, risk managers, admins)"
+)
+def ingest(
+    file: UploadFile,
+    kind: Kind = Form(description="What the file holds"),
+    user: CurrentUser = Depends(require(*UPLOADERS)),
+    db: Database = Depends(database),
+) -> IngestOut:
+    report = ingest_upload(db, file, kind, user.username)
+    return IngestOut(
+        source=report.source,
+        kind=report.kind,
+        rows=report.rows,
+        inserted=report.inserted,
+        replaced=report.replaced,
+    )
+
+
+@api.post("/runs", response_model=RunOut, summary="Run the monitoring as of a date (risk managers, admins)")
+def run(
+    body: RunRequest,
+    user: CurrentUser = Depends(require(*ACTORS)),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    return run_payload(monitoring_service.run_monitoring(db, body.as_of, actor=user.username))
+
+
+@api.get("/alerts", response_model=Page[AlertOut], summary="Monitoring alerts, most urgent first")
+def list_alerts(
+    owner: str | None = Query(None, max_length=64),
+    status: Literal["active", "open", "acknowledged", "closed"] | None = Query(
+        None, description="active = open or acknowledged"
+    ),
+    page: PageParams = Depends(page_params),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Page[AlertOut]:
+    found, total = alert_service.list_alerts(session, owner, status, page.offset, page.limit)
+    return Page[AlertOut](items=[AlertOut(**a) for a in found], total=total, offset=page.offset, limit=page.limit)
+
+
+@api.patch("/alerts/{alert_id}", response_model=AlertOut, summary="Act on an alert (risk managers, admins)")
+@writes
+def act_on_alert(
+    body: AlertAction,
+    alert_id: int,
+    user: CurrentUser = Depends(require(*ACTORS)),
+    session: Session = TRANSACTION,
+) -> AlertOut:
+    changed = alert_service.act_on_alert(
+        session, alert_id, user.username, body.comment, body.action, body.owner, body.due_date
+    )
+    return AlertOut(**changed)
+
+
+@pages.get("/monitoring")
+def monitoring_page(
+    request: Request,
+    owner: str | None = Query(None, max_length=64),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    lang = language(request)
+    found, total = alert_service.list_alerts(session, owner or None, "active", 0, 200)
+    context = {
+        "alerts": found,
+        "alert_total": total,
+        "owner": owner or "",
+        "latest": alert_service.latest_run(session),
+        "class_labels": {c.value: c.label(lang) for c in LoanClass},
+        "kinds": monitoring_service.KINDS,
+        "today": date.today().isoformat(),
+        "ingested": request.query_params.get("ingested"),
+        "ran": request.query_params.get("ran"),
+    }
+    return render(request, "monitoring/index.html", context)
+
+
+@pages.post("/monitoring/ingest")
+def ingest_page(
+    file: UploadFile,
+    kind: Kind = Form(),
+    user: CurrentUser = Depends(require(*UPLOADERS)),
+    db: Database = Depends(database),
+) -> Response:
+    report = ingest_upload(db, file, kind, user.username)
+    return RedirectResponse(f"/monitoring?ingested={report.rows}", status_code=303)
+
+
+@pages.post("/monitoring/run")
+def run_page(
+    as_of: date = Form(),
+    user: CurrentUser = Depends(require(*ACTORS)),
+    db: Database = Depends(database),
+) -> Response:
+    monitoring_service.run_monitoring(db, as_of, actor=user.username)
+    return RedirectResponse(f"/monitoring?ran={as_of.isoformat()}", status_code=303)
+
+
+@pages.post("/monitoring/alerts/{alert_id}")
+@writes
+def act_on_alert_page(
+    alert_id: int,
+    comment: str = Form(min_length=1, max_length=2000),
+    action: Literal["acknowledge", "close", "reopen"] | None = Form(None),
+    owner: str | None = Form(None, max_length=64),
+    due_date: date | None = Form(None),
+    user: CurrentUser = Depends(require(*ACTORS)),
+    session: Session = TRANSACTION,
+) -> Response:
+    alert_service.act_on_alert(session, alert_id, user.username, comment, action, owner, due_date)
+    return RedirectResponse(f"/monitoring#alert-{alert_id}", status_code=303)
