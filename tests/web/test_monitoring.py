@@ -67,6 +67,8 @@ def test_run_and_act_on_an_alert_with_an_audit_entry(server: Server) -> None:
     with server.client("t_risk") as client:
         path = f"/api/v1/monitoring/alerts/{alert['id']}"
         assert client.patch(path, json={"action": "acknowledge", "comment": ""}).status_code == 422
+        nobody = client.patch(path, json={"action": "acknowledge", "comment": "x", "owner": "no_such_user"})
+        assert nobody.status_code == 422 and nobody.json()["errors"][0]["field"] == "owner"
         done = client.patch(
             path, json={"action": "acknowledge", "comment": "called the borrower", "owner": "t_risk"}
         )
@@ -119,3 +121,13 @@ def test_the_page_shows_actions_by_role_and_its_forms_work(server: Server) -> No
         ran.status_code == 303
         and "Monitoring run" in risk.get(ran.headers["location"], headers={"Accept-Language": "en"}).text
     )
+
+
+def test_a_run_date_out_of_range_is_refused(server: Server) -> None:
+    with server.client("t_risk") as client:
+        response = client.post("/api/v1/monitoring/runs", json={"as_of": "0001-01-01"})
+        assert response.status_code == 422
+        assert client.patch("/api/v1/monitoring/alerts/99999999999999", json={"comment": "x"}).status_code == 422
+    risk = browser_login(server, "t_risk")
+    page = risk.post("/monitoring/run", data={"csrf_token": csrf_of(risk, "/monitoring"), "as_of": "9999-12-31"})
+    assert page.status_code == 422

@@ -26,6 +26,7 @@ from computecredit.errors import InputError, NotFoundError, WorkflowError
 from computecredit.services import audit
 from computecredit.store.borrowers import BorrowerRow
 from computecredit.store.monitoring import AlertRow, ClassificationRow, MonitoringRunRow, SignalRow, WatchListRow
+from computecredit.store.users import find_user_row
 
 STATUSES = ("open", "acknowledged", "closed")
 ACTIONS = ("acknowledge", "close", "reopen")
@@ -150,6 +151,9 @@ def act_on_alert(
     if action is not None:
         row.status = next_status(row.status, action)
     if owner is not None:
+        user = find_user_row(session, owner)
+        if user is None or not user.active:
+            raise InputError("owner", owner, "must be an active user of the workbench")
         row.owner = owner
     if due_date is not None:
         if due_date < row.raised_on:

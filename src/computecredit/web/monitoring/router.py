@@ -14,6 +14,7 @@ from pathlib import Path, PurePath
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ pages = APIRouter(include_in_schema=False)
 UPLOADERS = ("analyst", "risk_manager", "admin")
 ACTORS = ("risk_manager", "admin")
 MAX_UPLOAD = 5 * 1024 * 1024
+AlertId = PathParam(ge=1, le=2**31 - 1)
 Kind = Literal["operating_reports", "payments", "market", "events", "statements"]
 
 
@@ -109,7 +111,7 @@ def list_alerts(
 @writes
 def act_on_alert(
     body: AlertAction,
-    alert_id: int,
+    alert_id: int = AlertId,
     user: CurrentUser = Depends(require(*ACTORS)),
     session: Session = TRANSACTION,
 ) -> AlertOut:
@@ -159,6 +161,7 @@ def run_page(
     user: CurrentUser = Depends(require(*ACTORS)),
     db: Database = Depends(database),
 ) -> Response:
+    as_of = RunRequest(as_of=as_of).as_of  # the API's bounds on the date
     monitoring_service.run_monitoring(db, as_of, actor=user.username)
     return RedirectResponse(f"/monitoring?ran={as_of.isoformat()}", status_code=303)
 
@@ -166,7 +169,7 @@ def run_page(
 @pages.post("/monitoring/alerts/{alert_id}")
 @writes
 def act_on_alert_page(
-    alert_id: int,
+    alert_id: int = AlertId,
     comment: str = Form(min_length=1, max_length=2000),
     action: Literal["acknowledge", "close", "reopen"] | None = Form(None),
     owner: str | None = Form(None, max_length=64),

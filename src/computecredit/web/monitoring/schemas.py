@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The rules look back and ahead from the run's date: keep it to dates a loan book can have.
+EARLIEST_RUN, LATEST_RUN = date(2000, 1, 1), date(2100, 12, 31)
+
 
 class IngestOut(BaseModel):
     source: str = Field(description="The uploaded file's name")
@@ -20,7 +23,9 @@ class RunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     as_of: date = Field(
-        description="Run the monitoring on the book as of this date (re-running a date replaces it)"
+        ge=EARLIEST_RUN,
+        le=LATEST_RUN,
+        description="Run the monitoring on the book as of this date (re-running a date replaces it)",
     )
 
 
