@@ -67,7 +67,10 @@ def test_server_maker_line_uses_its_statements_for_the_wc_need(demo_db) -> None:
 
 def test_stored_facility_without_rating_asks_for_one(demo_db) -> None:  # type: ignore[no-untyped-def]
     from computecredit.errors import InputError
+    from computecredit.store.ratings import RatingRow
 
+    with demo_db.transaction() as session:  # the demo bank arrives rated: forget the ratings
+        session.query(RatingRow).delete()
     with pytest.raises(InputError, match="no stored rating"):
         proposal_from_store(demo_db, "SB-2025-001")
 

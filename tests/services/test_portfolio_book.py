@@ -17,11 +17,20 @@ from computecredit.services.portfolio import book_from_store
 from computecredit.store import ratings as rating_store
 from computecredit.store.database import Database
 from computecredit.store.facilities import list_exposures
+from computecredit.store.ratings import RatingRow
+
+
+def _forget_ratings(db: Database) -> None:
+    """The demo bank arrives rated; drop the ratings to test a book with unrated borrowers."""
+    with db.transaction() as session:
+        session.query(RatingRow).delete()
 
 
 def test_book_from_the_demo_bank(database_url: str) -> None:
     db = Database(database_url)
     load_demo_bank(db, password="demo-password-1")
+    assert (book_from_store(db).pd > 0).all()  # every demo borrower is rated at load
+    _forget_ratings(db)
     with pytest.raises(InputError, match="has no rating"):
         book_from_store(db)
     with db.transaction() as session:
@@ -47,6 +56,7 @@ def test_export_book_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     url = f"sqlite:///{tmp_path / 'bank.db'}"
     db = Database(url)
     load_demo_bank(db, password="demo-password-1")
+    _forget_ratings(db)
     db.dispose()
     monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", url)
     out = tmp_path / "book.csv"
