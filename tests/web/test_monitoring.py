@@ -96,7 +96,8 @@ def test_the_page_shows_actions_by_role_and_its_forms_work(server: Server) -> No
     ):
         with server.client(username) as client:
             page = client.get("/monitoring")
-        assert page.status_code == 200
+            chinese = client.get("/monitoring", headers={"Accept-Language": "zh-CN"})
+        assert page.status_code == 200 and "贷后监测与预警" in chinese.text
         assert ('id="run-now"' in page.text) is can_run, username
         assert ('action="/monitoring/ingest"' in page.text) is can_upload, username
     with server.db.transaction() as session:
@@ -131,3 +132,17 @@ def test_a_run_date_out_of_range_is_refused(server: Server) -> None:
     risk = browser_login(server, "t_risk")
     page = risk.post("/monitoring/run", data={"csrf_token": csrf_of(risk, "/monitoring"), "as_of": "9999-12-31"})
     assert page.status_code == 422
+
+
+def test_the_upload_form_shows_the_bad_row_and_stores_nothing(server: Server) -> None:
+    analyst = browser_login(server, "t_analyst")
+    before = _payments(server)
+    response = analyst.post(
+        "/monitoring/ingest",
+        data={"csrf_token": csrf_of(analyst, "/monitoring"), "kind": "payments"},
+        files={"file": ("payments_bad.csv", BAD.encode(), "text/csv")},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert "row 3" in response.text and "days_past_due" in response.text
+    assert _payments(server) == before
