@@ -76,7 +76,7 @@ def test_run_and_act_on_an_alert_with_an_audit_entry(server: Server) -> None:
         assert done.json()["status"] == "acknowledged" and done.json()["owner"] == "t_risk"
         assert client.patch(path, json={"action": "acknowledge", "comment": "again"}).status_code == 409
         mine = client.get("/api/v1/monitoring/alerts", params={"owner": "t_risk", "status": "acknowledged"}).json()
-        assert alert["id"] in {a["id"] for a in mine["items"]}
+        assert {a["id"]: a["last_comment"] for a in mine["items"]}[alert["id"]] == "called the borrower"
     with server.db.transaction() as session:
         entry = session.scalars(
             sa.select(AuditEntry)

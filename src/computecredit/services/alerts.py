@@ -16,6 +16,7 @@ with the comment) to the hash-chained audit log in that same transaction.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -27,6 +28,7 @@ from computecredit.services import audit
 from computecredit.store.borrowers import BorrowerRow
 from computecredit.store.monitoring import AlertRow, ClassificationRow, MonitoringRunRow, SignalRow, WatchListRow
 from computecredit.store.users import find_user_row
+from computecredit.store.workbench import AuditEntry
 
 STATUSES = ("open", "acknowledged", "closed")
 ACTIONS = ("acknowledge", "close", "reopen")
@@ -101,10 +103,24 @@ def list_alerts(
     rows = session.execute(query.order_by(AlertRow.due_date, AlertRow.key).offset(offset).limit(limit)).all()
     found = [alert_view(*row) for row in rows]
     evidence = _evidence(session, {row[0].borrower_id for row in rows})
+    comments = last_comments(session, [item["id"] for item in found])
     for item in found:
         zh, en = evidence.get((item["borrower_uscc"], item["rule_id"], item["subject"]), (None, None))
         item["evidence_zh"], item["evidence_en"] = zh, en
+        item["last_comment"] = comments.get(item["id"])
     return found, total
+
+
+def last_comments(session: Session, alert_ids: list[int]) -> dict[int, str]:
+    """The latest comment on each of these alerts, from the audit log (where every action keeps its comment)."""
+    if not alert_ids:
+        return {}
+    entries = session.execute(
+        sa.select(AuditEntry.entity_id, AuditEntry.after_json)
+        .where(AuditEntry.entity_type == "monitoring_alert", AuditEntry.entity_id.in_([str(i) for i in alert_ids]))
+        .order_by(AuditEntry.seq)
+    )
+    return {int(entity_id): json.loads(after)["comment"] for entity_id, after in entries}
 
 
 def _evidence(session: Session, borrower_ids: set[int]) -> dict[tuple[str, str, str], tuple[str, str]]:
@@ -173,7 +189,7 @@ def act_on_alert(
     borrower = row.borrower
     view = alert_view(row, borrower.uscc, borrower.name_zh, borrower.name_en)
     zh, en = _evidence(session, {row.borrower_id}).get((borrower.uscc, row.rule_id, row.subject), (None, None))
-    return {**view, "evidence_zh": zh, "evidence_en": en}
+    return {**view, "evidence_zh": zh, "evidence_en": en, "last_comment": comment.strip()}
 
 
 def latest_run(session: Session) -> dict[str, Any] | None:

@@ -61,6 +61,7 @@ class AlertOut(BaseModel):
     delivered: bool
     evidence_zh: str | None = Field(description="What the latest run observed (its signal's evidence)")
     evidence_en: str | None
+    last_comment: str | None = Field(description="The comment of the latest action on the alert (audit log)")
 
 
 class AlertAction(BaseModel):
