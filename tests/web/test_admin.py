@@ -87,6 +87,7 @@ def test_admin_changes_role_and_deactivates_and_the_user_feels_it(server: Server
         assert client.patch("/api/v1/admin/users/temp_user", json={"active": True}).json()["active"] is True
         assert client.get("/api/v1/auth/me", headers=as_temp).status_code == 200
         assert client.patch("/api/v1/admin/users/nobody_here", json={"active": True}).status_code == 404
+        assert client.patch("/api/v1/admin/users/temp_user", json={}).status_code == 200  # no change, no entry
     actions = [(e.action, e.before_json, e.after_json) for e in _audit_of(server, "user", "temp_user")]
     assert (
         actions[0][0] == "user.update" and '"active":false' in actions[0][1] and '"active":true' in actions[0][2]
@@ -141,6 +142,8 @@ def test_admin_edits_bank_parameters_with_banker_amounts(server: Server) -> None
         assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "net_capital"
         over = client.patch("/api/v1/admin/bank", json={"tier1_net_capital": str(before.net_capital * 2)})
         assert over.status_code == 422 and over.json()["errors"][0]["field"] == "tier1_net_capital"
+        stale = client.patch("/api/v1/admin/bank", json={"as_of": "2000-01-01"})
+        assert stale.status_code == 422 and stale.json()["errors"][0]["field"] == "as_of"
         hurdle = client.patch("/api/v1/admin/bank", json={"hurdle_rate": "1.5"})
         assert hurdle.status_code == 422 and hurdle.json()["errors"][0]["field"] == "hurdle_rate"
         response = client.patch("/api/v1/admin/bank", json={"net_capital": "108.6亿", "hurdle_rate": "0.11"})

@@ -92,6 +92,8 @@ def update_user(
         k: v for k, v in {"role": role, "active": active, "display_name": display_name}.items() if v is not None
     }
     after = parse(User, {**_snapshot(before), **changes})
+    if after == before:
+        return before  # nothing changed, nothing to audit
     if before.active and not after.active and username == actor:
         raise InputError("active", False, "you cannot deactivate yourself; ask another admin")
     was_admin = before.active and before.role is Role.ADMIN
@@ -118,6 +120,11 @@ def update_bank(session: Session, actor: str, changes: dict[str, Any]) -> Bank:
         )
     before = bank_store.get_bank(session)
     after = parse(Bank, {**before.model_dump(), **changes})
+    if before.as_of and after.as_of and after.as_of < before.as_of:
+        # The latest as_of is the current row: an older date would store a row that never takes effect.
+        raise InputError(
+            "as_of", after.as_of.isoformat(), f"cannot be before the current {before.as_of.isoformat()}"
+        )
     bank_store.save_bank(session, after)
     audit.append(
         session, actor, "bank.update", "bank", after.name_en, _bank_snapshot(before), _bank_snapshot(after)
