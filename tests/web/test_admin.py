@@ -179,7 +179,12 @@ def test_admin_page_forms_need_csrf_and_work(server: Server) -> None:
             assert (row.role, row.active) == ("approver", False)
         bank = _bank_form(server)
         refused = client.post("/admin/bank", data={**bank, "loan_book": "-5亿", "csrf_token": csrf})
-        assert refused.status_code == 422 and "loan_book" in refused.text
+        assert refused.status_code == 422 and "<code>loan_book</code>" in refused.text
+        assert 'value="-5亿"' in refused.text  # the page comes back with what was typed
+        short = client.post(
+            "/admin/users", data={**form, "username": "form_user2", "password": "short", "csrf_token": csrf}
+        )
+        assert short.status_code == 422 and "<code>password</code>" in short.text
         assert client.post("/admin/bank", data={**bank, "csrf_token": csrf}).status_code == 303
 
     finally:

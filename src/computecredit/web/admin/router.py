@@ -5,6 +5,8 @@ Every change goes through :mod:`computecredit.services.admin`, which audits it i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from computecredit import reference
 from computecredit.domain.users import User
-from computecredit.errors import NotFoundError
+from computecredit.errors import InputError, NotFoundError, Problem
 from computecredit.services import admin, audit, workflow
 from computecredit.store import bank as bank_store
 from computecredit.store.workbench import AuditEntry
@@ -110,17 +112,18 @@ def verify_audit(request: Request, user: CurrentUser = Depends(require(*AUDITORS
     )
 
 
-@pages.get("/admin")
-def admin_page(
+def _admin_page(
     request: Request,
-    _user: CurrentUser = Depends(require("admin")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session,
+    problems: list[Problem] | None = None,
+    bank_form: dict[str, str] | None = None,
 ) -> Response:
     policy = workflow.default_policy()
     try:
         bank = bank_store.get_bank(session)
     except NotFoundError:
         bank = None
+    shown = {name: str(getattr(bank, name)) for name in admin.BANK_FIELDS if name != "as_of"} if bank else {}
     return render(
         request,
         "admin/index.html",
@@ -129,14 +132,37 @@ def admin_page(
             "versions": reference.versions(),
             "authority": sorted(policy.limits.items()),
             "bank": bank,
+            "bank_form": {**shown, **(bank_form or {})},
             "roles": ROLE_CHOICES,
+            "problems": problems or [],
         },
+        status_code=422 if problems else 200,
     )
+
+
+def _or_show_problems(request: Request, session: Session, change: Callable[[], object], **form: str) -> Response:
+    """Make the change and go back to the page, or show the page again with what was wrong (nothing written)."""
+    try:
+        change()
+    except InputError as exc:
+        session.rollback()
+        return _admin_page(request, session, exc.problems, form or None)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@pages.get("/admin")
+def admin_page(
+    request: Request,
+    _user: CurrentUser = Depends(require("admin")),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    return _admin_page(request, session)
 
 
 @pages.post("/admin/users")
 @writes
 def create_user_page(
+    request: Request,
     username: str = Form(..., max_length=32),
     display_name: str = Form(..., max_length=100),
     role: str = Form(..., max_length=16),
@@ -144,26 +170,34 @@ def create_user_page(
     user: CurrentUser = Depends(require("admin")),
     session: Session = TRANSACTION,
 ) -> Response:
-    admin.create_user(session, user.username, username, display_name, role, password)
-    return RedirectResponse("/admin#users", status_code=303)
+    return _or_show_problems(
+        request,
+        session,
+        lambda: admin.create_user(session, user.username, username, display_name, role, password),
+    )
 
 
 @pages.post("/admin/users/{username}")
 @writes
 def update_user_page(
+    request: Request,
     username: str = Username,
     role: str = Form(..., max_length=16),
     active: str = Form(..., pattern="^(true|false)$"),
     user: CurrentUser = Depends(require("admin")),
     session: Session = TRANSACTION,
 ) -> Response:
-    admin.update_user(session, user.username, username, role=role, active=active == "true")
-    return RedirectResponse("/admin#users", status_code=303)
+    return _or_show_problems(
+        request,
+        session,
+        lambda: admin.update_user(session, user.username, username, role=role, active=active == "true"),
+    )
 
 
 @pages.post("/admin/bank")
 @writes
 def update_bank_page(
+    request: Request,
     net_capital: str = Form(..., max_length=40),
     tier1_net_capital: str = Form(..., max_length=40),
     loan_book: str = Form(..., max_length=40),
@@ -177,8 +211,9 @@ def update_bank_page(
         "loan_book": loan_book,
         "hurdle_rate": hurdle_rate,
     }
-    admin.update_bank(session, user.username, changes)
-    return RedirectResponse("/admin#bank", status_code=303)
+    return _or_show_problems(
+        request, session, lambda: admin.update_bank(session, user.username, changes), **changes
+    )
 
 
 @pages.get("/audit")
