@@ -142,6 +142,8 @@ def test_admin_edits_bank_parameters_with_banker_amounts(server: Server) -> None
         assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "net_capital"
         over = client.patch("/api/v1/admin/bank", json={"tier1_net_capital": str(before.net_capital * 2)})
         assert over.status_code == 422 and over.json()["errors"][0]["field"] == "tier1_net_capital"
+        huge = client.patch("/api/v1/admin/bank", json={"loan_book": "1" + "0" * 22})
+        assert huge.status_code == 422 and huge.json()["errors"][0]["field"] == "loan_book"
         stale = client.patch("/api/v1/admin/bank", json={"as_of": "2000-01-01"})
         assert stale.status_code == 422 and stale.json()["errors"][0]["field"] == "as_of"
         hurdle = client.patch("/api/v1/admin/bank", json={"hurdle_rate": "1.5"})

@@ -39,6 +39,8 @@ from computecredit.store.users import UserRow, add_user, find_user_row, to_user
 
 MAX_PASSWORD_LENGTH = 256
 BANK_FIELDS = ("net_capital", "tier1_net_capital", "loan_book", "hurdle_rate", "as_of")
+# Money columns are NUMERIC(24, 4): an amount must stay below 10^20 元 to be stored on PostgreSQL.
+MAX_STORED_AMOUNT = Decimal(10) ** 20
 
 
 def _check_password(password: str) -> None:
@@ -120,6 +122,9 @@ def update_bank(session: Session, actor: str, changes: dict[str, Any]) -> Bank:
         )
     before = bank_store.get_bank(session)
     after = parse(Bank, {**before.model_dump(), **changes})
+    for name in ("net_capital", "tier1_net_capital", "loan_book"):
+        if getattr(after, name) >= MAX_STORED_AMOUNT:
+            raise InputError(name, changes.get(name), "must be below 10^20 元 (what storage holds)")
     if before.as_of and after.as_of and after.as_of < before.as_of:
         # The latest as_of is the current row: an older date would store a row that never takes effect.
         raise InputError(
