@@ -51,6 +51,10 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("PATCH", "/api/v1/monitoring/alerts/{alert_id}"): AUDITORS,
     ("GET", "/api/v1/admin/users"): frozenset({"admin"}),
     ("GET", "/api/v1/admin/reference"): frozenset({"admin"}),
+    ("POST", "/api/v1/admin/users"): frozenset({"admin"}),
+    ("PATCH", "/api/v1/admin/users/{username}"): frozenset({"admin"}),
+    ("GET", "/api/v1/admin/bank"): frozenset({"admin"}),
+    ("PATCH", "/api/v1/admin/bank"): frozenset({"admin"}),
     ("GET", "/api/v1/audit"): AUDITORS,
     ("POST", "/api/v1/audit/verify"): AUDITORS,
     ("GET", "/health"): PUBLIC,
@@ -70,7 +74,13 @@ PAGE_ACCESS: dict[str, frozenset[str]] = {
 }
 
 # Placeholders that exist in no database: an allowed role gets 404/409/422, never 401/403.
-PATH_VALUES = {"proposal_id": "999999", "alert_id": "999999", "job_id": "0" * 32, "uscc": "91110000MA0WEB0026"}
+PATH_VALUES = {
+    "proposal_id": "999999",
+    "alert_id": "999999",
+    "job_id": "0" * 32,
+    "uscc": "91110000MA0WEB0026",
+    "username": "no_such_user",
+}
 BODIES = {"/api/v1/jobs": {"kind": "no.such.kind"}, "/api/v1/proposals": {}}
 
 

@@ -1,18 +1,26 @@
-"""Admin pages and API (users, reference data), and the audit log (read and verify)."""
+"""Admin pages and API (users, bank parameters, reference data), and the audit log (read and verify).
+
+Every change goes through :mod:`computecredit.services.admin`, which audits it in the same transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from computecredit import reference
-from computecredit.services import audit, workflow
+from computecredit.domain.users import User
+from computecredit.errors import InputError, NotFoundError, Problem
+from computecredit.services import admin, audit, workflow
+from computecredit.store import bank as bank_store
 from computecredit.store.workbench import AuditEntry
-from computecredit.web.admin.schemas import AuditOut, UserOut
+from computecredit.web.admin.schemas import AuditOut, BankOut, BankPatch, UserCreate, UserOut, UserPatch
 from computecredit.web.auth import users
-from computecredit.web.deps import CurrentUser, read_session, require
+from computecredit.web.deps import TRANSACTION, CurrentUser, read_session, require, writes
 from computecredit.web.jobs.router import start
 from computecredit.web.pagination import Page, PageParams, page_params
 from computecredit.web.templating import render
@@ -20,6 +28,14 @@ from computecredit.web.templating import render
 api = APIRouter(prefix="/api/v1", tags=["admin"])
 pages = APIRouter(include_in_schema=False)
 AUDITORS = ("admin", "risk_manager")
+Username = Path(max_length=32, description="the user's login name")
+ROLE_CHOICES = ("analyst", "approver", "risk_manager", "admin")
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        username=user.username, display_name=user.display_name, role=user.role.value, active=user.active
+    )
 
 
 @api.get("/admin/users", response_model=list[UserOut], summary="Users and their roles (admins)")
@@ -30,6 +46,42 @@ def list_users(
         UserOut(username=u.username, display_name=u.display_name, role=u.role, active=u.active)
         for u in users.all_users(session)
     ]
+
+
+@api.post("/admin/users", status_code=201, response_model=UserOut, summary="Create a user (admins)")
+@writes
+def create_user(
+    body: UserCreate, user: CurrentUser = Depends(require("admin")), session: Session = TRANSACTION
+) -> UserOut:
+    created = admin.create_user(session, user.username, body.username, body.display_name, body.role, body.password)
+    return _user_out(created)
+
+
+@api.patch("/admin/users/{username}", response_model=UserOut, summary="Change a user's role, name or active flag")
+@writes
+def update_user(
+    body: UserPatch,
+    username: str = Username,
+    user: CurrentUser = Depends(require("admin")),
+    session: Session = TRANSACTION,
+) -> UserOut:
+    changed = admin.update_user(session, user.username, username, **body.model_dump(exclude_none=True))
+    return _user_out(changed)
+
+
+@api.get("/admin/bank", response_model=BankOut, summary="The bank's current parameters (admins)")
+def get_bank(
+    _user: CurrentUser = Depends(require("admin")), session: Session = Depends(read_session, scope="function")
+) -> BankOut:
+    return BankOut(**bank_store.get_bank(session).model_dump())
+
+
+@api.patch("/admin/bank", response_model=BankOut, summary="Change the bank's capital, loan book or hurdle rate")
+@writes
+def update_bank(
+    body: BankPatch, user: CurrentUser = Depends(require("admin")), session: Session = TRANSACTION
+) -> BankOut:
+    return BankOut(**admin.update_bank(session, user.username, body.model_dump(exclude_none=True)).model_dump())
 
 
 @api.get("/admin/reference", summary="Versions of the bundled reference-data tables (admins)")
@@ -60,13 +112,18 @@ def verify_audit(request: Request, user: CurrentUser = Depends(require(*AUDITORS
     )
 
 
-@pages.get("/admin")
-def admin_page(
+def _admin_page(
     request: Request,
-    _user: CurrentUser = Depends(require("admin")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session,
+    problems: list[Problem] | None = None,
+    bank_form: dict[str, str] | None = None,
 ) -> Response:
     policy = workflow.default_policy()
+    try:
+        bank = bank_store.get_bank(session)
+    except NotFoundError:
+        bank = None
+    shown = {name: str(getattr(bank, name)) for name in admin.BANK_FIELDS if name != "as_of"} if bank else {}
     return render(
         request,
         "admin/index.html",
@@ -74,7 +131,88 @@ def admin_page(
             "users": users.all_users(session),
             "versions": reference.versions(),
             "authority": sorted(policy.limits.items()),
+            "bank": bank,
+            "bank_form": {**shown, **(bank_form or {})},
+            "roles": ROLE_CHOICES,
+            "problems": problems or [],
         },
+        status_code=422 if problems else 200,
+    )
+
+
+def _or_show_problems(request: Request, session: Session, change: Callable[[], object], **form: str) -> Response:
+    """Make the change and go back to the page, or show the page again with what was wrong (nothing written)."""
+    try:
+        change()
+    except InputError as exc:
+        session.rollback()
+        return _admin_page(request, session, exc.problems, form or None)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@pages.get("/admin")
+def admin_page(
+    request: Request,
+    _user: CurrentUser = Depends(require("admin")),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    return _admin_page(request, session)
+
+
+@pages.post("/admin/users")
+@writes
+def create_user_page(
+    request: Request,
+    username: str = Form(..., max_length=32),
+    display_name: str = Form(..., max_length=100),
+    role: str = Form(..., max_length=16),
+    password: str = Form(..., max_length=256),
+    user: CurrentUser = Depends(require("admin")),
+    session: Session = TRANSACTION,
+) -> Response:
+    return _or_show_problems(
+        request,
+        session,
+        lambda: admin.create_user(session, user.username, username, display_name, role, password),
+    )
+
+
+@pages.post("/admin/users/{username}")
+@writes
+def update_user_page(
+    request: Request,
+    username: str = Username,
+    role: str = Form(..., max_length=16),
+    active: str = Form(..., pattern="^(true|false)$"),
+    user: CurrentUser = Depends(require("admin")),
+    session: Session = TRANSACTION,
+) -> Response:
+    return _or_show_problems(
+        request,
+        session,
+        lambda: admin.update_user(session, user.username, username, role=role, active=active == "true"),
+    )
+
+
+@pages.post("/admin/bank")
+@writes
+def update_bank_page(
+    request: Request,
+    net_capital: str = Form(..., max_length=40),
+    tier1_net_capital: str = Form(..., max_length=40),
+    loan_book: str = Form(..., max_length=40),
+    hurdle_rate: str = Form(..., max_length=20),
+    user: CurrentUser = Depends(require("admin")),
+    session: Session = TRANSACTION,
+) -> Response:
+    changes = {
+        "net_capital": net_capital,
+        "tier1_net_capital": tier1_net_capital,
+        "loan_book": loan_book,
+        "hurdle_rate": hurdle_rate,
+    }
+    return _or_show_problems(
+        request, session, lambda: admin.update_bank(session, user.username, changes), **changes
     )
 
 
