@@ -16,9 +16,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from computecredit import __version__
 
@@ -70,18 +69,18 @@ GROUPS: dict[str, tuple[str, str, str]] = {
 class LazyGroup(TyperGroup):
     """A group whose sub-commands are imported on first use; help lists them from :data:`GROUPS`."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(GROUPS))
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in GROUPS:
             return super().get_command(ctx, cmd_name)
         if getattr(ctx, "_listing_commands", False):
             # Listing for --help needs only the one-line help: do not import the engine behind it.
-            return click.Command(cmd_name, help=GROUPS[cmd_name][2], short_help=GROUPS[cmd_name][2])
+            return TyperCommand(cmd_name, help=GROUPS[cmd_name][2], short_help=GROUPS[cmd_name][2])
         return _load(cmd_name)
 
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    def format_help(self, ctx: Any, formatter: Any) -> None:
         ctx._listing_commands = True  # type: ignore[attr-defined]
         try:
             super().format_help(ctx, formatter)
@@ -89,12 +88,12 @@ class LazyGroup(TyperGroup):
             ctx._listing_commands = False  # type: ignore[attr-defined]
 
 
-def _load(name: str) -> click.Command:
+def _load(name: str) -> Any:
     module_name, attribute, _help = GROUPS[name]
     target: Any = getattr(importlib.import_module(module_name), attribute)
     if isinstance(target, typer.Typer):
         # a group stays a group even when it has a single command (``demo load``)
-        command: click.Command = typer.main.get_group(target)
+        command: Any = typer.main.get_group(target)
     else:
         single = typer.Typer()
         single.command(name)(target)
