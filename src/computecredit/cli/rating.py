@@ -1,7 +1,8 @@
 """``computecredit rating``: train PD models, score tables, validate and write model cards.
 
-- ``rating train DATA.csv --target COL [--model additive|scorecard|gbm] [--out MODEL.json] [--json]``
-  (default ``additive``: the most accurate model that is explainable)
+- ``rating train DATA.csv --target COL [--model additive|scorecard|gbm] [--compare] [--out MODEL.json] [--json]``
+  (default ``additive``: the most accurate model that is explainable; ``--compare`` also fits the other
+  kinds and records their held-out AUC/Gini/KS/Brier in the model, for the model card)
 - ``rating score MODEL.json DATA.csv --out SCORED.csv [--reasons 3] [--json]``
 - ``rating validate MODEL.json DATA.csv --target COL [--baseline OTHER.csv] [--html CARD.html] [--json]``
 
@@ -47,6 +48,9 @@ def train(
     test_size: float = typer.Option(0.3, "--test-size", help="Share held out for validation (0: none)."),
     central_tendency: float = typer.Option(None, "--central-tendency", help="Long-run PD to calibrate to."),
     seed: int = typer.Option(42, "--seed"),
+    compare: bool = typer.Option(
+        False, "--compare", help="Also fit the other model kinds and compare all on the held-out rows."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Train a PD model and write it as portable JSON."""
@@ -61,7 +65,7 @@ def train(
         central_tendency=central_tendency,
         source=str(data),
     )
-    fitted = train_model_file(_read_csv(data), options, model, out)
+    fitted = train_model_file(_read_csv(data), options, model, out, compare=compare)
     summary = {
         "model": str(out),
         "model_type": fitted.model_type,
@@ -70,6 +74,9 @@ def train(
         "fit_seconds": fitted.training.get("fit_seconds"),
         "dropped": fitted.training.get("dropped", {}),
     }
+    comparison = fitted.training.get("comparison")
+    if comparison:
+        summary["comparison"] = comparison
     if as_json:
         print_json(summary)
         return
@@ -92,6 +99,27 @@ def train(
             )
     console.print(table)
     console.print(f"{len(fitted.variables)} variables: {', '.join(fitted.variables)}")
+    if comparison:
+        _print_comparison(comparison)
+
+
+def _print_comparison(comparison: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"models compared on the held-out rows (n={comparison['rows']})")
+    for col in ("model", "explainable", "AUC", "Gini", "KS", "Brier"):
+        table.add_column(col)
+    for row in comparison["models"]:
+        table.add_row(
+            row["model"],
+            "yes" if row["explainable"] else "no",
+            f"{row['auc']:.4f}",
+            f"{row['gini']:.4f}",
+            f"{row['ks']:.4f}",
+            f"{row['brier']:.4f}",
+        )
+    console.print(table)
+    console.print(f"best explainable model: {comparison['best_explainable'] or '—'}")
 
 
 @app.command()

@@ -200,6 +200,39 @@ def train(frame: pd.DataFrame, options: TrainOptions, model: str = "scorecard") 
     return replace(fitted, target=options.target, training=training, metrics=metrics)  # type: ignore[type-var]
 
 
+def train_compared(frame: pd.DataFrame, options: TrainOptions, model: str = "additive") -> ScoringModel:
+    """:func:`train` the ``model`` kind and every other kind on the same split; measure all of them on the
+    same held-out rows (:func:`~computecredit.rating.additive_compare.compare_fitted`) and record the
+    table in the chosen model's ``training["comparison"]``.
+
+    >>> rng = np.random.default_rng(1)
+    >>> frame = pd.DataFrame({"leverage": rng.uniform(0, 1, 600)})
+    >>> frame["bad"] = (rng.random(600) < 0.05 + 0.3 * frame["leverage"]).astype(int)
+    >>> model = train_compared(frame, TrainOptions(target="bad"), "scorecard")
+    >>> [r["model"] for r in model.training["comparison"]["models"]]
+    ['scorecard', 'additive', 'gbm']
+    """
+    from computecredit.rating.additive_compare import best_explainable, compare_fitted
+
+    if model not in TRAINERS:
+        raise InputError("model", model, f"must be one of {', '.join(TRAINERS)}")
+    if options.test_size == 0:
+        raise InputError("test_size", 0, "comparing models needs held-out rows (a test size above 0)")
+    kinds = [model, *(k for k in TRAINERS if k != model)]
+    fitted = {kind: train(frame, options, kind) for kind in kinds}
+    y = target_flags(frame, options.target, options.source)
+    _, test_rows = split(y, options.test_size, options.seed)  # the same seed gives the split train() used
+    rows = compare_fitted(fitted, frame.iloc[test_rows], y[test_rows])
+    comparison = {
+        "sample": "test",
+        "rows": int(test_rows.size),
+        "models": rows,
+        "best_explainable": best_explainable(rows),
+    }
+    chosen = fitted[model]
+    return replace(chosen, training={**chosen.training, "comparison": comparison})  # type: ignore[type-var]
+
+
 def _fingerprint(frame: pd.DataFrame) -> str:
     hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     return hashlib.sha256(hashed.tobytes() + ",".join(map(str, frame.columns)).encode()).hexdigest()
@@ -251,4 +284,13 @@ def load_model(path_or_data: Any, source: str | None = None) -> ScoringModel:
     return readers[fmt](data, source=source)
 
 
-__all__ = ["TRAINERS", "ScoringModel", "TrainOptions", "load_model", "split", "target_flags", "train"]
+__all__ = [
+    "TRAINERS",
+    "ScoringModel",
+    "TrainOptions",
+    "load_model",
+    "split",
+    "target_flags",
+    "train",
+    "train_compared",
+]

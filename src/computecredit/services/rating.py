@@ -29,7 +29,7 @@ from computecredit.rating import ratios as ratios_lib
 from computecredit.rating.expert import DEFAULT_TABLE as DEFAULT_EXPERT_TABLE
 from computecredit.rating.expert import ExpertConfig, ExpertRating, FactorResult, load_expert_config
 from computecredit.rating.ratios import RatioValue
-from computecredit.rating.training import ScoringModel, TrainOptions, load_model, train
+from computecredit.rating.training import ScoringModel, TrainOptions, load_model, train, train_compared
 from computecredit.store.database import Database
 
 
@@ -49,9 +49,12 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def train_model_file(frame: pd.DataFrame, options: TrainOptions, model: str, out: Path) -> ScoringModel:
-    """Train a ``model`` kind on ``frame`` and write its JSON to ``out``."""
-    fitted = train(frame, options, model)
+def train_model_file(
+    frame: pd.DataFrame, options: TrainOptions, model: str, out: Path, compare: bool = False
+) -> ScoringModel:
+    """Train a ``model`` kind on ``frame`` and write its JSON to ``out``; with ``compare``, also fit the
+    other kinds and record their held-out comparison in the model's ``training["comparison"]``."""
+    fitted = train_compared(frame, options, model) if compare else train(frame, options, model)
     _write_atomically(out, fitted.to_json() + "\n")
     return fitted
 
