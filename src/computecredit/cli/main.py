@@ -81,11 +81,11 @@ class LazyGroup(TyperGroup):
         return _load(cmd_name)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        ctx._listing_commands = True  # type: ignore[attr-defined]
+        ctx._listing_commands = True
         try:
             super().format_help(ctx, formatter)
         finally:
-            ctx._listing_commands = False  # type: ignore[attr-defined]
+            ctx._listing_commands = False
 
 
 def _load(name: str) -> Any:
