@@ -188,7 +188,7 @@ def act_on_alert(
     session.flush()
     borrower = row.borrower
     view = alert_view(row, borrower.uscc, borrower.name_zh, borrower.name_en)
-    evidence = _evidence(session, {row.borrower_id}).get((borrower.uscc, row.rule_id, row.subject or ""))
+    evidence = _evidence(session, {row.borrower_id}).get((borrower.uscc, row.rule_id or "", row.subject or ""))
     zh, en = evidence if evidence else (None, None)
     return {**view, "evidence_zh": zh, "evidence_en": en, "last_comment": comment.strip()}
 
