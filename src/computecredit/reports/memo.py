@@ -23,6 +23,7 @@ from computecredit import __version__
 from computecredit.cli.common import to_jsonable
 from computecredit.facilities.proposal import Assessment
 from computecredit.money import UNITS, format_amount
+from computecredit.rating.expert import load_expert_config
 from computecredit.reports import charts
 from computecredit.reports.pdf import html_to_pdf
 
@@ -215,6 +216,8 @@ def build_memo(assessment: Assessment, lang: Lang = "zh", *, with_charts: bool =
 
     rating = p.rating
     drivers = sorted(rating.factor_contributions.items(), key=lambda kv: -abs(kv[1]))
+    # the expert model stores factor codes; the memo shows each factor's name in the reader's language
+    factor_names = {code: pick(f.name_zh, f.name_en) for code, f in load_expert_config().factors.items()}
     sections.append(
         Section(
             _t("rating", lang),
@@ -229,7 +232,7 @@ def build_memo(assessment: Assessment, lang: Lang = "zh", *, with_charts: bool =
                     [pick("评级因素", "driver"), pick("贡献", "contribution"), pick("方向", "direction")],
                     [
                         [
-                            name,
+                            factor_names.get(name, name),
                             f"{value:+.2f}",
                             pick("正面", "positive") if value > 0 else pick("负面", "negative"),
                         ]
