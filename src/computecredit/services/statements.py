@@ -352,8 +352,9 @@ def template(path: Path, uscc: str, years: Sequence[int], *, unit: str = "万元
     """A blank workbook for one borrower and ``years``: facts filled in, line items empty."""
     if path.suffix.lower() != ".xlsx":
         raise InputError("file", str(path), "the template is an Excel workbook: use a .xlsx name")
-    # The facts are checked as a statement's would be (a balancing placeholder), then the items are cleared.
-    placeholder = {
+    # The facts (USCC, year, unit) are validated as a statement's would be, with the smallest balancing set of
+    # line items; the items are then cleared so the analyst fills them in.
+    smallest_balanced = {
         "total_assets": 1,
         "total_liabilities": 0,
         "total_equity": 1,
@@ -369,7 +370,7 @@ def template(path: Path, uscc: str, years: Sequence[int], *, unit: str = "万元
                     "fiscal_year": year,
                     "unit": unit,
                     "audited": audited,
-                    "values": placeholder,
+                    "values": smallest_balanced,
                 }
             )
         except ValueError as exc:
