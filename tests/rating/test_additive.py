@@ -267,3 +267,110 @@ def test_compare_fitted_and_interaction_tables_feed_the_model_card() -> None:
     assert [t["term"] for t in tables] == [t.name for t in model.interactions]
     first = model.interactions[0]
     assert len(tables[0]["rows"]) == first.first.n_bins and len(tables[0]["points"][0]) == first.second.n_bins
+
+
+def test_chance_interactions_do_not_pass_the_score_test() -> None:
+    """Without any interaction in the data, no pair is significant at the default level; the true
+    size × age interaction of ``_data`` is (see the interaction-limit test)."""
+    rng = np.random.default_rng(3)
+    n = 1500
+    x = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n), "c": rng.choice(list("pqrs"), n)})
+    logit = -2.0 + x["a"] - 0.5 * x["b"] + (x["c"] == "p")
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    model = fit_additive(x, y, AdditiveConfig(**FAST, max_interactions=3))
+    assert model.interactions == ()
+    assert model.training["interactions"] == []
+    forced = fit_additive(x, y, AdditiveConfig(**FAST, max_interactions=3, interaction_alpha=1.0))
+    assert len(forced.interactions) == 3  # with the test switched off the screen fills every slot
+
+
+def test_scorecard_start_is_a_ridge_logistic_regression_on_the_weights_of_evidence() -> None:
+    """Where the fine bins are the coarse ones (categories), a term's starting shape is its WoE column
+    times the regression coefficient, binned and fitted on the bag's fit rows only."""
+    from sklearn.linear_model import LogisticRegression
+
+    from computecredit.rating.additive import _start_bins, _start_shapes, _Term
+    from computecredit.rating.scorecard import weight_of_evidence
+
+    rng = np.random.default_rng(5)
+    n = 2000
+    frame = pd.DataFrame({"grade": rng.choice(list("abc"), n), "sector": rng.choice(list("xy"), n)})
+    logit = -1.5 + np.select([frame["grade"] == "a", frame["grade"] == "c"], [-1.0, 1.0], 0.0)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(logit + (frame["sector"] == "x"))))).astype(np.int64)
+    config = AdditiveConfig(start_c=0.5)
+    fit_rows = np.arange(0, n, 2)
+    unbinned = [_Term(v, np.empty(0, np.intp), 0, 0) for v in frame.columns]
+    coarse = _start_bins(frame, y, unbinned, fit_rows, config, None)
+    terms = [_Term(c.name, c.codes, c.n_bins, 0) for c in coarse]  # fine bins = coarse bins
+    intercept, shapes = _start_shapes(terms, coarse, y, fit_rows, config)
+    woe = np.column_stack(
+        [
+            weight_of_evidence(
+                np.bincount(c.codes[fit_rows], minlength=c.n_bins).astype(float),
+                np.bincount(c.codes[fit_rows], weights=y[fit_rows], minlength=c.n_bins),
+            )[c.codes]
+            for c in coarse
+        ]
+    )
+    expected = LogisticRegression(C=0.5, max_iter=1000).fit(woe[fit_rows], y[fit_rows]).decision_function(woe)
+    start_logit = intercept + sum(s[t.codes] for s, t in zip(shapes, terms, strict=True))
+    assert np.allclose(start_logit, expected, atol=1e-6)
+    with pytest.raises(InputError, match="start"):
+        AdditiveConfig(start="free")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="start_trend"):
+        AdditiveConfig(start_trend="wiggly")
+
+
+def test_start_is_chosen_by_out_of_fold_auc_with_the_one_standard_error_rule() -> None:
+    """Plain boosting replaces the WoE-logistic start only when its out-of-fold AUC is higher by more
+    than one standard error; the fitted model records the check it made."""
+    from computecredit.rating.additive import _Bagged, _choose_start, paired_auc_difference
+
+    rng = np.random.default_rng(11)
+    y = (rng.random(3000) < 0.2).astype(int)
+    signal = y + rng.normal(0, 1.0, y.size)
+
+    def bagged(out_of_fold: np.ndarray) -> _Bagged:
+        return _Bagged(0.0, [], [], out_of_fold)
+
+    clearly = {"zero": bagged(signal), "scorecard": bagged(signal + rng.normal(0, 1.0, y.size))}
+    assert _choose_start(y, clearly)[0] == "zero"
+    slightly = {"zero": bagged(signal), "scorecard": bagged(signal + rng.normal(0, 0.05, y.size))}
+    gain, error = paired_auc_difference(y, signal, slightly["scorecard"].out_of_fold)
+    assert 0 < gain < error and _choose_start(y, slightly)[0] == "scorecard"
+
+    x = pd.DataFrame({f"v{i}": rng.normal(size=400) for i in range(6)})
+    flags = (rng.random(400) < 1 / (1 + np.exp(1.2 - 0.4 * x.sum(axis=1)))).astype(int)
+    check = fit_additive(x, flags, AdditiveConfig(max_interactions=0)).training["start"]
+    beats = check["zero_minus_scorecard"] > check["standard_error"]
+    assert check["chosen"] == ("zero" if beats else "scorecard")
+    aucs = check["out_of_fold_auc"]
+    assert aucs["zero"] - aucs["scorecard"] == pytest.approx(check["zero_minus_scorecard"], abs=1e-9)
+    forced = fit_additive(x, flags, AdditiveConfig(**FAST, start="zero", max_interactions=0))
+    assert forced.training["start"] == {"chosen": "zero"}
+
+
+def test_paired_auc_difference_matches_delongs_definition() -> None:
+    """The mid-rank computation equals DeLong et al. (1988) written out pair by pair: structural
+    components V10 (per default) and V01 (per non-default) and their covariances across the two models."""
+    from computecredit.rating.additive import paired_auc_difference
+
+    rng = np.random.default_rng(2)
+    y = (rng.random(120) < 0.3).astype(int)
+    first = y + rng.normal(0, 1.0, 120)
+    second = np.round(y + rng.normal(0, 1.5, 120), 1)  # ties, which count one half
+    positives, negatives = y == 1, y == 0
+
+    def components(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        diff = scores[positives][:, None] - scores[negatives][None, :]
+        psi = (diff > 0) + 0.5 * (diff == 0)
+        return psi.mean(axis=1), psi.mean(axis=0)
+
+    (v10a, v01a), (v10b, v01b) = components(first), components(second)
+    s10, s01 = np.cov([v10a, v10b]), np.cov([v01a, v01b])
+    variance = (s10[0, 0] + s10[1, 1] - 2 * s10[0, 1]) / positives.sum()
+    variance += (s01[0, 0] + s01[1, 1] - 2 * s01[0, 1]) / negatives.sum()
+    diff, error = paired_auc_difference(y, first, second)
+    assert diff == pytest.approx(v10a.mean() - v10b.mean(), abs=1e-12)
+    assert error == pytest.approx(np.sqrt(variance), rel=1e-9)
+    assert paired_auc_difference(y, first, first) == (0.0, 0.0)

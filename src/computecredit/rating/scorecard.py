@@ -159,7 +159,7 @@ def bin_variable(column: pd.Series, y: np.ndarray, config: ScorecardConfig = Sco
         idx = binning.index(values)
     counts = np.bincount(idx, minlength=binning.n_bins).astype(float)
     events = np.bincount(idx, weights=y, minlength=binning.n_bins)
-    woe = _woe(counts, events)
+    woe = weight_of_evidence(counts, events)
     non = counts - events
     share_e = events / events.sum() if events.sum() else np.zeros_like(events)
     share_n = non / non.sum() if non.sum() else np.zeros_like(non)
@@ -167,10 +167,14 @@ def bin_variable(column: pd.Series, y: np.ndarray, config: ScorecardConfig = Sco
     return BinnedVariable(binning, woe, counts, events, iv)
 
 
-def _woe(counts: np.ndarray, events: np.ndarray) -> np.ndarray:
+def weight_of_evidence(counts: np.ndarray, events: np.ndarray) -> np.ndarray:
     """WoE = ln(share of non-defaults / share of defaults) per bin; 0 for an empty bin. A bin with no
     defaults or no non-defaults gets half an observation (the usual continuity correction) so WoE is
-    finite."""
+    finite.
+
+    >>> weight_of_evidence(np.array([50.0, 50.0, 0.0]), np.array([10.0, 40.0, 0.0])).round(3).tolist()
+    [1.386, -1.386, 0.0]
+    """
     non = counts - events
     total_e, total_n = max(events.sum(), 1.0), max(non.sum(), 1.0)
     woe = np.zeros_like(counts)
@@ -313,4 +317,11 @@ def _config_dict(config: ScorecardConfig) -> dict[str, Any]:
     }
 
 
-__all__ = ["BinnedVariable", "ScorecardConfig", "bin_variable", "is_categorical", "train_scorecard"]
+__all__ = [
+    "BinnedVariable",
+    "ScorecardConfig",
+    "bin_variable",
+    "is_categorical",
+    "train_scorecard",
+    "weight_of_evidence",
+]
