@@ -121,3 +121,17 @@ def test_heatmap_for_a_model_with_an_interaction() -> None:
     page = render_html(build_model_card(model, sample))
     assert page.count('class="heatmap"') == 1 and page.count('class="shape"') == 1
     assert ">4.00</td>" in page and "rgb(31,119,180)" in page and "rgb(255,255,255)" in page
+
+
+def test_card_of_an_additive_model_shows_its_start_and_the_terms_it_left_out() -> None:
+    from computecredit.rating.additive import AdditiveConfig, train_additive
+
+    rng = np.random.default_rng(8)
+    sample = pd.DataFrame({name: rng.normal(size=800) for name in ("a", "b", "c")})
+    sample["bad"] = (rng.random(800) < 1 / (1 + np.exp(2.0 - 1.5 * sample["a"] + 0.8 * sample["b"]))).astype(int)
+    model = train_additive(sample, "bad", AdditiveConfig(max_terms=2, max_interactions=0, bags=2, max_rounds=80))
+    page = render_html(build_model_card(model, sample))
+    start = model.training["start"]
+    assert "Boosting start" in page and f"from zero {start['out_of_fold_auc']['zero']:.4f}" in page
+    assert model.training["dropped"] == ["c"]
+    assert "<tr><td>c</td><td>outside the most important max_terms terms" in page
