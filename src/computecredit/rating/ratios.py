@@ -629,11 +629,20 @@ def ratio_trends(years: Sequence[tuple[int, Mapping[str, Any]]]) -> dict[str, di
     >>> trends["debt_to_assets"]["values"], trends["debt_to_assets"]["direction"]
     ({2023: 0.7, 2024: 0.6}, 'improving')
     """
+    return trends_of(yearly_ratios(years))
+
+
+def yearly_ratios(years: Sequence[tuple[int, Mapping[str, Any]]]) -> dict[int, dict[str, RatioValue]]:
+    """Every ratio of each fiscal year, oldest first, with the year before where it was given."""
     ordered = sorted(years, key=lambda item: item[0])
-    per_year = {
+    return {
         year: compute_ratios(values, ordered[i - 1][1] if i > 0 and ordered[i - 1][0] == year - 1 else None)
         for i, (year, values) in enumerate(ordered)
     }
+
+
+def trends_of(per_year: Mapping[int, Mapping[str, RatioValue]]) -> dict[str, dict[str, Any]]:
+    """:func:`ratio_trends` of ratios already computed by :func:`yearly_ratios`."""
     out: dict[str, dict[str, Any]] = {}
     for definition in RATIOS:
         series = {y: r[definition.code].value for y, r in per_year.items()}
@@ -668,4 +677,6 @@ __all__ = [
     "compute_ratios",
     "least_squares_slope",
     "ratio_trends",
+    "trends_of",
+    "yearly_ratios",
 ]
