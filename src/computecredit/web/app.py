@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -97,6 +98,7 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
     app.state.db = db
     app.state.tls = tls
     app.state.throttle = security.LoginThrottle()
+    app.state.write_turn = anyio.Lock()  # see deps.writes
     app.state.jobs = JobRunner(db, workers=job_workers)
     app.add_middleware(_Protections, tls=tls)
     errors.install(app)
