@@ -1,10 +1,16 @@
 """Load test of the REST API: p50/p95 latency and throughput with N concurrent users, on loopback only.
 
 Starts a real uvicorn server (a separate process) on 127.0.0.1 with a fresh SQLite database holding the
-demo bank, then runs N concurrent clients (asyncio + httpx), each sending requests back to back for a
-fixed time. Traffic goes only to 127.0.0.1 and stops by itself.
+demo bank, then runs N concurrent clients (asyncio + httpx) for a fixed time. Traffic goes only to
+127.0.0.1 and stops by itself. Two ways to load it:
+
+- closed loop (the default): each user sends its next request as soon as the last one is answered, so the
+  server is always saturated and latency is mostly queueing (about users / throughput);
+- ``--think-time MIN MAX``: like people at a desk (locust's ``wait_time = between(MIN, MAX)``), each user
+  pauses a uniformly random time between requests, and starts after such a pause.
 
     .venv/bin/python benchmarks/api_load.py --users 50 --seconds 20
+    .venv/bin/python benchmarks/api_load.py --users 50 --seconds 20 --think-time 0.5 1.5
     .venv/bin/python benchmarks/api_load.py --users 5 --seconds 2     # a smoke run
 """
 
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -110,13 +117,24 @@ def _scenarios(context: dict) -> dict[str, Scenario]:
 
 
 async def _user(
-    base: str, token: str, scenarios: list[Scenario], until: float, results: dict, errors: dict
+    base: str,
+    token: str,
+    scenarios: list[Scenario],
+    until: float,
+    think: tuple[float, float],
+    rng: random.Random,
+    results: dict,
+    errors: dict,
 ) -> None:
     async with httpx.AsyncClient(
         base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
     ) as client:
         n = 0
-        while time.monotonic() < until:
+        while True:
+            if think[1] > 0:
+                await asyncio.sleep(rng.uniform(*think))
+            if time.monotonic() >= until:
+                break
             scenario = scenarios[n % len(scenarios)]
             start = time.perf_counter()
             name, response = await scenario(client, n)
@@ -127,8 +145,11 @@ async def _user(
             n += 1
 
 
-def _report(results: dict[str, list[float]], errors: dict[str, int], seconds: float, users: int) -> None:
-    print(f"{users} concurrent users, {seconds:.0f} s, server on {LOOPBACK} (1 uvicorn process, SQLite)")
+def _report(
+    results: dict[str, list[float]], errors: dict[str, int], seconds: float, users: int, think: tuple[float, float]
+) -> None:
+    mode = f"think time {think[0]:g}-{think[1]:g} s" if think[1] > 0 else "closed loop, no think time"
+    print(f"{users} concurrent users ({mode}), {seconds:.0f} s, server on {LOOPBACK} (1 uvicorn process, SQLite)")
     print(f"{'endpoint':<34} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for name, times in sorted(results.items()):
         ordered = sorted(times)
@@ -139,16 +160,28 @@ def _report(results: dict[str, list[float]], errors: dict[str, int], seconds: fl
         )
 
 
-async def _run(base: str, tokens: list[str], context: dict, users: int, seconds: float, names: list[str]) -> None:
+async def _run(
+    base: str,
+    tokens: list[str],
+    context: dict,
+    users: int,
+    seconds: float,
+    names: list[str],
+    think: tuple[float, float],
+) -> None:
     scenarios = _scenarios(context)
     chosen = [scenarios[name] for name in names]
     results: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     until = time.monotonic() + seconds
+    # One seeded generator per user: the same pauses on every run.
     await asyncio.gather(
-        *(_user(base, tokens[i % len(tokens)], chosen, until, results, errors) for i in range(users))
+        *(
+            _user(base, tokens[i % len(tokens)], chosen, until, think, random.Random(i), results, errors)
+            for i in range(users)
+        )
     )
-    _report(results, errors, seconds, users)
+    _report(results, errors, seconds, users, think)
 
 
 def main() -> None:
@@ -160,7 +193,18 @@ def main() -> None:
         default="rating",
         help="comma-separated: rating, proposal_create, proposal_read, proposal_preview (run in turn by each user)",
     )
+    parser.add_argument(
+        "--think-time",
+        type=float,
+        nargs=2,
+        default=(0.0, 0.0),
+        metavar=("MIN", "MAX"),
+        help="seconds each user pauses before each request, uniformly between MIN and MAX (default: none)",
+    )
     args = parser.parse_args()
+    think = (args.think_time[0], args.think_time[1])
+    if not 0 <= think[0] <= think[1]:
+        parser.error("--think-time needs 0 <= MIN <= MAX")
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         users, rated = _prepare(url)
@@ -178,7 +222,7 @@ def main() -> None:
                     for name in analysts
                 ]
             context = {"borrower": rated[0], "rated": rated}
-            asyncio.run(_run(base, tokens, context, args.users, args.seconds, args.scenarios.split(",")))
+            asyncio.run(_run(base, tokens, context, args.users, args.seconds, args.scenarios.split(","), think))
         finally:
             server.terminate()
             server.wait(timeout=30)

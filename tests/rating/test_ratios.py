@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from computecredit.rating.ratios import RATIOS, compute_ratios, ratio_trends
+from computecredit.rating.ratios import RATIOS, compute_ratios, least_squares_slope, ratio_trends
 
 # 湖北星澜计算技术 (demo bank, examples/demo_bank/statements.csv), 万元: FY2024 and FY2023 line items.
 FY2024 = {
@@ -96,3 +99,13 @@ def test_trends_over_three_years() -> None:
     assert trend["slope_per_year"] == pytest.approx(-0.1)
     assert trend["direction"] == "improving"
     assert ratio_trends(years)["current_ratio"]["direction"] == "n/a"
+
+
+@given(
+    st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=8),
+    st.integers(1990, 2030),
+)
+def test_least_squares_slope_is_polyfits_slope(values: list[float], first_year: int) -> None:
+    points = [(first_year + i, v) for i, v in enumerate(values)]
+    expected = np.polyfit([p[0] for p in points], values, 1)[0]
+    assert least_squares_slope(points) == pytest.approx(expected, rel=1e-9, abs=1e-6)

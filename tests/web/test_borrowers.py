@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import httpx
 from tests.web.support import BORROWER_USCC, Server, statements_csv
+
+from computecredit.services import audit
+from computecredit.store import ratings as rating_store
 
 
 def test_search_by_name_and_uscc(server: Server) -> None:
@@ -75,3 +80,33 @@ def test_rate_a_borrower_and_see_its_history(server: Server, demo_uscc: str) -> 
         assert overridden.status_code == 422  # an override needs a real reason
     with server.client("t_approver") as client:
         assert client.post(f"/api/v1/borrowers/{demo_uscc}/ratings", json={}).status_code == 403
+
+
+def test_queued_writers_hold_no_worker_thread_and_each_rating_is_audited(server: Server, demo_uscc: str) -> None:
+    """More writers than the thread pool has threads queue behind a write in progress; a read is answered
+    meanwhile, and then every rating is stored with its own audit entry in one unbroken chain."""
+    writers = 45  # the pool has 40 threads
+    with server.db.transaction() as session:
+        ratings_before = len(rating_store.list_ratings(session, demo_uscc))
+        seq_before = audit.recent(session, 1)[0].seq
+
+    async def scenario() -> list[httpx.Response]:
+        headers = {"Authorization": f"Bearer {server.tokens['t_analyst']}"}
+        async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as client:
+            with audit._WRITE_LOCK:  # a long write elsewhere in the process
+                queued = [
+                    asyncio.create_task(client.post(f"/api/v1/borrowers/{demo_uscc}/ratings", json={}))
+                    for _ in range(writers)
+                ]
+                await asyncio.sleep(1)
+                read = await client.get(f"/api/v1/borrowers/{demo_uscc}", timeout=20)
+                assert read.status_code == 200
+                assert not any(task.done() for task in queued)
+            return await asyncio.gather(*queued)
+
+    assert [r.status_code for r in asyncio.run(scenario())] == [200] * writers
+    with server.db.transaction() as session:
+        assert len(rating_store.list_ratings(session, demo_uscc)) == ratings_before + writers
+        added = [e for e in audit.recent(session, 200) if e.seq > seq_before]
+        assert [e.action for e in added] == ["rating.create"] * writers
+        assert audit.verify(session).ok

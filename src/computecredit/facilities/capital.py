@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from statistics import NormalDist
 
 from computecredit.errors import InputError
@@ -170,6 +171,7 @@ class TableEntry:
     table_version: str
 
 
+@cache  # the tables are bundled and immutable; a proposal looks up its book's CCFs dozens of times
 def _entry(table: str, key: str, column: str) -> TableEntry:
     frame = load_csv(table)
     rows = frame[frame["key"] == key]

@@ -43,8 +43,12 @@ def load_yaml(name: str) -> Any:
         return yaml.safe_load(handle)
 
 
+@cache
 def version(name: str) -> str:
-    """Version of a bundled table: the first 12 hex digits of the SHA-256 of its bytes."""
+    """Version of a bundled table: the first 12 hex digits of the SHA-256 of its bytes.
+
+    Cached like the tables themselves, so the version stored with a result is that of the data it used.
+    """
     return hashlib.sha256(table_path(name).read_bytes()).hexdigest()[:12]
 
 

@@ -113,9 +113,9 @@ def statement_ratios(
     by_year = {s.fiscal_year: {k: s.yuan(k) for k in s.values} for s in statements}
     if not by_year:
         return None, {}, {}
-    latest = max(by_year)
-    current = ratios_lib.compute_ratios(by_year[latest], by_year.get(latest - 1))
-    return latest, current, ratios_lib.ratio_trends(sorted(by_year.items()))
+    per_year = ratios_lib.yearly_ratios(list(by_year.items()))
+    latest = max(per_year)
+    return latest, per_year[latest], ratios_lib.trends_of(per_year)
 
 
 def innovation_inputs(borrower: Borrower, rd_intensity: float | None, extra: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from computecredit.domain.borrowers import Borrower, TechCredentials
 from computecredit.domain.statements import FinancialStatement
@@ -174,7 +174,8 @@ def list_borrowers(session: Session) -> list[Borrower]:
     return [to_borrower(row) for row in session.scalars(sa.select(BorrowerRow).order_by(BorrowerRow.uscc))]
 
 
-def to_statement(row: StatementRow, uscc: str) -> FinancialStatement:
+def to_statement(row: StatementRow, uscc: str, values: dict[str, Decimal]) -> FinancialStatement:
+    """The statement of ``row`` with its line ``values`` (read by :func:`list_statements`)."""
     return FinancialStatement(
         borrower_uscc=uscc,
         fiscal_year=row.fiscal_year,
@@ -185,7 +186,7 @@ def to_statement(row: StatementRow, uscc: str) -> FinancialStatement:
         auditor=row.auditor,
         unit=row.unit,
         currency=row.currency,
-        values={line.code: line.value for line in row.lines},
+        values=values,
     )
 
 
@@ -225,11 +226,21 @@ def save_statement(session: Session, statement: FinancialStatement) -> tuple[Sta
 
 def list_statements(session: Session, uscc: str | None = None) -> list[FinancialStatement]:
     """Statements of one borrower (or all), ordered by borrower and fiscal year."""
-    query = sa.select(StatementRow, BorrowerRow.uscc).join(BorrowerRow).options(selectinload(StatementRow.lines))
+    query = sa.select(StatementRow, BorrowerRow.uscc).join(BorrowerRow)
     if uscc is not None:
         query = query.where(BorrowerRow.uscc == uscc)
     query = query.order_by(BorrowerRow.uscc, StatementRow.fiscal_year, StatementRow.consolidated.desc())
-    return [to_statement(row, code) for row, code in session.execute(query)]
+    found = session.execute(query).all()
+    # Lines are read as plain tuples: a statement has about eighty, and building an ORM object for each
+    # was most of the time spent reading a borrower's statements (and so of rating one).
+    values: dict[int, dict[str, Decimal]] = {row.id: {} for row, _ in found}
+    lines = sa.select(StatementLineRow.statement_id, StatementLineRow.code, StatementLineRow.value)
+    if uscc is not None:
+        lines = lines.where(StatementLineRow.statement_id.in_(list(values)))
+    for statement_id, code, value in session.execute(lines.order_by(StatementLineRow.code)):
+        if statement_id in values:
+            values[statement_id][code] = value
+    return [to_statement(row, code, values[row.id]) for row, code in found]
 
 
 __all__ = [

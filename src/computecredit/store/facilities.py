@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship, selectinload
 
 from computecredit.domain.exposures import Exposure
 from computecredit.domain.facilities import CollateralItem, Facility, Rate
@@ -168,7 +168,16 @@ def save_facility(session: Session, facility: Facility) -> FacilityRow:
 
 def list_facilities(session: Session, uscc: str | None = None) -> list[Facility]:
     """Facilities of one borrower (or all), ordered by reference."""
-    query = sa.select(FacilityRow).join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
+    # Borrower, parent and collateral come with the rows: loaded lazily, they were three queries per facility.
+    query = (
+        sa.select(FacilityRow)
+        .join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
+        .options(
+            contains_eager(FacilityRow.borrower),
+            selectinload(FacilityRow.parent),
+            selectinload(FacilityRow.collateral),
+        )
+    )
     if uscc is not None:
         query = query.where(BorrowerRow.uscc == uscc)
     return [to_facility(row) for row in session.scalars(query.order_by(FacilityRow.reference))]
@@ -206,7 +215,7 @@ def save_exposure(session: Session, exposure: Exposure) -> ExposureRow:
 
 def list_exposures(session: Session, as_of: date | None = None) -> list[Exposure]:
     """Exposures on ``as_of`` (or all dates), ordered by facility reference and date."""
-    query = sa.select(ExposureRow).join(FacilityRow)
+    query = sa.select(ExposureRow).join(FacilityRow).options(contains_eager(ExposureRow.facility))
     if as_of is not None:
         query = query.where(ExposureRow.as_of == as_of)
     return [to_exposure(row) for row in session.scalars(query.order_by(FacilityRow.reference, ExposureRow.as_of))]

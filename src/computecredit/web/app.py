@@ -12,13 +12,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from computecredit import __version__
 from computecredit.services.jobs import JobRunner
@@ -41,25 +42,38 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-class _Protections(BaseHTTPMiddleware):
-    """Language per request; security headers and no caching of anything but static files."""
+class _Protections:
+    """Language per request; security headers and no caching of anything but static files.
 
-    def __init__(self, app: Any, tls: bool) -> None:
-        super().__init__(app)
+    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs each request in an extra task with
+    its body streamed through memory queues, a cost every request paid for three headers.
+    """
+
+    def __init__(self, app: ASGIApp, tls: bool) -> None:
+        self.app = app
         self.tls = tls
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        request.state.lang = i18n.pick_language(
-            request.headers.get("accept-language"), request.cookies.get(i18n.COOKIE)
-        )
-        response = await call_next(request)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        lang = i18n.pick_language(request.headers.get("accept-language"), request.cookies.get(i18n.COOKIE))
+        request.state.lang = lang
         tls = self.tls or request.url.scheme == "https"
-        for name, value in security.security_headers(tls).items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("Content-Language", request.state.lang)
-        return response
+        cacheable = request.url.path.startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in security.security_headers(tls).items():
+                    headers.setdefault(name, value)
+                if not cacheable:
+                    headers.setdefault("Cache-Control", "no-store")
+                headers.setdefault("Content-Language", lang)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> FastAPI:
@@ -84,6 +98,7 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
     app.state.db = db
     app.state.tls = tls
     app.state.throttle = security.LoginThrottle()
+    app.state.write_turn = anyio.Lock()  # see deps.writes
     app.state.jobs = JobRunner(db, workers=job_workers)
     app.add_middleware(_Protections, tls=tls)
     errors.install(app)

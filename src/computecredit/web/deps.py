@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,9 +62,13 @@ def writes(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """Run a (sync) endpoint as one unit of work that writes and appends to the audit log: it receives the
     transaction's ``session`` and is committed whole, or not at all.
 
-    The transaction (and the in-process writer's turn) is taken inside the endpoint's own worker thread,
-    never in a dependency: a dependency's set-up and tear-down run on other threads of the pool, so a
-    writer holding its turn there could wait for a thread that every queued writer is blocking.
+    Writers take turns first on the event loop, in the order they came (``app.state.write_turn``, an
+    anyio lock, is first come, first served), and only then go to a worker thread: waiting for the turn in
+    worker threads let a queue of writers occupy the whole pool, and every other request (authentication
+    included) waited behind them. The transaction (and the in-process writer's lock) is taken inside the
+    endpoint's own worker thread, never in a dependency: a dependency's set-up and tear-down run on other
+    threads of the pool, so a writer holding its turn there could wait for a thread that every queued
+    writer is blocking.
     """
     hints = typing.get_type_hints(endpoint)
     signature = inspect.signature(endpoint)
@@ -80,10 +84,15 @@ def writes(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         )
 
     @functools.wraps(endpoint)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
         request = kwargs["request"] if takes_request else kwargs.pop("request")
-        with audit.write_transaction(database(request)) as session:
-            return endpoint(*args, session=session, **kwargs)
+
+        def in_transaction() -> Any:
+            with audit.write_transaction(database(request)) as session:
+                return endpoint(*args, session=session, **kwargs)
+
+        async with request.app.state.write_turn:
+            return await run_in_threadpool(in_transaction)
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=parameters, return_annotation=hints.get("return", signature.return_annotation)
@@ -137,10 +146,12 @@ async def current_user(request: Request) -> CurrentUser:
     return user
 
 
-def require(*roles: str) -> Callable[[CurrentUser], CurrentUser]:
+def require(*roles: str) -> Callable[[CurrentUser], Awaitable[CurrentUser]]:
     """A dependency that lets through only users with one of ``roles``."""
 
-    def check(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+    # Async although it awaits nothing: FastAPI would run a plain function on the thread pool, a hop that
+    # every request would pay for one comparison.
+    async def check(user: CurrentUser = Depends(current_user)) -> CurrentUser:
         if user.role not in roles:
             raise PermissionDeniedError(f"role {user.role} may not do this; needs one of: {', '.join(roles)}")
         return user
