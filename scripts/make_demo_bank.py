@@ -21,7 +21,9 @@ Run: ``.venv/bin/python scripts/make_demo_bank.py [--out DIR]`` (writes the file
 
 from __future__ import annotations
 
+import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -185,6 +187,7 @@ class Spec:
     specialised: str = "none"
     audited: bool = True
     overrides: dict[str, float] = field(default_factory=dict)
+    profile: Profile | None = None  # this firm's own economics instead of its segment's
 
 
 # The deal borrowers first (their keys are used by the facilities), then the rest of the book.
@@ -376,22 +379,30 @@ class Year:
     payables: Decimal
 
 
-def generate(spec: Spec, rng: random.Random) -> tuple[list[dict[str, Decimal]], int]:
-    """Four years of statements (the first only seeds opening balances); returns the last three and staff."""
-    p = PROFILES[spec.segment]
+def generate(
+    spec: Spec, rng: random.Random, health: Sequence[float] = (0.0, 0.0, 0.0, 0.0)
+) -> tuple[list[dict[str, Decimal]], int]:
+    """Statements for as many years as ``health`` has values (the first only seeds opening balances);
+    returns all but the first, and the staff count.
+
+    ``health`` is a financial-health value per year, 0 for the segment's usual economics (the demo bank).
+    ``scripts/make_default_history.py`` drifts it: below 0, revenue grows slower or shrinks, gross margins
+    thin, customers pay later, and below -1 the owners stop injecting equity, so losses pile up as debt.
+    """
+    p = spec.profile or PROFILES[spec.segment]
     jitter = lambda: rng.uniform(0.9, 1.1)  # noqa: E731
     revenue = spec.revenue_wan
     employees = max(8, round(revenue / p.revenue_per_employee_wan * jitter()))
     paid_in = capital_reserve = Decimal(0)
     previous: Year | None = None
     years: list[dict[str, Decimal]] = []
-    for index in range(4):
+    for index, h in enumerate(health):
         if index:
-            growth = p.growth * rng.uniform(0.6, 1.3)
+            growth = p.growth * rng.uniform(0.6, 1.3) + 0.2 * h
             if spec.loss_making and index == 3:
                 growth = -0.25  # the year the business model was tested
-            revenue *= 1 + growth
-        margin = p.gross_margin * jitter() * (0.55 if spec.loss_making else 1.0)
+            revenue *= 1 + max(growth, -0.6)
+        margin = min(0.9, p.gross_margin * jitter() * (0.55 if spec.loss_making else 1.0) * max(0.1, 1 + 0.3 * h))
         costs = revenue * (1 - margin)
         v: dict[str, Decimal] = {}
         v["operating_revenue"] = d(revenue)
@@ -413,7 +424,7 @@ def generate(spec: Spec, rng: random.Random) -> tuple[list[dict[str, Decimal]], 
         v["financial_expenses"] = v["interest_expense"] - v["interest_income"]
         v["other_income"] = d(revenue * 0.008 * jitter())
         v["investment_income"] = d(revenue * rng.uniform(-0.002, 0.006))
-        receivables = d(revenue * p.dso / 365 * jitter())
+        receivables = d(revenue * p.dso / 365 * jitter() * math.exp(-0.2 * h))
         v["credit_impairment_losses"] = -d(float(receivables) * 0.012)
         v["asset_impairment_losses"] = -d(costs * 0.004) if p.dio > 30 else Decimal(0)
         v["non_operating_income"] = d(revenue * 0.001)
@@ -515,7 +526,7 @@ def generate(spec: Spec, rng: random.Random) -> tuple[list[dict[str, Decimal]], 
             retained = previous.retained + net_profit - dividends - to_surplus
         equity = paid_in + capital_reserve + surplus + retained
         ceiling = min(target + Decimal("0.12"), Decimal("0.9"))
-        if equity < total_assets * (1 - ceiling):
+        if equity < total_assets * (1 - ceiling) and h > -1:
             # growth (or losses) outran the owners' equity: they inject capital, as such firms do
             capital_reserve += total_assets * (1 - target - Decimal("0.05")) - equity
             capital_reserve = capital_reserve.quantize(CENT)

@@ -237,7 +237,7 @@ def test_benchmark_script_runs_on_a_small_sample() -> None:
     )
     rows = json.loads(done.stdout)["rows"]
     assert {(r["data"], r["model"]) for r in rows} == {
-        (d, m) for d in ("polish", "german") for m in ("additive", "scorecard", "gbm")
+        (d, m) for d in ("polish", "german", "demo") for m in ("additive", "scorecard", "gbm")
     }
     assert all(0.5 < r["auc"] <= 1.0 and r["rows_per_s"] > 0 for r in rows)
 
