@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from tests.web.support import Server
+from tests.web.support import Server, browser_login
 
 
 def _wait(client, job_id: str, timeout: float = 120) -> dict:  # type: ignore[no-untyped-def]
@@ -42,6 +42,16 @@ def test_book_risk_after_rating_the_book(server: Server) -> None:
         assert page.status_code == 200 and "<svg" in page.text
         dashboard = client.get("/api/v1/dashboard").json()
         assert dashboard["book"]["ead"] == risk["ead"]
+        book = dashboard["book"]
+        for breakdown in ("by_sector", "by_hub", "by_grade", "by_product"):
+            assert abs(sum(book[breakdown].values()) - risk["ead"]) < 1e-6 * risk["ead"]
+        largest = {row["dimension"]: row for row in book["limits"]}
+        assert list(largest) == ["obligor", "group", "sector", "hub"]
+        top_name = risk["concentration"]["obligor"]["largest"][0]
+        assert largest["obligor"]["name"] == top_name["name"]
+        # the tightest regulatory rule of the largest single name, as the portfolio API computes it
+        assert largest["obligor"]["use"] == max(top_name["limit_use"].values())
+        assert largest["sector"]["limit"] == "net_capital_share" and not largest["sector"]["breach"]
 
         simulation = client.post(
             "/api/v1/jobs", json={"kind": "portfolio.simulate", "params": {"simulations": 2000}}
@@ -52,3 +62,11 @@ def test_book_risk_after_rating_the_book(server: Server) -> None:
         assert result["method"] == "mc" and result["simulations"] == 2000 and result["var"] > 0
         bad = client.post("/api/v1/jobs", json={"kind": "portfolio.simulate", "params": {"simulations": 10}})
         assert _wait(client, bad.json()["id"])["state"] == "failed"
+
+    browser = browser_login(server, "t_risk")
+    for lang, heading in (("zh-CN", "限额占用"), ("en", "Limit use against the bank")):
+        page = browser.get("/", headers={"Accept-Language": lang}).text
+        limits = page[page.index('id="limit-use"') : page.index("</table>", page.index('id="limit-use"'))]
+        assert heading in page and limits.count("<tr><td>") == 4
+        assert page.count("<svg") >= 4  # EAD by segment, hub, grade and product
+    browser.close()

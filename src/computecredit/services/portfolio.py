@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 
 from computecredit.errors import InputError, Problem
@@ -92,6 +93,7 @@ def book_from_store(
                     "days_past_due": exposure.days_past_due,
                     "five_category": exposure.classification,
                     "as_of": exposure.as_of.isoformat(),
+                    "product": facility.product,
                 }
             )
     if problems:
@@ -101,3 +103,67 @@ def book_from_store(
             "exposures", 0, "the database holds no exposures" + (f" on or before {as_of}" if as_of else "")
         )
     return Portfolio.from_records(records, source="database")
+
+
+# The dimensions of the dashboard's limit table, in the order a credit committee reads them.
+LIMIT_DIMENSIONS = ("obligor", "group", "sector", "hub")
+
+
+def book_overview(book: Portfolio, net_capital: float, tier1_capital: float) -> dict[str, Any]:
+    """What the dashboard shows of the book: EAD by chain segment, hub, master-scale grade and product,
+    and for each of single name, group, sector and hub its largest position against the bank's capital:
+    use of the tightest regulatory limit where one applies (single name and group), else the position
+    as a share of 资本净额 (sectors and hubs have no regulatory limit; the bank's own are set per proposal).
+
+    >>> book = Portfolio.from_records([
+    ...     {"obligor_id": "A", "group_id": "G", "sector": "servers", "region": "ningxia", "ead": 8e8, "pd": 0.01,
+    ...      "lgd": 0.45, "maturity": 2.0, "product": "working_capital_loan"},
+    ...     {"obligor_id": "B", "group_id": "G", "sector": "idc", "region": "ningxia", "ead": 4e8, "pd": 0.02,
+    ...      "lgd": 0.45, "maturity": 5.0, "product": "project_loan"}])
+    >>> view = book_overview(book, net_capital=1e10, tier1_capital=8e9)
+    >>> [(r["dimension"], r["name"], r["limit"], round(r["use"], 2)) for r in view["limits"]][:2]
+    [('obligor', 'A', 'single_customer_loans', 0.8), ('group', 'G', 'group_credit', 0.8)]
+    >>> view["by_product"]
+    {'working_capital_loan': 800000000.0, 'project_loan': 400000000.0}
+    """
+    from computecredit.portfolio.concentration import concentration
+    from computecredit.rating.master_scale import load_master_scale
+
+    checked = concentration(book, tier1_capital=tier1_capital, net_capital=net_capital, largest=1)
+    limits = []
+    for dimension in LIMIT_DIMENSIONS:
+        top = checked[dimension]["largest"][0]
+        uses = top.get("limit_use", {})
+        rule = max(uses, key=uses.get) if uses else "net_capital_share"
+        use = uses[rule] if uses else top["ead"] / net_capital
+        limits.append(
+            {
+                "dimension": dimension,
+                "name": top["name"],
+                "ead": top["ead"],
+                "limit": rule,
+                "use": use,
+                "breach": bool(uses) and use > 1.0,
+            }
+        )
+    grades = load_master_scale().grades_for_pds(book.pd)
+    products = book.extra.get("product", np.full(book.n, "—", dtype=object))
+    return {
+        "by_sector": totals_by(book.sector, book.ead),
+        "by_hub": totals_by(book.hub, book.ead),
+        "by_grade": totals_by(grades, book.ead),
+        "by_product": totals_by(products, book.ead),
+        "limits": limits,
+    }
+
+
+def totals_by(keys: Any, amounts: Any) -> dict[str, float]:
+    """Sum of ``amounts`` by key, largest first (an empty key shows as a dash).
+
+    >>> totals_by(["idc", "chips", "idc", ""], [1.0, 5.0, 2.0, 1.0])
+    {'chips': 5.0, 'idc': 3.0, '—': 1.0}
+    """
+    out: dict[str, float] = {}
+    for key, value in zip(keys, amounts, strict=True):
+        out[str(key) or "—"] = out.get(str(key) or "—", 0.0) + float(value)
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))

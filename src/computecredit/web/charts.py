@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -99,6 +99,17 @@ def line_chart(
             f'<text x="{last_x + 8:.1f}" y="{last_y + 4:.1f}" fill="{colour}">{escape(name)} {_fmt(last_v, places)}</text>'
         )
     return _frame(title, f"{title}: {', '.join(series)} over {labels[0]}–{labels[-1]}", width, height, body)
+
+
+def top_bars(
+    values: Mapping[str, float], scale: float, label: Callable[[str], str] = str, top: int = 10
+) -> list[tuple[str, float]]:
+    """The ``top`` first entries of ``values`` as (label, value / scale) bars.
+
+    >>> top_bars({"idc": 3e8, "chips": 1e8}, 1e8, str.upper)
+    [('IDC', 3.0), ('CHIPS', 1.0)]
+    """
+    return [(label(key), value / scale) for key, value in list(values.items())[:top]]
 
 
 def bar_chart(

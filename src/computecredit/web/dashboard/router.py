@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from computecredit.services import audit, workflow
 from computecredit.store.database import Database
 from computecredit.store.workbench import Proposal
+from computecredit.web import charts
 from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require
-from computecredit.web.templating import render
+from computecredit.web.i18n import translate
+from computecredit.web.templating import dimension_label, language, product_label, render
 
 api = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
 pages = APIRouter(include_in_schema=False)
@@ -37,15 +41,20 @@ def summary(session: Session, user: CurrentUser) -> dict[str, Any]:
 
 
 def book_figures(db: Database) -> dict[str, Any] | None:
-    """EAD, EL and VaR of the stored book (Vasicek, one factor), or None while it cannot be measured."""
-    from computecredit.errors import InputError
+    """EAD, EL and VaR of the stored book (Vasicek, one factor), its breakdowns and its limit use against
+    the bank's capital (:func:`~computecredit.services.portfolio.book_overview`), or None while it cannot
+    be measured."""
+    from computecredit.errors import InputError, NotFoundError
     from computecredit.portfolio.risk import portfolio_risk
-    from computecredit.services.portfolio import book_from_store
+    from computecredit.services.portfolio import book_from_store, book_overview
+    from computecredit.store import bank as bank_store
     from computecredit.web.portfolio.router import DEFAULT_RHO
 
     try:
         book = book_from_store(db)
-    except InputError:
+        with db.transaction() as session:
+            bank = bank_store.get_bank(session)
+    except (InputError, NotFoundError):
         return None
     risk = portfolio_risk(book, "vasicek", rho=DEFAULT_RHO).result.summary()
     return {
@@ -53,6 +62,7 @@ def book_figures(db: Database) -> dict[str, Any] | None:
         "expected_loss": risk["expected_loss"],
         "var": risk["var"],
         "exposures": book.n,
+        **book_overview(book, net_capital=float(bank.net_capital), tier1_capital=float(bank.tier1_net_capital)),
     }
 
 
@@ -86,5 +96,30 @@ def dashboard_page(
     session: Session = Depends(read_session, scope="function"),
     db: Database = Depends(database),
 ) -> Response:
-    context = {**summary(session, user), "book": book_figures(db), "watch_list": watch_list(db)}
+    book = book_figures(db)
+    context = {**summary(session, user), "book": book, "watch_list": watch_list(db)}
+    if book is not None:
+        context["book_charts"] = book_charts(book, language(request))
     return render(request, "dashboard/index.html", context)
+
+
+def book_charts(book: dict[str, Any], lang: str) -> list[Markup]:
+    """Bar charts of the book's EAD by chain segment, hub, grade and product, in the page's language."""
+    scale, unit = (1e8, "亿元") if lang.startswith("zh") else (1e6, "CNY m")
+
+    def bars(values: dict[str, float], label: Callable[[str], str]) -> list[tuple[str, float]]:
+        return charts.top_bars(values, scale, label)
+
+    def title(key: str) -> str:
+        return f"{translate(lang, key)} ({unit})"
+
+    return [
+        charts.bar_chart(
+            title("portfolio.by_sector"), bars(book["by_sector"], lambda k: dimension_label(k, lang))
+        ),
+        charts.bar_chart(title("portfolio.by_hub"), bars(book["by_hub"], lambda k: dimension_label(k, lang))),
+        charts.bar_chart(title("dashboard.by_grade"), bars(book["by_grade"], str)),
+        charts.bar_chart(
+            title("dashboard.by_product"), bars(book["by_product"], lambda k: product_label(k, lang))
+        ),
+    ]

@@ -11,7 +11,7 @@ from computecredit.errors import InputError
 from computecredit.portfolio.concentration import concentration
 from computecredit.portfolio.risk import portfolio_risk, resolve_factor_model
 from computecredit.portfolio.stress import load_scenarios, run_stress
-from computecredit.services.portfolio import book_from_store
+from computecredit.services.portfolio import book_from_store, totals_by
 from computecredit.store import bank as bank_store
 from computecredit.store.database import Database
 from computecredit.web import charts
@@ -40,16 +40,9 @@ def risk_view(db: Database, rho: float, confidence: float) -> dict[str, Any]:
         "ead": float(book.ead.sum()),
         "risk": risk,
         "concentration": conc,
-        "by_sector": _sums(book.sector, book.ead),
-        "by_hub": _sums(book.hub, book.ead),
+        "by_sector": totals_by(book.sector, book.ead),
+        "by_hub": totals_by(book.hub, book.ead),
     }
-
-
-def _sums(keys: Any, values: Any) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, value in zip(keys, values, strict=True):
-        out[str(key) or "—"] = out.get(str(key) or "—", 0.0) + float(value)
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def stress_view(db: Database, rho: float) -> dict[str, Any]:
@@ -82,7 +75,7 @@ def book_stress(
 
 
 def _bars(values: dict[str, float], scale: float, lang: str) -> list[tuple[str, float]]:
-    return [(dimension_label(k, lang), v / scale) for k, v in list(values.items())[:10]]
+    return charts.top_bars(values, scale, lambda key: dimension_label(key, lang))
 
 
 @pages.get("/portfolio")
