@@ -324,7 +324,8 @@ def test_scorecard_start_is_a_ridge_logistic_regression_on_the_weights_of_eviden
 def test_start_is_chosen_by_out_of_fold_auc_with_the_one_standard_error_rule() -> None:
     """Plain boosting replaces the WoE-logistic start only when its out-of-fold AUC is higher by more
     than one standard error; the fitted model records the check it made."""
-    from computecredit.rating.additive import _Bagged, _choose_start, paired_auc_difference
+    from computecredit.rating.additive import _Bagged, _choose_start
+    from computecredit.rating.validation import paired_auc_difference
 
     rng = np.random.default_rng(11)
     y = (rng.random(3000) < 0.2).astype(int)
@@ -348,29 +349,3 @@ def test_start_is_chosen_by_out_of_fold_auc_with_the_one_standard_error_rule() -
     assert aucs["zero"] - aucs["scorecard"] == pytest.approx(check["zero_minus_scorecard"], abs=1e-9)
     forced = fit_additive(x, flags, AdditiveConfig(**FAST, start="zero", max_interactions=0))
     assert forced.training["start"] == {"chosen": "zero"}
-
-
-def test_paired_auc_difference_matches_delongs_definition() -> None:
-    """The mid-rank computation equals DeLong et al. (1988) written out pair by pair: structural
-    components V10 (per default) and V01 (per non-default) and their covariances across the two models."""
-    from computecredit.rating.additive import paired_auc_difference
-
-    rng = np.random.default_rng(2)
-    y = (rng.random(120) < 0.3).astype(int)
-    first = y + rng.normal(0, 1.0, 120)
-    second = np.round(y + rng.normal(0, 1.5, 120), 1)  # ties, which count one half
-    positives, negatives = y == 1, y == 0
-
-    def components(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        diff = scores[positives][:, None] - scores[negatives][None, :]
-        psi = (diff > 0) + 0.5 * (diff == 0)
-        return psi.mean(axis=1), psi.mean(axis=0)
-
-    (v10a, v01a), (v10b, v01b) = components(first), components(second)
-    s10, s01 = np.cov([v10a, v10b]), np.cov([v01a, v01b])
-    variance = (s10[0, 0] + s10[1, 1] - 2 * s10[0, 1]) / positives.sum()
-    variance += (s01[0, 0] + s01[1, 1] - 2 * s01[0, 1]) / negatives.sum()
-    diff, error = paired_auc_difference(y, first, second)
-    assert diff == pytest.approx(v10a.mean() - v10b.mean(), abs=1e-12)
-    assert error == pytest.approx(np.sqrt(variance), rel=1e-9)
-    assert paired_auc_difference(y, first, first) == (0.0, 0.0)

@@ -84,7 +84,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy.special import expit
-from scipy.stats import chi2, rankdata, spearmanr
+from scipy.stats import chi2, spearmanr
 from sklearn.isotonic import isotonic_regression
 from sklearn.metrics import roc_auc_score
 
@@ -100,6 +100,7 @@ from computecredit.rating.points import (
     Scaling,
     category_key,
 )
+from computecredit.rating.validation import paired_auc_difference
 
 Direction = Literal["ascending", "descending"]
 DIRECTIONS = ("ascending", "descending")
@@ -540,29 +541,6 @@ def _pair_tests(
                 found.append((excess, float(chi2.sf(excess, dof)), i, j))
     found.sort(key=lambda t: (t[1], -t[0]))
     return [f for f in found if f[1] < alpha][:limit]
-
-
-def paired_auc_difference(y: np.ndarray, first: np.ndarray, second: np.ndarray) -> tuple[float, float]:
-    """AUC of ``first`` minus AUC of ``second`` on the same rows, and its standard error by DeLong's
-    method (DeLong, DeLong & Clarke-Pearson, Biometrics 1988), computed from mid-ranks as in Sun & Xu
-    (IEEE SPL 2014). Written here because neither scikit-learn nor SciPy offers a paired AUC test.
-
-    >>> y = np.array([0, 0, 0, 1, 1, 1])
-    >>> diff, se = paired_auc_difference(y, np.array([.1, .2, .3, .7, .8, .9]), np.array([.1, .5, .3, .4, .8, .2]))
-    >>> round(diff, 4), round(se, 4)
-    (0.3333, 0.2722)
-    """
-    positive, negative = y == 1, y == 0
-    m, n = int(positive.sum()), int(negative.sum())
-    v10, v01 = [], []
-    for scores in (first, second):
-        ranks = rankdata(scores)
-        v10.append((ranks[positive] - rankdata(scores[positive])) / n)  # share of negatives each positive beats
-        v01.append(1.0 - (ranks[negative] - rankdata(scores[negative])) / m)
-    aucs = [float(v.mean()) for v in v10]
-    s10, s01 = np.cov(np.vstack(v10)), np.cov(np.vstack(v01))
-    variance = (s10[0, 0] + s10[1, 1] - 2 * s10[0, 1]) / m + (s01[0, 0] + s01[1, 1] - 2 * s01[0, 1]) / n
-    return aucs[0] - aucs[1], float(np.sqrt(max(variance, 0.0)))
 
 
 def _choose_start(y: np.ndarray, fits: Mapping[str, _Bagged]) -> tuple[str, dict[str, Any]]:
