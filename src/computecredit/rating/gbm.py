@@ -45,15 +45,18 @@ FORMAT = "computecredit.gbm/1"
 
 @dataclass(frozen=True)
 class GbmConfig:
-    """LightGBM settings (small, regularised trees; defaults tuned for a few thousand firms)."""
+    """LightGBM settings: LightGBM's own defaults (the boosting a quant fits first), plus monotone
+    constraints where the data show a clear direction. Smaller, bagged trees (400 × 0.05, 15 leaves,
+    0.8 row and column sampling) ranked no better: Polish year 1 AUC 0.959 against 0.962 with these,
+    German 0.772 against 0.766, the demo history 0.739 against 0.743 (``benchmarks/rating_models.py``)."""
 
-    n_estimators: int = 400
-    learning_rate: float = 0.05
-    num_leaves: int = 15
+    n_estimators: int = 100
+    learning_rate: float = 0.1
+    num_leaves: int = 31
     min_child_samples: int = 20
-    subsample: float = 0.8
-    colsample_bytree: float = 0.8
-    reg_lambda: float = 1.0
+    subsample: float = 1.0
+    colsample_bytree: float = 1.0
+    reg_lambda: float = 0.0
     monotone: Mapping[str, int] = field(default_factory=dict)
     monotone_pvalue: float = 0.001
     monotone_decile_rho: float = 0.9
