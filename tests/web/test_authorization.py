@@ -41,6 +41,7 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/api/v1/portfolio/risk"): ALL,
     ("GET", "/api/v1/projects"): ALL,
     ("POST", "/api/v1/projects/evaluate"): ALL,
+    ("PUT", "/api/v1/projects/{code}/inputs"): frozenset({"analyst", "risk_manager"}),
     ("GET", "/api/v1/portfolio/stress"): frozenset({"risk_manager", "approver", "admin"}),
     ("POST", "/api/v1/jobs"): ALL,
     ("GET", "/api/v1/jobs/{job_id}"): ALL,
@@ -80,6 +81,7 @@ PATH_VALUES = {
     "job_id": "0" * 32,
     "uscc": "91110000MA0WEB0026",
     "username": "no_such_user",
+    "code": "no_such_project",
 }
 BODIES = {"/api/v1/jobs": {"kind": "no.such.kind"}, "/api/v1/proposals": {}}
 

@@ -38,3 +38,59 @@ def test_project_page_with_edited_inputs(server: Server) -> None:
         "/projects/ningxia_phase1", data={"inputs_text": "- not a mapping", "csrf_token": csrf_of(client)}
     )
     assert bad.status_code == 422 and "YAML mapping" in bad.text
+
+
+def test_saving_a_stored_projects_inputs_is_validated_audited_and_kept(server: Server) -> None:
+    """The demo bank stores ``ningxia_phase1``: an analyst's saved edit changes what the project page
+    evaluates and leaves the earlier inputs in the audit log; bad inputs change nothing, and only the
+    roles that prepare credit may save."""
+    from tests.web.support import browser_login
+
+    from computecredit.services import audit
+    from computecredit.store import projects as project_store
+    from computecredit.store.workbench import AuditEntry
+
+    with server.db.transaction() as session:
+        before = project_store.get_project(session, "ningxia_phase1").inputs
+    with server.client("t_analyst") as client:
+        base = client.post("/api/v1/projects/evaluate", json={"code": "ningxia_phase1", "simulations": 0}).json()
+        rejected = client.put("/api/v1/projects/ningxia_phase1/inputs", json={"inputs": {"name": "x"}})
+        assert rejected.status_code == 422 and "site" in rejected.text
+        unknown = client.put("/api/v1/projects/no_such_project/inputs", json={"inputs": before})
+        assert unknown.status_code == 404  # only stored projects take edits; engine examples stay as shipped
+        cheaper = json.loads(json.dumps(before))
+        cheaper["name"] = before["name"] + " (what-if saved)"
+        saved = client.put("/api/v1/projects/ningxia_phase1/inputs", json={"inputs": cheaper})
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["inputs"]["name"].endswith("(what-if saved)")
+        again = client.post("/api/v1/projects/evaluate", json={"code": "ningxia_phase1", "simulations": 0}).json()
+        assert again["min_dscr"] == base["min_dscr"]  # only the name changed: the figures stand
+    with server.db.transaction() as session:
+        assert project_store.get_project(session, "ningxia_phase1").inputs["name"].endswith("(what-if saved)")
+        entry = (
+            session.query(AuditEntry).filter_by(action="project.inputs").order_by(AuditEntry.seq.desc()).first()
+        )
+        assert entry is not None and entry.actor == "t_analyst" and json.loads(entry.before_json) == before
+        assert audit.verify(session).ok
+
+    browser = browser_login(server, "t_analyst")
+    page = browser.get("/projects/ningxia_phase1")
+    assert 'id="save-inputs"' in page.text
+    text = yaml.safe_dump(before, allow_unicode=True, sort_keys=False)
+    done = browser.post(
+        "/projects/ningxia_phase1",
+        data={"inputs_text": text, "action": "save", "csrf_token": csrf_of(browser)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/projects/ningxia_phase1?saved=1"
+    assert 'id="inputs-saved"' in browser.get(done.headers["location"]).text
+    browser.close()
+    with server.db.transaction() as session:
+        assert project_store.get_project(session, "ningxia_phase1").inputs == before
+    approver = browser_login(server, "t_approver")
+    refused = approver.post(
+        "/projects/ningxia_phase1",
+        data={"inputs_text": text, "action": "save", "csrf_token": csrf_of(approver)},
+    )
+    assert refused.status_code == 403
+    approver.close()

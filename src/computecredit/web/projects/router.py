@@ -7,15 +7,17 @@ from typing import Any
 
 import yaml
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from computecredit import projects as engine
-from computecredit.errors import InputError, NotFoundError
+from computecredit.errors import InputError, NotFoundError, PermissionDeniedError
+from computecredit.services import projects as project_service
 from computecredit.store import projects as project_store
+from computecredit.store.database import Database
 from computecredit.web import charts
-from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
+from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require
 from computecredit.web.i18n import translate
 from computecredit.web.templating import language, render
 
@@ -74,6 +76,21 @@ def evaluate_project(
         raise InputError("code", body.code, "give either a project code or an inputs document")
     document = body.inputs if body.inputs is not None else inputs_of(session, body.code or "")
     return json.loads(json.dumps(evaluate(document, body.simulations, body.seed).to_dict(), default=str))
+
+
+class SaveInputs(BaseModel):
+    inputs: dict[str, Any] = Field(description="The project engine's input document; replaces the stored one")
+
+
+@api.put("/{code}/inputs", summary="Replace a stored project's inputs (validated by the engine, audited)")
+def save_project_inputs(
+    body: SaveInputs,
+    code: str = Code,
+    user: CurrentUser = Depends(require("analyst", "risk_manager")),
+    db: Database = Depends(database),
+) -> dict[str, Any]:
+    saved = project_service.save_inputs(db, user.username, code, body.inputs)
+    return {"code": saved.code, "name": saved.name, "inputs": saved.inputs}
 
 
 def view(result: Any, lang: str) -> dict[str, Any]:
@@ -149,7 +166,14 @@ def project_page(
     document = inputs_of(session, code)
     result = evaluate(document, simulations)
     text = yaml.safe_dump(json.loads(json.dumps(document, default=str)), allow_unicode=True, sort_keys=False)
-    context = {"code": code, "inputs_text": text, "problems": [], **view(result, language(request))}
+    context = {
+        "code": code,
+        "inputs_text": text,
+        "problems": [],
+        "stored": is_stored(session, code),
+        "saved": request.query_params.get("saved") == "1",
+        **view(result, language(request)),
+    }
     return render(request, "projects/detail.html", context)
 
 
@@ -158,34 +182,41 @@ def project_edit_page(
     request: Request,
     code: str = Code,
     inputs_text: str = Form(..., max_length=200_000),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    action: str = Form("evaluate", pattern="^(evaluate|save)$"),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    db: Database = Depends(database),
 ) -> Response:
-    """Evaluate edited inputs (nothing is stored): the analyst's what-if."""
+    """Evaluate edited inputs (the analyst's what-if) or, for a stored project, save them."""
+    with db.transaction() as session:
+        stored = is_stored(session, code)
+    page = {"code": code, "inputs_text": inputs_text, "stored": stored}
     try:
         document = yaml.safe_load(inputs_text)
         if not isinstance(document, dict):
             raise InputError("inputs", type(document).__name__, "must be a YAML mapping")
+        if action == "save":
+            if user.role not in ("analyst", "risk_manager"):
+                raise PermissionDeniedError(f"role {user.role} may not change a project's inputs")
+            project_service.save_inputs(db, user.username, code, document)
+            return RedirectResponse(f"/projects/{code}?saved=1", status_code=303)
         result = evaluate(document, PAGE_SIMULATIONS)
     except yaml.YAMLError as exc:
         problems = InputError("inputs", "…", f"not valid YAML: {exc}").problems
         return render(
-            request,
-            "projects/detail.html",
-            {"code": code, "inputs_text": inputs_text, "problems": problems, "data": None},
-            status_code=422,
+            request, "projects/detail.html", {**page, "problems": problems, "data": None}, status_code=422
         )
     except InputError as exc:
         return render(
-            request,
-            "projects/detail.html",
-            {"code": code, "inputs_text": inputs_text, "problems": exc.problems, "data": None},
-            status_code=422,
+            request, "projects/detail.html", {**page, "problems": exc.problems, "data": None}, status_code=422
         )
-    context = {
-        "code": code,
-        "inputs_text": inputs_text,
-        "problems": [],
-        "edited": True,
-        **view(result, language(request)),
-    }
+    context = {**page, "problems": [], "edited": True, **view(result, language(request))}
     return render(request, "projects/detail.html", context)
+
+
+def is_stored(session: Session, code: str) -> bool:
+    """Whether ``code`` is a stored project (editable) rather than a bundled engine example."""
+    try:
+        project_store.get_project(session, code)
+    except NotFoundError:
+        return False
+    return True
