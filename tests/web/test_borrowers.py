@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from tests.web.support import BORROWER_USCC, Server, statements_csv
+from tests.web.support import BORROWER_USCC, Server, csrf_of, statements_csv
 
 from computecredit.services import audit
 from computecredit.store import ratings as rating_store
@@ -81,6 +81,35 @@ def test_rate_a_borrower_and_see_its_history(server: Server, demo_uscc: str) -> 
         assert overridden.status_code == 422  # an override needs a real reason
     with server.client("t_approver") as client:
         assert client.post(f"/api/v1/borrowers/{demo_uscc}/ratings", json={}).status_code == 403
+
+
+def test_override_a_grade_from_the_borrower_page(server: Server, demo_uscc: str) -> None:
+    """The page's override form records the chosen grade beside the model's, with its reason; a reason
+    too short to explain anything is refused and nothing is stored."""
+    from tests.web.support import browser_login
+
+    browser = browser_login(server, "t_analyst")
+    assert 'id="override-form"' in browser.get(f"/borrowers/{demo_uscc}").text
+    with server.db.transaction() as session:
+        count = len(rating_store.list_ratings(session, demo_uscc))
+    short = browser.post(
+        f"/borrowers/{demo_uscc}/rate",
+        data={"override_grade": "B", "override_reason": "short", "csrf_token": csrf_of(browser)},
+    )
+    assert short.status_code == 422 and "reason" in short.text
+    reason = "Parent guarantee from the group not captured by the model"
+    done = browser.post(
+        f"/borrowers/{demo_uscc}/rate",
+        data={"override_grade": "BB", "override_reason": reason, "csrf_token": csrf_of(browser)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    browser.close()
+    with server.db.transaction() as session:
+        ratings = rating_store.list_ratings(session, demo_uscc)
+    assert len(ratings) == count + 1  # the refused override stored nothing
+    latest = ratings[-1]
+    assert latest.final_grade == "BB" and latest.override is not None and latest.override.reason == reason
 
 
 def test_queued_writers_hold_no_worker_thread_and_each_rating_is_audited(server: Server, demo_uscc: str) -> None:

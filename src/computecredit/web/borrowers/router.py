@@ -10,7 +10,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -21,6 +21,7 @@ from computecredit.domain.ratings import Override
 from computecredit.domain.statements import ITEMS
 from computecredit.errors import InputError
 from computecredit.rating import ratios as ratios_lib
+from computecredit.rating.master_scale import load_master_scale
 from computecredit.services import audit, workflow
 from computecredit.services import rating as rating_service
 from computecredit.services import statements as statement_service
@@ -294,6 +295,7 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         "trend_chart": trend,
         "balance_chart": balance,
         "ratings": rating_store.list_ratings(session, uscc),
+        "grades": load_master_scale().codes,
         "facilities": facility_store.list_facilities(session, uscc),
         "proposals": proposals,
     }
@@ -338,10 +340,14 @@ def borrower_page(
 @writes
 def rate_page(
     uscc: str = Uscc,
+    override_grade: str = Form("", max_length=16),
+    override_reason: str = Form("", max_length=2000),
     user: CurrentUser = Depends(require("analyst", "risk_manager")),
     session: Session = TRANSACTION,
 ) -> Response:
-    rate(session, uscc, RatingRequest(), user.username)
+    """Rate with the expert model; a chosen grade overrides the model's, with its reason on record."""
+    request = RatingRequest(override_grade=override_grade or None, override_reason=override_reason or None)
+    rate(session, uscc, request, user.username)
     return RedirectResponse(f"/borrowers/{uscc}#ratings", status_code=303)
 
 
