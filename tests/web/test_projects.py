@@ -58,9 +58,9 @@ def test_saving_a_stored_projects_inputs_is_validated_audited_and_kept(server: S
         assert rejected.status_code == 422 and "site" in rejected.text
         unknown = client.put("/api/v1/projects/no_such_project/inputs", json={"inputs": before})
         assert unknown.status_code == 404  # only stored projects take edits; engine examples stay as shipped
-        cheaper = json.loads(json.dumps(before))
-        cheaper["name"] = before["name"] + " (what-if saved)"
-        saved = client.put("/api/v1/projects/ningxia_phase1/inputs", json={"inputs": cheaper})
+        renamed = json.loads(json.dumps(before))
+        renamed["name"] = before["name"] + " (what-if saved)"
+        saved = client.put("/api/v1/projects/ningxia_phase1/inputs", json={"inputs": renamed})
         assert saved.status_code == 200, saved.text
         assert saved.json()["inputs"]["name"].endswith("(what-if saved)")
         again = client.post("/api/v1/projects/evaluate", json={"code": "ningxia_phase1", "simulations": 0}).json()
