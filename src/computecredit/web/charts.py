@@ -101,6 +101,15 @@ def line_chart(
     return _frame(title, f"{title}: {', '.join(series)} over {labels[0]}–{labels[-1]}", width, height, body)
 
 
+def amount_scale(lang: str) -> tuple[float, str]:
+    """The divisor and unit in which charts show amounts: 亿元 in Chinese, millions of yuan in English.
+
+    >>> amount_scale("zh-CN"), amount_scale("en")
+    ((100000000.0, '亿元'), (1000000.0, 'CNY m'))
+    """
+    return (1e8, "亿元") if lang.startswith("zh") else (1e6, "CNY m")
+
+
 def top_bars(
     values: Mapping[str, float], scale: float, label: Callable[[str], str] = str, top: int = 10
 ) -> list[tuple[str, float]]:

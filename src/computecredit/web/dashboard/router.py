@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -105,21 +104,18 @@ def dashboard_page(
 
 def book_charts(book: dict[str, Any], lang: str) -> list[Markup]:
     """Bar charts of the book's EAD by chain segment, hub, grade and product, in the page's language."""
-    scale, unit = (1e8, "亿元") if lang.startswith("zh") else (1e6, "CNY m")
+    scale, unit = charts.amount_scale(lang)
 
-    def bars(values: dict[str, float], label: Callable[[str], str]) -> list[tuple[str, float]]:
-        return charts.top_bars(values, scale, label)
+    def dimension(key: str) -> str:
+        return dimension_label(key, lang)
 
-    def title(key: str) -> str:
-        return f"{translate(lang, key)} ({unit})"
-
+    panels = (
+        ("portfolio.by_sector", "by_sector", dimension),
+        ("portfolio.by_hub", "by_hub", dimension),
+        ("dashboard.by_grade", "by_grade", str),
+        ("dashboard.by_product", "by_product", lambda key: product_label(key, lang)),
+    )
     return [
-        charts.bar_chart(
-            title("portfolio.by_sector"), bars(book["by_sector"], lambda k: dimension_label(k, lang))
-        ),
-        charts.bar_chart(title("portfolio.by_hub"), bars(book["by_hub"], lambda k: dimension_label(k, lang))),
-        charts.bar_chart(title("dashboard.by_grade"), bars(book["by_grade"], str)),
-        charts.bar_chart(
-            title("dashboard.by_product"), bars(book["by_product"], lambda k: product_label(k, lang))
-        ),
+        charts.bar_chart(f"{translate(lang, title)} ({unit})", charts.top_bars(book[values], scale, label))
+        for title, values, label in panels
     ]

@@ -66,7 +66,7 @@ def pick_language(accept_language: str | None, cookie: str | None) -> str:
 
 
 def translate(lang: str, key: str, **params: Any) -> str:
-    """The message ``key`` in ``lang`` with ``{name}`` placeholders filled; the key itself if unknown."""
+    """The message ``key`` in ``lang`` with its ``{name}`` fields filled in; the key itself if unknown."""
     text = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE).get(key, key)

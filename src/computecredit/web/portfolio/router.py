@@ -87,7 +87,7 @@ def portfolio_page(
     db: Database = Depends(database),
 ) -> Response:
     lang = language(request)
-    scale, unit = (1e8, "亿元") if lang.startswith("zh") else (1e6, "CNY m")
+    scale, unit = charts.amount_scale(lang)
     try:
         view = risk_view(db, rho, confidence)
     except InputError as exc:
