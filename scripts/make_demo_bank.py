@@ -813,6 +813,7 @@ def write_facilities(keys: dict[str, Borrower], borrowers: list[Borrower], rng: 
             "green": True,
             "green_category": "data_centre_energy_efficiency",
             "purpose": "贺兰智算中心一期（PUE ≤ 1.2）建设及GPU服务器采购",
+            "project_code": "ningxia_phase1",
             "collateral": [
                 {
                     "type": "gpu_servers",

@@ -1,6 +1,6 @@
 """Every facility of the demo bank (朔方银行) yields a memo in Chinese and in English, built from the stored
-records: bank, borrower, statements, facility and the book's exposures. The demo bank stores no ratings yet,
-so each memo uses a PD given as the analyst's input (by the exposure's 五级分类), as ``--pd`` does."""
+records: bank, borrower, statements, rating, facility, its project and the book's exposures. Some tests
+override the PD by the exposure's 五级分类, as an analyst's named override (``--override pd=...``) does."""
 
 from __future__ import annotations
 
@@ -8,13 +8,25 @@ from decimal import Decimal
 
 import pytest
 
-from computecredit.facilities.proposal import assess
+from computecredit.domain.facilities import AnalystOverride
+from computecredit.facilities.proposal import Proposal, assess
 from computecredit.money import format_amount
 from computecredit.reports.memo import build_memo, render_html
-from computecredit.services.facilities import proposal_from_store
+from computecredit.services.facilities import Records, assemble, stored_deal
 from computecredit.store import facilities as facility_store
 
 PD_BY_CLASS = {"normal": 0.015, "special_mention": 0.08, "substandard": 0.35, "doubtful": 0.6, "loss": 0.9}
+
+
+def proposal_from_store(db, reference: str, pd: float | None = None) -> Proposal:  # type: ignore[no-untyped-def]
+    """The stored facility's proposal, with the PD overridden when ``pd`` is given."""
+    with db.transaction() as session:
+        records = Records.load(session)
+        deal = stored_deal(records, reference)
+        if pd is not None:
+            reason = "PD set by the exposure's 五级分类 for this test"
+            deal = deal.with_overrides([AnalystOverride(key="pd", value=Decimal(str(pd)), reason=reason)])
+        return assemble(records, deal)
 
 
 def _book(db):  # type: ignore[no-untyped-def]
@@ -46,13 +58,15 @@ def test_ningxia_demo_loan_against_the_demo_banks_capital(demo_db) -> None:  # t
     assert single.base_amount == Decimal("10860000000")
     assert single.ratio == pytest.approx(2.8 / 108.6, rel=1e-9)
     assert not single.breach
-    # The borrower's stored project (ningxia_phase1) is evaluated by the project engine for the memo.
+    # The facility's linked project (ningxia_phase1) is evaluated by the project engine for the memo.
     project = assessment.proposal.project
     assert project is not None and project.monte_carlo is not None and project.max_debt is not None
     keys = {c.key for c in assessment.limit.constraints}
     assert {"project_max_debt", "dscr_capacity"} <= keys
     gpu = next(line for line in assessment.structure.lgd.lines if line.kind == "gpu_servers")
-    assert gpu.haircut > 0.4  # the table's 40% plus the residual-value decline to a default a year ahead
+    assert (
+        gpu.haircut > project.recommended_haircut
+    )  # the engine's haircut plus the decline to a default a year ahead
     html = render_html(assessment, "zh")
     assert "资本净额" in html and "蒙特卡洛模拟 1000 次" in html and html.count("<svg") >= 3
 
@@ -82,12 +96,10 @@ def test_cli_memo_of_a_stored_facility(demo_db, tmp_path, monkeypatch) -> None: 
 
     monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", demo_db.url)
     out = tmp_path / "nx.html"
-    result = CliRunner().invoke(
-        app, ["facility", "memo", "PL-2025-NX-001", "--pd", "0.02", "--lang", "en", "-o", str(out)]
-    )
+    result = CliRunner().invoke(app, ["facility", "memo", "PL-2025-NX-001", "--lang", "en", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "PL-2025-NX-001" in out.read_text(encoding="utf-8")
-    missing = CliRunner().invoke(app, ["facility", "assess", "NO-SUCH-1", "--pd", "0.02"])
+    missing = CliRunner().invoke(app, ["facility", "assess", "NO-SUCH-1"])
     assert missing.exit_code == 2 and "NO-SUCH-1" in missing.stderr
 
 
@@ -109,9 +121,11 @@ def test_cli_wc_need_from_stored_statements(demo_db, monkeypatch) -> None:  # ty
     assert runner.invoke(app, ["facility", "wc-need"]).exit_code == 2
 
 
-def test_unusable_stored_project_is_noted_not_fatal(demo_db) -> None:  # type: ignore[no-untyped-def]
-    """A stored project whose inputs the engine refuses (e.g. a monitoring stub) is noted; the next one is used."""
+def test_a_project_the_engine_refuses_is_refused_naming_project_ref(demo_db) -> None:  # type: ignore[no-untyped-def]
+    """A deal linked to a stored project whose inputs the engine refuses (e.g. a monitoring stub) is bad input."""
     from computecredit.domain.projects import Project
+    from computecredit.errors import InputError
+    from computecredit.services.facilities import Deal
     from computecredit.store import projects as project_store
 
     with demo_db.transaction() as session:
@@ -121,8 +135,8 @@ def test_unusable_stored_project_is_noted_not_fatal(demo_db) -> None:  # type: i
                 code="aaa-stub", name="partial inputs", borrower_uscc="91640500MA53JLGWU7", inputs={"gpus": 8}
             ),
         )
-    proposal = proposal_from_store(demo_db, "PL-2025-NX-001", pd=0.02)
-    assert proposal.project is not None and any("aaa-stub" in note.en for note in proposal.notes)
-    assessment = assess(proposal)
-    assert any("aaa-stub" in c for c in assessment.conditions_en)
-    assert "aaa-stub" in render_html(assessment, "zh")
+        records = Records.load(session)
+        facility = records.facilities["PL-2025-NX-001"].model_copy(update={"project_code": "aaa-stub"})
+        with pytest.raises(InputError) as caught:
+            assemble(records, Deal(facility=facility))
+    assert caught.value.problems[0].field == "project_ref" and caught.value.problems[0].value == "aaa-stub"

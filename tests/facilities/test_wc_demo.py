@@ -9,19 +9,19 @@ from decimal import Decimal
 import pytest
 
 from computecredit.facilities.working_capital import working_capital_need
-from computecredit.services.facilities import assess_proposal, proposal_from_store, wc_inputs_for_borrower
+from computecredit.services.facilities import assess_deal, wc_inputs_for_borrower
 
 
 @pytest.mark.parametrize(("reference", "requested"), [("WC-2025-001", "50000000"), ("WC-2025-002", "100000000")])
 def test_demo_wc_loans_fit_their_working_capital_need(demo_db, reference: str, requested: str) -> None:  # type: ignore[no-untyped-def]
-    facility = proposal_from_store(demo_db, reference, pd=0.015).facility
+    assessment = assess_deal(demo_db, reference)
+    facility = assessment.proposal.facility
     assert facility.amount == Decimal(requested)
 
     need = working_capital_need(wc_inputs_for_borrower(demo_db, facility.borrower_uscc))
     assert need.turnover_times is not None and need.turnover_times > 0
     assert need.new_wc_loan_limit >= facility.amount
 
-    assessment = assess_proposal(reference, db=demo_db, pd=0.015)
     wc = assessment.working_capital
     assert wc is not None and wc.new_wc_loan_limit == need.new_wc_loan_limit
     wc_constraint = next(c for c in assessment.limit.constraints if c.key == "wc_need")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from computecredit.domain.bank import Bank
 from computecredit.domain.borrowers import Borrower
 from computecredit.errors import InputError, PermissionDeniedError, WorkflowError
 from computecredit.money import parse_amount
 from computecredit.services import audit, workflow
 from computecredit.services.workflow import Action, Actor, AuthorityPolicy, State
+from computecredit.store.bank import save_bank
 from computecredit.store.base import Base
 from computecredit.store.borrowers import save_borrower
 from computecredit.store.database import Database
@@ -30,6 +33,16 @@ BORROWER = Borrower(
     revenue=Decimal("1.2e8"),
     total_assets=Decimal("9e8"),
 )
+BANK = Bank(
+    name_zh="示例银行",
+    name_en="Example bank",
+    net_capital=Decimal("1.2e10"),
+    tier1_net_capital=Decimal("1e10"),
+    loan_book=Decimal("9e10"),
+    hurdle_rate=Decimal("0.12"),
+)
+# The borrower is not rated here: the analyst overrides the PD, with a reason, as the engines require.
+UNRATED = workflow.DealTerms(overrides=({"key": "pd", "value": "0.02", "reason": "new borrower, rating pending"},))
 ALICE = Actor("alice", "analyst")
 CAROL = Actor("carol", "analyst")
 BOB = Actor("bob", "approver")
@@ -53,14 +66,17 @@ def db(database_url: str) -> Database:
     Base.metadata.create_all(database.engine)
     with database.transaction() as s:
         save_borrower(s, BORROWER)
+        save_bank(s, BANK)
     yield database
     database.dispose()
 
 
 def _analysed(db: Database, amount: str = "5000万", product: str = "working_capital_loan") -> int:
     with db.transaction() as s:
-        p = workflow.create(s, ALICE, workflow.Terms(B001, product, parse_amount(amount), 24))
-        workflow.analyse(s, p.id, ALICE, {"limit": "6000万"}, {"facilities": "1.0"})
+        deal = {"beneficiary": "算力平台建设单位"} if product.endswith("_guarantee") else {}
+        terms = workflow.Terms(B001, product, parse_amount(amount), 24, inputs={"deal": deal})
+        p = workflow.create(s, ALICE, terms)
+        workflow.analyse_with_engines(s, p.id, ALICE, replace(UNRATED, **deal))
         return p.id
 
 
@@ -79,11 +95,19 @@ def test_happy_path_records_every_step_with_its_snapshot(db: Database) -> None:
         assert [d.action for d in p.decisions] == ["analyse", "submit", "approve"]
         approval = p.decisions[-1]
         assert approval.snapshot_hash == audit.digest(approval.snapshot_json)
-        assert '"limit":"6000万"' in approval.snapshot_json
+        assert '"limit":"50000000"' in approval.snapshot_json
+        assert p.facility is not None and p.facility.reference == f"P-{pid}" and p.facility.status == "approved"
     with db.transaction() as s:
         assert audit.verify(s).ok
         actions = [e.action for e in reversed(audit.recent(s))]
-    assert actions == ["proposal.create", "proposal.analyse", "proposal.submit", "proposal.approve"]
+    assert actions == [
+        "proposal.create",
+        "proposal.analyse",
+        "proposal.submit",
+        "proposal.approve",
+        "rating.create",
+        "facility.create",
+    ]
 
 
 def test_states_cannot_be_skipped(db: Database) -> None:
@@ -108,7 +132,7 @@ def test_the_proposer_can_never_decide_even_with_the_right_role(db: Database) ->
 def test_whoever_analysed_cannot_decide(db: Database) -> None:
     with db.transaction() as s:
         pid = workflow.create(s, ALICE, workflow.Terms(B001, "credit_line", Decimal("1e8"), 24)).id
-        workflow.analyse(s, pid, CAROL, {"limit": "1亿"}, {})
+        workflow.analyse_with_engines(s, pid, CAROL, UNRATED)
         workflow.submit(s, pid, ALICE)
     with pytest.raises(PermissionDeniedError, match="worked on this"), db.transaction() as s:
         workflow.decide(s, pid, Actor("carol", "approver"), "approve")

@@ -11,12 +11,14 @@ from computecredit.services.workflow import Actor
 
 
 def _proposal_in_review(server: Server, proposer: str, amount: str, product: str) -> int:
-    """An analysed, submitted proposal (the analysis outputs stand for the engines' in this test)."""
+    """An analysed, submitted proposal (the engines' analysis, with the PD overridden: the borrower is new)."""
     with audit.write_transaction(server.db) as session:
         analyst = Actor(proposer, "analyst")
-        terms = workflow.Terms(BORROWER_USCC, product, parse_amount(amount), 24)
+        deal = {"beneficiary": "算力平台建设单位"} if product.endswith("_guarantee") else {}
+        terms = workflow.Terms(BORROWER_USCC, product, parse_amount(amount), 24, inputs={"deal": deal})
         pid = workflow.create(session, analyst, terms).id
-        workflow.analyse(session, pid, analyst, {"limit": amount}, {"engine": "test"})
+        pd = {"key": "pd", "value": "0.02", "reason": "new borrower, rating pending"}
+        workflow.analyse_with_engines(session, pid, analyst, workflow.DealTerms(overrides=(pd,), **deal))
         workflow.submit(session, pid, analyst)
     return pid
 
@@ -141,7 +143,7 @@ def test_application_to_approval_with_the_engines(server: Server, demo_uscc: str
         "product": "credit_line",
         "amount": "5000万",
         "tenor_months": 24,
-        "deal": {"spread_bp": 80, "pd": 0.02},
+        "deal": {"spread_bp": 80, "overrides": [{"key": "pd", "value": 0.02, "reason": "rating under review"}]},
     }
     with server.client("t_analyst") as client:
         preview = client.post("/api/v1/proposals/preview", json=terms)
@@ -150,14 +152,15 @@ def test_application_to_approval_with_the_engines(server: Server, demo_uscc: str
         unrated = client.post(
             "/api/v1/proposals/preview", json={**terms, "borrower_ref": _unrated_borrower(server), "deal": {}}
         )
-        assert unrated.status_code == 422 and unrated.json()["errors"][0]["field"] == "pd"
+        assert unrated.status_code == 422 and unrated.json()["errors"][0]["field"] == "rating"
         pid = client.post("/api/v1/proposals", json=terms).json()["id"]
         analysed = client.post(f"/api/v1/proposals/{pid}/analyse")
         assert analysed.status_code == 200, analysed.text
         body = analysed.json()
         assert body["state"] == "analysis"
         assert body["outputs"] == preview.json()["outputs"] | {"proposal_id": f"P-{pid}"}
-        assert body["versions"]["rating_model"].startswith("analyst_input")
+        assert body["versions"]["rating_model"].startswith("expert_compute")  # the stored rating, PD overridden
+        assert body["outputs"]["pd"] == 0.02 and body["outputs"]["overrides"][0]["reason"] == "rating under review"
         assert len(body["versions"]["input_digest"]) == 64 and body["versions"]["reference"]
         memo_en = client.get(f"/api/v1/proposals/{pid}/memo", params={"lang": "en"})
         assert memo_en.status_code == 200 and memo_en.headers["content-type"].startswith("text/html")
@@ -167,6 +170,14 @@ def test_application_to_approval_with_the_engines(server: Server, demo_uscc: str
     with server.client("t_approver") as client:
         approved = client.post(f"/api/v1/proposals/{pid}/approve", json={"comment": "within policy"})
         assert approved.json()["state"] == "approved"
+    # Approval books the facility as an undrawn commitment: the book carries the decision's booking figures.
+    from computecredit.services.portfolio import book_from_store
+
+    assert approved.json()["facility_id"] == f"P-{pid}"
+    book = book_from_store(server.db).frame().set_index("facility")
+    row, booking = book.loc[f"P-{pid}"], body["outputs"]["booking"]
+    assert (row["ead"], row["lgd"], row["pd"]) == (float(booking["ead"]), booking["lgd"], booking["pd"])
+    assert float(booking["drawn"]) == 0 and booking["undrawn"] == body["outputs"]["limit"]
 
 
 def test_a_stored_decision_reproduces_its_numbers(server: Server, demo_uscc: str) -> None:
@@ -184,7 +195,7 @@ def test_a_stored_decision_reproduces_its_numbers(server: Server, demo_uscc: str
                 "product": "working_capital_loan",
                 "amount": "2000万",
                 "tenor_months": 12,
-                "deal": {"pd": 0.01},
+                "deal": {"overrides": [{"key": "pd", "value": 0.01, "reason": "rating under review"}]},
             },
         ).json()["id"]
         client.post(f"/api/v1/proposals/{pid}/analyse").raise_for_status()

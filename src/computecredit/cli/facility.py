@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import typer
 import yaml
+from pydantic import ValidationError
 from rich.table import Table
 
 from computecredit.cli.common import console, err_console, print_json, report_errors
 from computecredit.cli.db import open_database
+from computecredit.domain.validation import input_error
 from computecredit.errors import InputError
 from computecredit.facilities.working_capital import parse_inputs, working_capital_need
-from computecredit.money import format_amount
-from computecredit.store.database import Database
+from computecredit.money import format_amount, parse_amount
 
 # The memo service (matplotlib, Jinja2, the store) is imported inside the commands that use it, so the other
 # command groups do not pay for it at start-up.
@@ -99,33 +102,59 @@ def wc_need(
     console.print(f"[bold]新增流动资金贷款额度 new WC loan limit: {format_amount(result.new_wc_loan_limit)}[/]")
 
 
-def _database_for(proposal: str) -> Database | None:
-    """The configured database when ``proposal`` names a stored facility rather than a file."""
-    if Path(proposal).is_file() or proposal.endswith((".yaml", ".yml")):
-        return None
-    return open_database()
+DEAL_HELP = (
+    "Deal YAML file (see examples/facilities/), or the reference of a stored facility (e.g. PL-2025-NX-001)."
+)
+OVERRIDE_HELP = (
+    "An engine figure the analyst overrides: pd=0.02, limit=2.5亿 or haircut.0=0.35 (collateral item 0)."
+)
+REASON_HELP = "Why the figures are overridden (required with --override; recorded and shown in the memo)."
 
 
-PROPOSAL_HELP = "Proposal YAML file, or the reference of a stored facility (e.g. PL-2025-NX-001)."
-PD_HELP = "PD to use instead of the borrower's stored rating (a fraction); recorded as the analyst's input."
+def parse_overrides(items: list[str], reason: str | None, analyst: str = "analyst") -> list[Any]:
+    """``--override`` options as the analyst's named overrides; each needs ``--reason``.
+
+    >>> [(o.key.value, o.value, o.collateral_index) for o in parse_overrides(["haircut.1=0.3"], "vendor buy-back")]
+    [('haircut', Decimal('0.3'), 1)]
+    """
+    from computecredit.domain.facilities import AnalystOverride
+
+    if items and not (reason and reason.strip()):
+        raise InputError("--reason", reason, "an override needs its reason")
+    overrides = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        key, _, index = name.partition(".")
+        if not sep or key not in ("pd", "limit", "haircut"):
+            raise InputError("--override", item, "must be pd=VALUE, limit=AMOUNT or haircut.N=VALUE")
+        try:
+            amount = parse_amount(value) if key == "limit" else Decimal(value)
+            position = int(index) if index else None
+        except (ValueError, ArithmeticError):
+            raise InputError("--override", item, "the value must be a number") from None
+        try:
+            overrides.append(AnalystOverride(key=key, value=amount, reason=str(reason), collateral_index=position))
+        except ValidationError as exc:
+            raise input_error(exc, prefix="--override") from None
+    return overrides
 
 
 @app.command("assess")
 @report_errors
 def assess_command(
-    proposal: str = typer.Argument(..., help=PROPOSAL_HELP),
-    pd: float | None = typer.Option(None, "--pd", help=PD_HELP),
+    deal: str = typer.Argument(..., help=DEAL_HELP),
+    override: list[str] = typer.Option([], "--override", help=OVERRIDE_HELP),
+    reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Size, structure, price and check a proposal; show the binding constraint and the recommendation."""
-    from computecredit.services.facilities import assess_proposal, summary
+    """Size, structure, price and check a deal; show the binding constraint and the recommendation."""
+    from computecredit.services.facilities import assess_deal, summary
 
-    db = _database_for(proposal)
+    db = open_database()
     try:
-        assessment = assess_proposal(proposal, db=db, pd=pd)
+        assessment = assess_deal(db, deal, parse_overrides(override, reason))
     finally:
-        if db is not None:
-            db.dispose()
+        db.dispose()
     result = summary(assessment)
     if as_json:
         print_json(result)
@@ -139,7 +168,7 @@ def assess_command(
     console.print(table)
     raroc = "—" if result["raroc"] is None else f"{result['raroc']:.2%}"
     console.print(
-        f"limit {format_amount(assessment.limit.limit)}  EAD {format_amount(result['ead'])}  "
+        f"limit {format_amount(assessment.limit.limit)}  PD {result['pd']:.2%}  EAD {format_amount(result['ead'])}  "
         f"LGD {result['lgd']:.2%}  IRB RW {result['irb_risk_weight']:.2%}  RAROC {raroc}"
     )
     for check in assessment.structure.concentration:
@@ -152,15 +181,16 @@ def assess_command(
 @app.command("memo")
 @report_errors
 def memo(
-    proposal: str = typer.Argument(..., help=PROPOSAL_HELP),
-    pd: float | None = typer.Option(None, "--pd", help=PD_HELP),
+    deal: str = typer.Argument(..., help=DEAL_HELP),
+    override: list[str] = typer.Option([], "--override", help=OVERRIDE_HELP),
+    reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
     lang: str = typer.Option("zh", "--lang", help="zh or en."),
     fmt: str = typer.Option("html", "--format", help="html or pdf."),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="File to write (default <id>.memo.<lang>.<format>)."
     ),
 ) -> None:
-    """Write the credit memo (授信审批报告) of a proposal as HTML or PDF, in Chinese or English."""
+    """Write the credit memo (授信审批报告) of a deal as HTML or PDF, in Chinese or English."""
     if lang not in ("zh", "en"):
         raise InputError("--lang", lang, "must be zh or en")
     if fmt not in ("html", "pdf"):
@@ -168,13 +198,64 @@ def memo(
     from computecredit.reports.pdf import RendererUnavailable
     from computecredit.services.facilities import write_memo
 
-    db = _database_for(proposal)
+    overrides = parse_overrides(override, reason)
+    db = open_database()
     try:
-        path = write_memo(proposal, output, lang, fmt, db=db, pd=pd)  # type: ignore[arg-type]
+        path = write_memo(db, deal, output, lang, fmt, overrides)  # type: ignore[arg-type]
     except RendererUnavailable as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     finally:
-        if db is not None:
-            db.dispose()
+        db.dispose()
     console.print(f"wrote {path}")
+
+
+def _record(kind: str, reference: str, amount: str, value_date: str | None, actor: str, as_json: bool) -> None:
+    from datetime import date
+
+    from computecredit.services import facilities as facility_service
+
+    try:
+        day = date.fromisoformat(value_date) if value_date else date.today()
+    except ValueError:
+        raise InputError("--date", value_date, "must be a date YYYY-MM-DD") from None
+    move = facility_service.draw if kind == "drawdown" else facility_service.repay
+    db = open_database()
+    try:
+        with db.transaction() as session:
+            exposure = move(session, reference, parse_amount(amount, field="AMOUNT"), day, actor)
+    finally:
+        db.dispose()
+    if as_json:
+        print_json({"facility": reference, "kind": kind, "amount": parse_amount(amount), "exposure": exposure})
+        return
+    console.print(
+        f"{reference}: {kind} {format_amount(parse_amount(amount))} on {day}; "
+        f"drawn {format_amount(exposure.drawn)}, undrawn {format_amount(exposure.undrawn)}"
+    )
+
+
+@app.command("draw")
+@report_errors
+def draw_command(
+    reference: str = typer.Argument(..., help="The stored facility's reference."),
+    amount: str = typer.Argument(..., help="Amount drawn, e.g. 5000万."),
+    value_date: str | None = typer.Option(None, "--date", help="Value date YYYY-MM-DD (default today)."),
+    actor: str = typer.Option("cli", "--actor", help="Who records it (the audit log's actor)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Record a drawdown (放款); refused above the undrawn limit, with nothing written."""
+    _record("drawdown", reference, amount, value_date, actor, as_json)
+
+
+@app.command("repay")
+@report_errors
+def repay_command(
+    reference: str = typer.Argument(..., help="The stored facility's reference."),
+    amount: str = typer.Argument(..., help="Amount repaid, e.g. 3500万."),
+    value_date: str | None = typer.Option(None, "--date", help="Value date YYYY-MM-DD (default today)."),
+    actor: str = typer.Option("cli", "--actor", help="Who records it (the audit log's actor)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Record a repayment (还款); refused above the drawn balance."""
+    _record("repayment", reference, amount, value_date, actor, as_json)

@@ -377,12 +377,11 @@ def export_book(
     as_of: str | None = typer.Option(
         None, "--as-of", help="Latest exposures on or before this date (YYYY-MM-DD)."
     ),
-    lgd: float = typer.Option(0.45, "--lgd", help="LGD for every facility (foundation IRB senior unsecured)."),
-    ccf_undrawn: float = typer.Option(0.40, "--ccf-undrawn", help="Credit conversion factor of undrawn amounts."),
     missing_pd: float | None = typer.Option(None, "--missing-pd", help="PD for borrowers without a rating."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Write the bank's book from the database (exposures, facilities, borrowers, latest ratings) as a CSV."""
+    """Write the bank's book from the database as a CSV: per facility the EAD, LGD and PD the facilities
+    engine gives it as booked (`facility assess REF` shows the same)."""
     from datetime import date
 
     from computecredit.config import get_settings
@@ -398,7 +397,7 @@ def export_book(
     db = Database(get_settings().database_url)
     try:
         db.upgrade()
-        book = book_from_store(db, as_of=day, lgd=lgd, ccf_undrawn=ccf_undrawn, missing_pd=missing_pd)
+        book = book_from_store(db, as_of=day, missing_pd=missing_pd)
     finally:
         db.dispose()
     book.frame().to_csv(out, index=False)

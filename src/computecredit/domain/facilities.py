@@ -148,8 +148,51 @@ class Covenant(BaseModel):
         return value <= self.threshold if self.operator is CovenantOperator.MAX else value >= self.threshold
 
 
+class OverrideKey(LabelledEnum):
+    PD = "pd", "违约概率", "PD"
+    LIMIT = "limit", "授信额度", "limit"
+    HAIRCUT = "haircut", "押品折扣率", "collateral haircut"
+
+
+class AnalystOverride(BaseModel):
+    """An analyst's deliberate change of an engine's figure, with the reason on record and in the memo.
+
+    ``pd`` replaces the borrower's rated PD (a fraction), ``limit`` the engine's recommended limit (元),
+    ``haircut`` the haircut of collateral item ``collateral_index`` (a fraction).
+
+    >>> AnalystOverride(key="haircut", value="0.3", collateral_index=0, reason="buy-back agreement with the vendor").key.zh
+    '押品折扣率'
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: Annotated[OverrideKey, lenient(OverrideKey)]
+    value: Decimal
+    reason: str = Field(min_length=4, max_length=1000)
+    collateral_index: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        problems: list[tuple[str, Any, str]] = []
+        if self.key is OverrideKey.PD and not 0 < self.value < 1:
+            problems.append(("value", str(self.value), "a PD override lies strictly between 0 and 1"))
+        if self.key is OverrideKey.HAIRCUT:
+            if not 0 <= self.value <= 1:
+                problems.append(("value", str(self.value), "a haircut lies in [0, 1]"))
+            if self.collateral_index is None:
+                problems.append(("collateral_index", None, "a haircut override names its collateral item"))
+        if self.key is OverrideKey.LIMIT and self.value <= 0:
+            problems.append(("value", str(self.value), "a limit override is a positive amount in 元"))
+        if problems:
+            raise rule_error(problems)
+        return self
+
+
 class Facility(BaseModel):
-    """A facility granted (or proposed) to a borrower. ``parent_reference`` links a loan to its credit line."""
+    """A facility granted (or proposed) to a borrower. ``parent_reference`` links a loan to its credit line;
+    ``project_code`` to the stored project it finances; ``overrides`` are the analyst's, as approved;
+    ``structuring`` keeps the deal's sizing terms (e.g. ``buyback_amount``) as the facilities engine reads them.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -171,6 +214,9 @@ class Facility(BaseModel):
     collateral: list[CollateralItem] = Field(default_factory=list)
     guarantors: list[Guarantor] = Field(default_factory=list)
     covenants: list[Covenant] = Field(default_factory=list)
+    project_code: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_\-]{1,63}$")
+    overrides: list[AnalystOverride] = Field(default_factory=list)
+    structuring: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _product_rules(self) -> Self:
@@ -192,6 +238,11 @@ class Facility(BaseModel):
             problems.append(
                 ("green_category", self.green_category, "only a green-tagged facility has a green category")
             )
+        for index, override in enumerate(self.overrides):
+            if override.collateral_index is not None and override.collateral_index >= len(self.collateral):
+                problems.append(
+                    (f"overrides[{index}].collateral_index", override.collateral_index, "no such collateral item")
+                )
         if self.parent_reference == self.reference:
             problems.append(("parent_reference", self.parent_reference, "a facility cannot be its own parent"))
         if problems:
@@ -209,6 +260,7 @@ class Facility(BaseModel):
 
 __all__ = [
     "GUARANTEES",
+    "AnalystOverride",
     "CollateralItem",
     "CollateralType",
     "Covenant",
@@ -217,6 +269,7 @@ __all__ = [
     "FacilityStatus",
     "Guarantor",
     "GuarantorKind",
+    "OverrideKey",
     "ProductType",
     "Rate",
     "RateBase",

@@ -7,7 +7,11 @@ What the records do not say is derived, each rule stated here so the memo's figu
   预收账款 includes 合同负债 since CAS 14 (2017) moved advances there; own funds = 流动资产 − 流动负债;
   existing WC loans = 短期借款; other WC funding = 应付票据; growth = last year's revenue growth, floored at 0);
 - covenant test values from the latest statement (current ratio, debt to assets, debt / EBITDA, interest cover);
-- the exposure class from the product and the borrower's size; the drawn share from the facility's exposure;
+- the exposure class from the product and the borrower's size; a booked facility's exposure as booked;
+- the deal's own sizing terms (``facility.structuring``: target DSCR, buy-back amount...) as given; a
+  project loan's target DSCR defaults to 1.30x;
+- GPU collateral at its value at a default a year ahead on the residual-value path, with the linked
+  project engine's recommended haircut (the haircut table's otherwise);
 - the existing position from the book's other exposures to the borrower and its group (a child loan and its
   parent line are one limit, so they are left out of each other's position);
 - pricing policy from ``reference/data/bank_policy_defaults.yaml``; compute risks from ``compute_risks.yaml``.
@@ -131,7 +135,7 @@ def covenant_values(statement: FinancialStatement) -> dict[str, float]:
     return values
 
 
-def project_results(result: Any) -> dict[str, Any]:
+def project_results(result: Any, code: str | None = None) -> dict[str, Any]:
     """The proposal's ``project`` section from a :class:`computecredit.projects.ProjectResult`.
 
     Annual CFADS feeds the DSCR debt capacity; the tornado's low/high cases become the sensitivities; the
@@ -169,6 +173,7 @@ def project_results(result: Any) -> dict[str, Any]:
             "p_default": sim.p_default,
         }
     return {
+        "code": code,
         "name": result.inputs.name,
         "name_en": result.inputs.name,
         "capex": Decimal(str(round(float(annual["capex"].sum()), 2))),
@@ -181,6 +186,7 @@ def project_results(result: Any) -> dict[str, Any]:
         "cfads": [Decimal(str(round(float(v), 2))) for v in annual["cfads"]],
         "sensitivities": sensitivities,
         "monte_carlo": monte_carlo,
+        "recommended_haircut": round(float(result.collateral["recommended_haircut"]), 6),
         "engine_version": f"projects {MODEL_VERSION}",
     }
 
@@ -200,6 +206,25 @@ def gpu_value_at_default(
     age = max((as_of.year - start.year) * 12 + (as_of.month - start.month), 0) + horizon_months
     share = float(residual_share(age, annual_price_decline=fitted_annual_decline()))
     return (value * Decimal(str(share))).quantize(Decimal("0.01"))
+
+
+def collateral_terms(facility: Facility, as_of: date, project: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Haircuts the facility's collateral takes beyond the table: GPU servers lose value fast, so they enter
+    the LGD at their value at a default a year ahead, on top of the project engine's recommended haircut
+    (the table's when no project is linked). The stored appraisal stays in the facility record.
+    """
+    base = project.get("recommended_haircut") if project else None
+    if base is None:
+        base = float(load_csv_row("gpu_servers")["haircut"])
+    terms: list[dict[str, Any]] = []
+    for item in facility.collateral:
+        if item.type.value == "gpu_servers":
+            at_default = gpu_value_at_default(item.value, item.valuation_date, as_of)
+            combined = 1 - (1 - float(base)) * float(at_default / item.value)
+            terms.append({"haircut": round(min(max(combined, 0.0), 1.0), 6)})
+        else:
+            terms.append({})
+    return terms
 
 
 def _exposure_amount(facility: Facility, exposure: Exposure | None) -> tuple[Decimal, Decimal]:
@@ -237,14 +262,15 @@ def proposal_from_records(
     analyst: str,
     guarantor_ratings: dict[str, RatingRecord] | None = None,
     project: dict[str, Any] | None = None,
+    exposure: Exposure | None = None,
     target_dscr: float = 1.30,
     notes: Sequence[dict[str, str]] = (),
 ) -> Proposal:
-    """A proposal for ``facility`` from stored records (``book``: every facility with its exposure and borrower)."""
+    """The proposal for ``facility`` from the records (``book``: every facility with its exposure and borrower;
+    ``exposure``: the facility's own when it is booked; ``project``: :func:`project_results` of its project)."""
     ordered = sorted(statements, key=lambda s: s.fiscal_year)
     current = ordered[-1] if ordered else None
     previous = ordered[-2] if len(ordered) > 1 else None
-    own_exposure = next((e for f, e, _ in book if f.reference == facility.reference), None)
     policy = {k: v for k, v in load_yaml("bank_policy_defaults.yaml").items() if k != "source"}
 
     position: dict[str, Any] = {
@@ -255,10 +281,10 @@ def proposal_from_records(
         "sector_loans": {},
         "hub_loans": {},
     }
-    for other, exposure, owner in book:
+    for other, other_exposure, owner in book:
         if _linked(other, facility):
             continue
-        loans, amount = _exposure_amount(other, exposure)
+        loans, amount = _exposure_amount(other, other_exposure)
         same_group = borrower.group_name is not None and owner.group_name == borrower.group_name
         if owner.uscc == borrower.uscc:
             position["customer_loans"] += loans
@@ -272,15 +298,14 @@ def proposal_from_records(
             position["hub_loans"][owner.hub.value] = position["hub_loans"].get(owner.hub.value, ZERO) + loans
 
     structuring: dict[str, Any] = {
-        "exposure_class": exposure_class(facility, borrower, own_exposure),
+        "exposure_class": exposure_class(facility, borrower, exposure),
         "sector": borrower.segment.value,
         "position": position,
         "covenant_test_values": covenant_values(current) if current else {},
     }
-    if own_exposure is not None and not facility.is_guarantee:
-        total = own_exposure.drawn + own_exposure.undrawn
-        if total > 0:
-            structuring["drawn_share"] = float(own_exposure.drawn / total)
+    if project is not None:
+        structuring["target_dscr"] = target_dscr
+    structuring.update(facility.structuring)
     wc_products = (ProductType.WORKING_CAPITAL_LOAN, ProductType.CREDIT_LINE)
     if facility.product in wc_products and current is not None and _v(current, "operating_revenue") > 0:
         structuring["wc_inputs"] = wc_inputs_from_statements(current, previous)
@@ -290,20 +315,7 @@ def proposal_from_records(
         if record is not None:
             terms[guarantor.name] = {"pd": float(record.final_pd)}
     structuring["guarantor_terms"] = terms
-    # GPU servers lose value fast: they enter the LGD at their value at a default a year ahead. The stored
-    # appraisal stays in the facility record; the factor is applied as a haircut on top of the table's.
-    collateral_terms = []
-    for item in facility.collateral:
-        if item.type.value == "gpu_servers":
-            at_default = gpu_value_at_default(item.value, item.valuation_date, as_of)
-            base_haircut = float(load_csv_row("gpu_servers")["haircut"])
-            combined = 1 - (1 - base_haircut) * float(at_default / item.value)
-            collateral_terms.append({"haircut": round(min(max(combined, 0.0), 1.0), 6)})
-        else:
-            collateral_terms.append({})
-    structuring["collateral_terms"] = collateral_terms
-    if project is not None:
-        structuring["target_dscr"] = target_dscr
+    structuring["collateral_terms"] = collateral_terms(facility, as_of, project)
 
     library = load_yaml("compute_risks.yaml")
     risks = [{"key": key, **library["risks"][key]} for key in library["segments"][borrower.segment.value]]
@@ -342,6 +354,7 @@ def proposal_from_records(
             "rating": rating,
             "project": project,
             "notes": list(notes),
+            "exposure": exposure,
             "facility": facility,
             "structuring": structuring,
             "risks": risks,
@@ -350,6 +363,7 @@ def proposal_from_records(
 
 
 __all__ = [
+    "collateral_terms",
     "covenant_values",
     "ebitda",
     "exposure_class",

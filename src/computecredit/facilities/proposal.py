@@ -1,16 +1,14 @@
 """A facility proposal and its assessment: every engine of this package applied to one deal.
 
-The proposal (usually a YAML file, later a stored proposal) carries the borrower's figures, the
-rating and project results it relies on, the bank's capital and policy parameters and the facility
-asked for. :func:`assess` sizes the limit (naming the binding constraint), then structures the facility
-at that limit: EAD, LGD, capital, concentration, pricing and covenants. Pure: no I/O.
-
->>> from pathlib import Path
->>> import yaml
->>> path = Path(__file__).parents[3] / "examples" / "facilities" / "ningxia_project.yaml"
->>> a = assess(Proposal.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
->>> a.limit.binding.key, a.limit.limit
-('requested', Decimal('280000000'))
+The proposal is assembled from the stored records by :func:`computecredit.facilities.from_records.
+proposal_from_records` (the one assembly, whatever the screen): the borrower's figures, its rating, the
+project engine's results, the bank's capital and policy parameters, the facility asked for (with its
+collateral, guarantors, covenants and the analyst's named overrides) and, for a booked facility, its
+exposure. :func:`assess` sizes the limit (naming the binding constraint), then structures the facility:
+as booked when it has an exposure, else at the recommended limit; EAD, LGD, PD, capital, concentration,
+pricing and covenants. :func:`exposure_risk` gives the EAD, LGD and PD of the facility at any drawn and
+undrawn amounts: the book uses it for every facility, so the book and the assessment cannot disagree.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -23,7 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from computecredit.domain.bank import Bank
 from computecredit.domain.borrowers import Borrower
-from computecredit.domain.facilities import CovenantOperator, Facility, ProductType, RateBase
+from computecredit.domain.exposures import Exposure
+from computecredit.domain.facilities import CovenantOperator, Facility, OverrideKey, ProductType, RateBase
 from computecredit.domain.ratings import RatingRecord
 from computecredit.facilities.capital import TableEntry, effective_maturity, standardised_risk_weight
 from computecredit.facilities.concentration import (
@@ -162,8 +161,9 @@ class MonteCarlo(_Model):
 
 
 class ProjectResults(_Model):
-    """Key outputs of the project engine the proposal relies on."""
+    """Key outputs of the project engine the proposal relies on (made by ``from_records.project_results``)."""
 
+    code: str | None = None
     name: str
     name_en: str
     capex: Decimal
@@ -176,6 +176,9 @@ class ProjectResults(_Model):
     cfads: list[Decimal] = Field(default_factory=list, description="cash flow available for debt service per year")
     sensitivities: list[Sensitivity] = Field(default_factory=list)
     monte_carlo: MonteCarlo | None = None
+    recommended_haircut: float | None = Field(
+        default=None, ge=0, le=1, description="the project engine's haircut on the GPU collateral"
+    )
     engine_version: str
 
     _amounts = field_validator("capex", "npv", "max_debt", mode="before")(_amount)
@@ -289,6 +292,7 @@ class Proposal(_Model):
     structuring: Structuring
     risks: list[Risk] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list, description="what the assembly of the proposal could not do")
+    exposure: Exposure | None = Field(default=None, description="the booked facility's latest exposure")
 
     @model_validator(mode="before")
     @classmethod
@@ -323,6 +327,38 @@ class Proposal(_Model):
         """The annual rate (or guarantee fee) of the facility as a fraction."""
         return float(self.facility.rate.annual_rate(Decimal(str(self.lpr().rate))))
 
+    def override(self, key: OverrideKey, collateral_index: int | None = None) -> Decimal | None:
+        """The analyst's override of ``key`` (for a haircut: of that collateral item), if any."""
+        for item in self.facility.overrides:
+            if item.key is key and item.collateral_index == collateral_index:
+                return item.value
+        return None
+
+    @property
+    def pd(self) -> float:
+        """The PD the assessment uses: the analyst's override, else the rating's final PD (its override first)."""
+        override = self.override(OverrideKey.PD)
+        return float(override if override is not None else self.rating.final_pd)
+
+
+class ExposureRisk(BaseModel):
+    """EAD, LGD, PD and IRB capital of a facility at given drawn and undrawn amounts.
+
+    ``lgd`` is the loss given default after collateral and guarantees: the guarantee enters through the
+    expected loss of the guaranteed capital calculation, so that EAD × PD × ``lgd`` is the engine's expected
+    loss; ``lgd.lgd`` (collateral only) stays in ``collateral``.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    drawn: Decimal
+    undrawn: Decimal
+    ead: EADResult
+    collateral: LGDResult
+    capital: GuaranteedCapital
+    pd: float
+    lgd: float
+
 
 class Structure(BaseModel):
     """The facility structured at one amount: EAD, LGD, capital, concentration, pricing."""
@@ -330,14 +366,24 @@ class Structure(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
 
     amount: Decimal
-    ead: EADResult
-    lgd: LGDResult
-    capital: GuaranteedCapital
+    risk: ExposureRisk
     standardised: TableEntry
     standardised_rwa: Decimal
     concentration: list[ConcentrationCheck]
     large_exposure: LargeExposure
     pricing: PricingResult | None
+
+    @property
+    def ead(self) -> EADResult:
+        return self.risk.ead
+
+    @property
+    def lgd(self) -> LGDResult:
+        return self.risk.collateral
+
+    @property
+    def capital(self) -> GuaranteedCapital:
+        return self.risk.capital
 
 
 class Assessment(BaseModel):
@@ -349,6 +395,7 @@ class Assessment(BaseModel):
     working_capital: WorkingCapitalNeed | None
     limit: LimitDecision
     structure: Structure
+    booking: ExposureRisk = Field(description="the facility as the book carries it: now, or at approval")
     covenants: list[CovenantResult]
     recommendation: Literal["approve", "approve_with_conditions", "decline"]
     conditions_zh: list[str]
@@ -368,19 +415,52 @@ def _bank_capital(proposal: Proposal) -> BankCapital:
     )
 
 
-def _exposure(proposal: Proposal, amount: Decimal) -> tuple[EADResult, ProposedExposure, Decimal]:
-    """EAD of the facility at ``amount``, the concentration view of it, and the earning balance."""
+def _ead(proposal: Proposal, drawn: Decimal, undrawn: Decimal) -> EADResult:
+    """EAD = drawn + CCF × undrawn (a guarantee: CCF × its whole amount), CCFs from the one CCF table."""
+    ccf_item = proposal.structuring.ccf_item
+    if proposal.is_guarantee:
+        item = ccf_item or GUARANTEE_CCF[proposal.facility.product]
+        return exposure_at_default(Decimal(0), [OffBalanceItem(item, drawn + undrawn)])
+    items = [OffBalanceItem(ccf_item or "commitment_other", undrawn)] if undrawn > 0 else []
+    return exposure_at_default(drawn, items)
+
+
+def planned_drawing(proposal: Proposal, amount: Decimal) -> tuple[Decimal, Decimal]:
+    """(drawn, undrawn) of a facility of ``amount`` drawn as the structuring expects."""
+    drawn = amount * Decimal(str(proposal.structuring.drawn_share))
+    return drawn, amount - drawn
+
+
+def exposure_risk(proposal: Proposal, drawn: Decimal, undrawn: Decimal) -> ExposureRisk:
+    """EAD, LGD (collateral and guarantee), PD and IRB capital of the facility at ``drawn`` and ``undrawn``."""
+    ead = _ead(proposal, drawn, undrawn)
+    ead_amount = ead.ead if ead.ead > 0 else Decimal(1)
+    collateral = economic_lgd(ead_amount, _collateral(proposal), discount_rate=proposal.policy.discount_rate)
+    pd = proposal.pd
+    capital = guaranteed_capital(
+        ead_amount,
+        pd,
+        collateral.lgd,
+        effective_maturity(proposal.tenor_years),
+        _guarantee(proposal),
+        proposal.borrower.revenue,
+    )
+    lgd = min(max(float(capital.expected_loss / ead_amount) / pd, 0.0), 1.0)
+    return ExposureRisk(
+        drawn=drawn, undrawn=undrawn, ead=ead, collateral=collateral, capital=capital, pd=pd, lgd=lgd
+    )
+
+
+def _exposure(
+    proposal: Proposal, drawn: Decimal, undrawn: Decimal, ead: Decimal
+) -> tuple[ProposedExposure, Decimal]:
+    """The concentration view of the facility, and its earning balance."""
     structuring = proposal.structuring
     hub = proposal.borrower.hub.value if proposal.borrower.hub else None
+    amount = drawn + undrawn
     if proposal.is_guarantee:
-        ccf_item = structuring.ccf_item or GUARANTEE_CCF[proposal.facility.product]
-        ead = exposure_at_default(Decimal(0), [OffBalanceItem(ccf_item, amount)])
-        return ead, ProposedExposure(Decimal(0), ead.ead, amount, structuring.sector, hub), amount
-    drawn = amount * Decimal(str(structuring.drawn_share))
-    undrawn = amount - drawn
-    items = [OffBalanceItem(structuring.ccf_item or "commitment_other", undrawn)] if undrawn > 0 else []
-    ead = exposure_at_default(drawn, items)
-    return ead, ProposedExposure(amount, ead.ead, amount, structuring.sector, hub), drawn
+        return ProposedExposure(Decimal(0), ead, amount, structuring.sector, hub), amount
+    return ProposedExposure(amount, ead, amount, structuring.sector, hub), drawn
 
 
 def _guarantee(proposal: Proposal) -> Guarantee | None:
@@ -394,13 +474,14 @@ def _guarantee(proposal: Proposal) -> Guarantee | None:
 
 
 def _collateral(proposal: Proposal) -> list[Collateral]:
+    """The collateral at its haircuts: the analyst's override, else the structuring's, else the table's."""
     terms = proposal.structuring.collateral_terms
     items = []
     for index, item in enumerate(proposal.facility.collateral):
-        override = terms[index] if index < len(terms) else CollateralTerms()
-        items.append(
-            Collateral(item.type.value, item.value, override.haircut, override.recovery_months, item.description)
-        )
+        term = terms[index] if index < len(terms) else CollateralTerms()
+        override = proposal.override(OverrideKey.HAIRCUT, index)
+        haircut = float(override) if override is not None else term.haircut
+        items.append(Collateral(item.type.value, item.value, haircut, term.recovery_months, item.description))
     return items
 
 
@@ -410,16 +491,12 @@ def _funding_rate(proposal: Proposal) -> float:
     return 0.0 if proposal.is_guarantee else proposal.policy.funding_rate
 
 
-def _structure(proposal: Proposal, amount: Decimal) -> Structure:
+def _structure(proposal: Proposal, drawn: Decimal, undrawn: Decimal) -> Structure:
     policy, structuring = proposal.policy, proposal.structuring
-    ead, exposure, earning = _exposure(proposal, amount)
+    risk = exposure_risk(proposal, drawn, undrawn)
+    ead, capital, pd = risk.ead, risk.capital, risk.pd
     ead_amount = ead.ead if ead.ead > 0 else Decimal(1)
-    lgd = economic_lgd(ead_amount, _collateral(proposal), discount_rate=policy.discount_rate)
-    maturity = effective_maturity(proposal.tenor_years)
-    pd = float(proposal.rating.pd)
-    capital = guaranteed_capital(
-        ead_amount, pd, lgd.lgd, maturity, _guarantee(proposal), proposal.borrower.revenue
-    )
+    exposure, earning = _exposure(proposal, drawn, undrawn, ead.ead)
     standardised = standardised_risk_weight(structuring.exposure_class)
     pos = structuring.position
     position = Position(
@@ -440,7 +517,7 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
                 ead=ead_amount,
                 earning_balance=earning,
                 pd=pd,
-                lgd=lgd.lgd,
+                lgd=risk.collateral.lgd,
                 maturity=proposal.tenor_years,
                 funding_rate=_funding_rate(proposal),
                 operating_cost_rate=policy.operating_cost_rate,
@@ -454,10 +531,8 @@ def _structure(proposal: Proposal, amount: Decimal) -> Structure:
             proposal.proposed_rate(),
         )
     return Structure(
-        amount=amount,
-        ead=ead,
-        lgd=lgd,
-        capital=capital,
+        amount=drawn + undrawn,
+        risk=risk,
         standardised=standardised,
         standardised_rwa=ead.ead * Decimal(str(standardised.value)),
         concentration=checks,
@@ -546,7 +621,7 @@ def _constraints(
             breaches.append("leased asset value not recorded: the finance-lease cap cannot be checked")
         else:
             constraints.append(finance_lease_rule(asset_value, structuring.lease_advance_rate or 0.8).constraint)
-    _, exposure, _ = _exposure(proposal, facility.amount)
+    exposure, _ = _exposure(proposal, requested.risk.drawn, requested.risk.undrawn, requested.ead.ead)
     headroom = loan_headroom(requested.concentration, exposure)
     if proposal.is_guarantee:
         exposure_room = min(
@@ -582,16 +657,56 @@ def covenants_of(proposal: Proposal) -> list[Covenant]:
     ]
 
 
-def assess(proposal: Proposal) -> Assessment:
-    """Size, structure, price and check one proposal; recommend approve / with conditions / decline."""
-    requested = _structure(proposal, proposal.facility.amount)
-    constraints, wc, breaches = _constraints(proposal, requested)
+def _decide_limit(proposal: Proposal, constraints: list[Constraint], breaches: list[str]) -> LimitDecision:
+    """The engine's recommended limit, or the analyst's named override of it (the engine's stays listed)."""
     decision = recommend_limit(constraints, breaches)
-    structure = _structure(proposal, decision.limit) if decision.limit > 0 else requested
+    override = proposal.override(OverrideKey.LIMIT)
+    if override is None:
+        return decision
+    reason = next(o.reason for o in proposal.facility.overrides if o.key is OverrideKey.LIMIT)
+    chosen = Constraint(
+        "analyst_override",
+        override,
+        f"分析师调整额度（模型建议 {decision.limit:,.0f} 元）：{reason}",
+        f"analyst's override of the limit (engine: {decision.limit:,.0f} 元): {reason}",
+        proposal.analyst,
+    )
+    return LimitDecision(override, chosen, [*constraints, chosen], list(breaches))
+
+
+def assess(proposal: Proposal) -> Assessment:
+    """Size, structure, price and check one proposal; recommend approve / with conditions / decline.
+
+    A booked facility (``proposal.exposure``) is structured as booked; a new one at the recommended limit,
+    drawn as planned, and ``booking`` is what the book will carry at approval (an undrawn commitment).
+    """
+    requested = _structure(proposal, *planned_drawing(proposal, proposal.facility.amount))
+    constraints, wc, breaches = _constraints(proposal, requested)
+    decision = _decide_limit(proposal, constraints, breaches)
+    booked = proposal.exposure
+    if booked is not None:
+        structure = _structure(proposal, booked.drawn, booked.undrawn)
+        booking = structure.risk
+    else:
+        structure = (
+            _structure(proposal, *planned_drawing(proposal, decision.limit)) if decision.limit > 0 else requested
+        )
+        booking = exposure_risk(proposal, Decimal(0), max(decision.limit, Decimal(0)))
     covenants = check_covenants(covenants_of(proposal), dict(proposal.structuring.covenant_test_values))
     zh: list[str] = [note.zh for note in proposal.notes]
     en: list[str] = [note.en for note in proposal.notes]
-    if decision.limit < proposal.facility.amount:
+    for item in proposal.facility.overrides:
+        zh.append(f"分析师调整 {item.key.zh}={item.value}，理由：{item.reason}")
+        en.append(f"analyst's override of the {item.key.en}: {item.value} ({item.reason})")
+    if booked is not None and decision.limit < booked.total:
+        zh.append(
+            f"已用额度超过模型目前支持的额度 {decision.limit:,.0f} 元，约束条件: {decision.binding.basis_zh}"
+        )
+        en.append(
+            f"the booked facility exceeds the {decision.limit:,.0f} 元 the engine now supports; "
+            f"binding: {decision.binding.basis_en}"
+        )
+    elif booked is None and decision.limit < proposal.facility.amount:
         zh.append(f"额度由申请金额调减至建议额度，约束条件: {decision.binding.basis_zh}")
         en.append(
             f"limit cut from the amount requested to the recommended limit; binding: {decision.binding.basis_en}"
@@ -619,6 +734,7 @@ def assess(proposal: Proposal) -> Assessment:
         working_capital=wc,
         limit=decision,
         structure=structure,
+        booking=booking,
         covenants=covenants,
         recommendation=recommendation,
         conditions_zh=zh,
@@ -627,4 +743,15 @@ def assess(proposal: Proposal) -> Assessment:
     )
 
 
-__all__ = ["Assessment", "BankPolicy", "Proposal", "Structure", "Structuring", "assess", "covenants_of"]
+__all__ = [
+    "Assessment",
+    "BankPolicy",
+    "ExposureRisk",
+    "Proposal",
+    "Structure",
+    "Structuring",
+    "assess",
+    "covenants_of",
+    "exposure_risk",
+    "planned_drawing",
+]

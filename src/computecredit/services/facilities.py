@@ -1,23 +1,36 @@
-"""Facility use cases: load a proposal, assess it, write its credit memo.
+"""Facility use cases: one deal, one assessment path, whatever the screen.
 
-A proposal is either a YAML file (see ``examples/facilities/``; errors name the file and the field path) or
-a facility stored in the database (its reference, e.g. ``PL-2025-NX-001``), assembled from the stored bank,
-borrower, statements, latest rating and the book's exposures by
-:func:`computecredit.facilities.from_records.proposal_from_records`.
+A deal is a :class:`Deal`: the facility as the analyst structures it (borrower by USCC, product, amount,
+tenor, rate, repayment, collateral, guarantors, covenants, the linked project by code, sizing terms and the
+analyst's named overrides with their reasons), optionally with the project engine's inputs embedded. It
+comes from a deal file (``examples/facilities/``), from a stored facility (its reference, e.g.
+``PL-2025-NX-001``) or from a workbench proposal. :func:`assemble` is the one assembly: it reads what the
+stored records say (the bank, the borrower and its statements, its latest rating, the guarantors' ratings,
+the linked project and the project engine's evaluation of it, the book) through :class:`Records` and hands
+them to :func:`computecredit.facilities.from_records.proposal_from_records`; :func:`assess_deal` assesses it.
+The CLI, the API, the pages, the book (:mod:`computecredit.services.portfolio`) and the memo all go this way.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
 
-from computecredit.domain.facilities import Facility, ProductType
+from computecredit.domain.bank import Bank
+from computecredit.domain.borrowers import Borrower
+from computecredit.domain.exposures import Exposure
+from computecredit.domain.facilities import AnalystOverride, Facility, FacilityStatus, RepaymentType
 from computecredit.domain.ratings import RatingRecord
+from computecredit.domain.statements import FinancialStatement
 from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError
 from computecredit.facilities.from_records import project_results, proposal_from_records, wc_inputs_from_statements
@@ -25,6 +38,7 @@ from computecredit.facilities.proposal import Assessment, Proposal, assess
 from computecredit.facilities.working_capital import WorkingCapitalInputs
 from computecredit.rating.master_scale import load_master_scale
 from computecredit.reports.memo import render_html, render_pdf
+from computecredit.services import audit
 from computecredit.store import bank as bank_store
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
@@ -32,109 +46,227 @@ from computecredit.store import projects as project_store
 from computecredit.store import ratings as rating_store
 from computecredit.store.database import Database
 
-# Monte Carlo paths when a stored project is evaluated for a memo (the project engine's seed 0: reproducible).
+# Monte Carlo paths when a project is evaluated for an assessment (the project engine's seed 0: reproducible).
 PROJECT_SIMULATIONS = 1000
 
 
-def analyst_rating(uscc: str, pd: float, analyst: str) -> RatingRecord:
-    """A rating given by hand (``--pd``): the master-scale grade of ``pd``, recorded as the analyst's input."""
-    if not 0 < pd < 1:
-        raise InputError("pd", pd, "must lie strictly between 0 and 1")
-    grade = load_master_scale().grade_for_pd(pd).code
+class Deal(BaseModel):
+    """One deal as the analyst enters it: the facility, and the project's engine inputs if not stored.
+
+    >>> deal = Deal.model_validate({"facility": {"reference": "D-1", "borrower_uscc": "91640100MA7X00001X",
+    ...     "product": "working_capital_loan", "amount": "5000万", "tenor_months": 12,
+    ...     "rate": {"base": "lpr_1y", "spread_bp": 40}}})
+    >>> deal.facility.amount, deal.project
+    (Decimal('50000000'), None)
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    facility: Facility
+    as_of: date | None = Field(None, description="assessment date (default: the exposure's, else the bank's)")
+    analyst: str = Field("analyst", min_length=1, max_length=64)
+    project: dict[str, Any] | None = Field(
+        None, description="the project engine's inputs, embedded instead of facility.project_code"
+    )
+
+    def with_overrides(self, overrides: list[AnalystOverride]) -> Deal:
+        """This deal with more of the analyst's overrides (validated against the facility)."""
+        if not overrides:
+            return self
+        document = self.facility.model_dump(mode="json")
+        document["overrides"] = [*document["overrides"], *(o.model_dump(mode="json") for o in overrides)]
+        try:
+            facility = Facility.model_validate(document)
+        except ValidationError as exc:
+            raise input_error(exc, prefix="facility") from None
+        return self.model_copy(update={"facility": facility})
+
+
+@lru_cache(maxsize=32)
+def _evaluate(inputs_json: str, simulations: int) -> dict[str, Any]:
+    """The project engine's results for a proposal (cached: the engine is deterministic for a seed)."""
+    from computecredit import projects
+
+    document = json.loads(inputs_json)
+    result = projects.evaluate(document["inputs"], simulations=simulations, seed=0, sensitivities=simulations > 0)
+    return project_results(result, document["code"])
+
+
+@dataclass
+class Records:
+    """What the assembly reads from the store, loaded once for a request or for the whole book."""
+
+    session: Session
+    bank: Bank
+    borrowers: dict[str, Borrower]
+    facilities: dict[str, Facility]
+    exposures: dict[str, Exposure]
+    ratings: dict[str, RatingRecord]
+    _statements: dict[str, list[FinancialStatement]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, as_of: date | None = None) -> Records:
+        """The bank, borrowers, facilities, latest ratings and each facility's latest exposure (to ``as_of``)."""
+        exposures: dict[str, Exposure] = {}
+        for exposure in facility_store.list_exposures(session):
+            if as_of is None or exposure.as_of <= as_of:
+                exposures[exposure.facility_reference] = exposure
+        return cls(
+            session=session,
+            bank=bank_store.get_bank(session),
+            borrowers={b.uscc: b for b in borrower_store.list_borrowers(session)},
+            facilities={f.reference: f for f in facility_store.list_facilities(session)},
+            exposures=exposures,
+            ratings=rating_store.latest_ratings(session),
+        )
+
+    def statements(self, uscc: str) -> list[FinancialStatement]:
+        if uscc not in self._statements:
+            self._statements[uscc] = borrower_store.list_statements(self.session, uscc)
+        return self._statements[uscc]
+
+    def book(self) -> list[tuple[Facility, Exposure | None, Borrower]]:
+        """Every stored facility with its latest exposure and borrower."""
+        return [
+            (f, self.exposures.get(ref), self.borrowers[f.borrower_uscc]) for ref, f in self.facilities.items()
+        ]
+
+    def stored_project(self, code: str, uscc: str) -> dict[str, Any]:
+        """The engine inputs of the stored project ``code``, which must belong to borrower ``uscc``."""
+        try:
+            project = project_store.get_project(self.session, code)
+        except NotFoundError:
+            owned = sorted(p.code for p in project_store.list_projects(self.session) if p.borrower_uscc == uscc)
+            known = ", ".join(owned) or "none"
+            raise InputError(
+                "project_ref", code, f"no stored project with this code (the borrower's: {known})"
+            ) from None
+        if project.borrower_uscc != uscc:
+            raise InputError(
+                "project_ref",
+                code,
+                f"belongs to borrower {project.borrower_uscc}, not to the deal's borrower {uscc}",
+            )
+        return project.inputs
+
+
+def _project(records: Records, deal: Deal, *, detailed: bool) -> dict[str, Any] | None:
+    facility = deal.facility
+    if deal.project is not None:
+        code, inputs = facility.project_code, deal.project
+    elif facility.project_code is not None:
+        code, inputs = facility.project_code, records.stored_project(facility.project_code, facility.borrower_uscc)
+    else:
+        return None
+    document = json.dumps({"code": code, "inputs": inputs}, sort_keys=True, default=str, ensure_ascii=False)
+    try:
+        return _evaluate(document, PROJECT_SIMULATIONS if detailed else 0)
+    except InputError as exc:
+        problem = exc.problems[0]
+        raise InputError("project_ref", code, f"the project engine refuses its inputs: {problem}") from None
+
+
+def analyst_rating(uscc: str, pd: Decimal, analyst: str) -> RatingRecord:
+    """The record standing in for a missing rating when the analyst overrides the PD (its grade: the master
+    scale's grade of that PD)."""
     return RatingRecord(
         borrower_uscc=uscc,
         model_id="analyst_input",
         model_version="1",
-        inputs={"pd": pd},
-        grade=grade,
-        pd=Decimal(str(pd)),
-        rated_by=analyst,
+        inputs={"pd": str(pd)},
+        grade=load_master_scale().grade_for_pd(float(pd)).code,
+        pd=pd,
+        rated_by=analyst[:32],
     )
 
 
-def _project_for(db: Database, facility: Facility) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
-    """The project engine's results for a project loan whose borrower owns a stored project, and notes.
+def assemble(records: Records, deal: Deal, *, detailed: bool = True) -> Proposal:
+    """The facilities engine's proposal for ``deal`` from the stored records: the one assembly.
 
-    Projects are tried in code order; one whose stored document the engine refuses is noted, not fatal.
+    ``detailed=False`` (the book) skips what only sizing and the memo need: statements and the project's
+    simulation; the facility's EAD, LGD and PD do not depend on them.
     """
-    if facility.product is not ProductType.FIXED_ASSET_PROJECT_LOAN:
-        return None, []
-    with db.transaction() as session:
-        owned = [p for p in project_store.list_projects(session) if p.borrower_uscc == facility.borrower_uscc]
-    from computecredit import projects
-
-    notes = []
-    for stored in sorted(owned, key=lambda p: p.code):
-        try:
-            result = projects.evaluate(stored.inputs, simulations=PROJECT_SIMULATIONS, seed=0)
-        except InputError as exc:
-            notes.append(
-                {
-                    "zh": f"项目 {stored.code} 的模型输入不完整，未能测算：{exc.problems[0]}",
-                    "en": f"project {stored.code} could not be evaluated, its model inputs are incomplete: {exc.problems[0]}",
-                }
+    facility = deal.facility
+    borrower = records.borrowers.get(facility.borrower_uscc)
+    if borrower is None:
+        raise InputError("borrower_uscc", facility.borrower_uscc, "must be the USCC of a stored borrower")
+    rating = records.ratings.get(borrower.uscc)
+    pd_override = next((o.value for o in facility.overrides if o.key.value == "pd"), None)
+    if rating is None:
+        if pd_override is None:
+            raise InputError(
+                "rating",
+                None,
+                f"borrower {borrower.uscc} ({borrower.name_zh}) has no stored rating: rate it first, "
+                "or override the PD with a reason",
             )
-            continue
-        return project_results(result), notes
-    return None, notes
-
-
-def proposal_from_store(
-    db: Database,
-    reference: str,
-    *,
-    pd: float | None = None,
-    analyst: str = "analyst",
-    evaluate_project: bool = True,
-) -> Proposal:
-    """The proposal of a stored facility; ``pd`` replaces a missing (or stale) stored rating."""
-    with db.transaction() as session:
-        row = facility_store.find_facility_row(session, reference)
-        if row is None:
-            raise NotFoundError(f"no stored facility {reference!r} and no such proposal file")
-        facility = facility_store.to_facility(row)
-        borrower = borrower_store.get_borrower(session, facility.borrower_uscc)
-        bank = bank_store.get_bank(session)
-        statements = borrower_store.list_statements(session, borrower.uscc)
-        ratings = rating_store.list_ratings(session, borrower.uscc)
-        exposures = {e.facility_reference: e for e in facility_store.list_exposures(session)}
-        borrowers = {b.uscc: b for b in borrower_store.list_borrowers(session)}
-        book = [
-            (f, exposures.get(f.reference), borrowers[f.borrower_uscc])
-            for f in facility_store.list_facilities(session)
-        ]
-        guarantor_ratings = {}
-        for guarantor in facility.guarantors:
-            if guarantor.uscc and guarantor.uscc in borrowers:
-                found = rating_store.list_ratings(session, guarantor.uscc)
-                if found:
-                    guarantor_ratings[guarantor.uscc] = found[-1]
-    if pd is not None:
-        rating = analyst_rating(borrower.uscc, pd, analyst)
-    elif ratings:
-        rating = ratings[-1]
-    else:
-        raise InputError(
-            "rating",
-            None,
-            f"borrower {borrower.uscc} ({borrower.name_zh}) has no stored rating: rate it first or give --pd",
+        rating = analyst_rating(borrower.uscc, pd_override, deal.analyst)
+    guarantor_ratings = {
+        g.uscc: records.ratings[g.uscc] for g in facility.guarantors if g.uscc and g.uscc in records.ratings
+    }
+    exposure = records.exposures.get(facility.reference) if facility.reference in records.facilities else None
+    as_of = deal.as_of or (exposure.as_of if exposure else None) or records.bank.as_of or date.today()
+    try:
+        return proposal_from_records(
+            bank=records.bank,
+            borrower=borrower,
+            statements=records.statements(borrower.uscc) if detailed else [],
+            rating=rating,
+            facility=facility,
+            book=records.book(),
+            as_of=as_of,
+            analyst=deal.analyst,
+            guarantor_ratings=guarantor_ratings,
+            project=_project(records, deal, detailed=detailed),
+            exposure=exposure,
         )
-    project, notes = _project_for(db, facility) if evaluate_project else (None, [])
-    own = exposures.get(reference)
-    as_of = own.as_of if own is not None else (bank.as_of or date.today())
-    return proposal_from_records(
-        bank=bank,
-        borrower=borrower,
-        statements=statements,
-        rating=rating,
-        facility=facility,
-        book=book,
-        as_of=as_of,
-        analyst=analyst,
-        guarantor_ratings=guarantor_ratings,
-        project=project,
-        notes=notes,
-    )
+    except ValidationError as exc:
+        raise input_error(exc) from None
+
+
+def stored_deal(records: Records, reference: str) -> Deal:
+    """The deal of a stored facility."""
+    facility = records.facilities.get(reference)
+    if facility is None:
+        raise NotFoundError(f"no stored facility {reference!r} and no such deal file")
+    return Deal(facility=facility)
+
+
+def read_deal(path: Path) -> Deal:
+    """Read and validate a deal file (errors name the file and the field path).
+
+    >>> from pathlib import Path
+    >>> root = Path(__file__).parents[3]
+    >>> read_deal(root / "examples/facilities/chip_buyback.yaml").facility.product.value
+    'share_buyback_loan'
+    """
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError("file", str(path), f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError("(document)", type(data).__name__, "a deal file is a mapping", source=str(path))
+    try:
+        return Deal.model_validate(data)
+    except (ValidationError, InputError) as exc:
+        raise input_error(exc, source=str(path)) from None
+
+
+def assess_deal(
+    db: Database, source: str | Path | Deal, overrides: list[AnalystOverride] | None = None
+) -> Assessment:
+    """Assess a deal file, a stored facility (by reference) or a :class:`Deal`, with extra named overrides."""
+    with db.transaction() as session:
+        records = Records.load(session)
+        if isinstance(source, Deal):
+            deal = source
+        elif Path(source).is_file():
+            deal = read_deal(Path(source))
+        elif str(source).endswith((".yaml", ".yml")):
+            raise NotFoundError(f"no deal file {str(source)!r}")
+        else:
+            deal = stored_deal(records, str(source))
+        return assess(assemble(records, deal.with_overrides(overrides or [])))
 
 
 def wc_inputs_for_borrower(db: Database, uscc: str, growth: float | None = None) -> WorkingCapitalInputs:
@@ -147,51 +279,34 @@ def wc_inputs_for_borrower(db: Database, uscc: str, growth: float | None = None)
     return wc_inputs_from_statements(statements[-1], previous, growth)
 
 
-def load_proposal(reference: str | Path, *, db: Database | None = None, pd: float | None = None) -> Proposal:
-    """Read and validate a proposal file.
-
-    >>> from pathlib import Path
-    >>> root = Path(__file__).parents[3]
-    >>> load_proposal(root / "examples/facilities/chip_buyback.yaml").facility.product.value
-    'share_buyback_loan'
-    """
-    path = Path(reference)
-    if not path.is_file():
-        if db is not None and not str(reference).endswith((".yaml", ".yml")):
-            return proposal_from_store(db, str(reference), pd=pd)
-        raise NotFoundError(
-            f"no proposal file {str(reference)!r}: pass a proposal YAML file (see examples/facilities/) "
-            "or the reference of a stored facility"
-        )
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError("file", str(path), f"not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise InputError("(root)", type(data).__name__, "a proposal file is a mapping", source=str(path))
-    try:
-        return Proposal.model_validate(data)
-    except (ValidationError, InputError) as exc:
-        raise input_error(exc, source=str(path)) from None
-
-
-def assess_proposal(reference: str | Path, *, db: Database | None = None, pd: float | None = None) -> Assessment:
-    """Load and assess a proposal (a file, or a stored facility when ``db`` is given)."""
-    return assess(load_proposal(reference, db=db, pd=pd))
-
-
 def summary(assessment: Assessment) -> dict[str, Any]:
-    """The assessment's headline figures as plain data (for ``--json``, the web and monitoring)."""
+    """The assessment's headline figures as plain data (for ``--json``, the web and monitoring).
+
+    ``ead``, ``lgd`` (after collateral and guarantees) and ``pd`` are those of the facility as structured:
+    as booked for a stored facility with an exposure, else at the recommended limit drawn as planned;
+    ``booking`` is what the book carries (now, or at approval for a new deal).
+    """
     s = assessment.structure
     pricing = s.pricing
+    booking = assessment.booking
     return {
         "proposal_id": assessment.proposal.id,
         "recommendation": assessment.recommendation,
         "limit": assessment.limit.limit,
         "binding_constraint": assessment.limit.binding.key,
         "constraints": {c.key: c.amount for c in assessment.limit.constraints},
+        "project_code": assessment.proposal.project.code if assessment.proposal.project else None,
+        "pd": s.risk.pd,
         "ead": s.ead.ead,
-        "lgd": s.lgd.lgd,
+        "lgd": s.risk.lgd,
+        "collateral_lgd": s.lgd.lgd,
+        "booking": {
+            "drawn": booking.drawn,
+            "undrawn": booking.undrawn,
+            "ead": booking.ead.ead,
+            "lgd": booking.lgd,
+            "pd": booking.pd,
+        },
         "irb_risk_weight": s.capital.risk_weight,
         "economic_capital": s.capital.capital,
         "expected_loss": s.capital.expected_loss,
@@ -211,36 +326,119 @@ def summary(assessment: Assessment) -> dict[str, Any]:
             {"key": c.key, "value": c.value, "threshold": c.threshold, "headroom": c.headroom, "status": c.status}
             for c in assessment.covenants
         ],
+        "overrides": [o.model_dump(mode="json") for o in assessment.proposal.facility.overrides],
         "conditions": assessment.conditions_en,
         "reference_versions": assessment.reference_versions,
     }
 
 
 def write_memo(
-    reference: str | Path,
+    db: Database,
+    source: str | Path,
     output: Path | None,
     lang: Literal["zh", "en"],
     fmt: Literal["html", "pdf"],
-    *,
-    db: Database | None = None,
-    pd: float | None = None,
+    overrides: list[AnalystOverride] | None = None,
 ) -> Path:
-    """Render the memo of a proposal to ``output`` (default: ``<id>.memo.<lang>.<fmt>`` here)."""
-    assessment = assess_proposal(reference, db=db, pd=pd)
+    """Render the memo of a deal to ``output`` (default: ``<id>.memo.<lang>.<fmt>`` here)."""
+    assessment = assess_deal(db, source, overrides)
     target = output or Path(f"{assessment.proposal.id}.memo.{lang}.{fmt}")
     if fmt == "pdf":
-        content = render_pdf(assessment, lang)
-        target.write_bytes(content)
+        target.write_bytes(render_pdf(assessment, lang))
     else:
         target.write_text(render_html(assessment, lang), encoding="utf-8")
     return target
 
 
+# --- drawdowns and repayments ---------------------------------------------------------------------
+
+
+def _move(
+    session: Session,
+    reference: str,
+    kind: Literal["drawdown", "repayment"],
+    amount: Decimal,
+    value_date: date,
+    actor: str,
+) -> Exposure:
+    """Record a drawdown or repayment and the exposure it leaves, in the caller's transaction, audited."""
+    if not amount.is_finite() or amount <= 0:
+        raise InputError("amount", amount, "must be a positive amount in 元")
+    row = facility_store.find_facility_row(session, reference)
+    if row is None:
+        raise NotFoundError(f"no stored facility {reference!r}")
+    facility = facility_store.to_facility(row)
+    if facility.status in (FacilityStatus.PROPOSED, FacilityStatus.CLOSED):
+        raise InputError("facility", reference, f"a {facility.status.en.lower()} facility takes no {kind}")
+    before = facility_store.latest_exposure(session, reference)
+    drawn = before.drawn if before else Decimal(0)
+    undrawn = before.undrawn if before else facility.amount
+    if before is not None and value_date < before.as_of:
+        raise InputError("value_date", value_date, f"must not precede the latest exposure ({before.as_of})")
+    if kind == "drawdown":
+        if amount > undrawn:
+            raise InputError(
+                "amount",
+                amount,
+                f"exceeds the undrawn limit of {undrawn:,.2f} 元 (approved {facility.amount:,.2f} 元)",
+            )
+        drawn, undrawn = drawn + amount, undrawn - amount
+    else:
+        if amount > drawn:
+            raise InputError("amount", amount, f"exceeds the drawn balance of {drawn:,.2f} 元")
+        drawn -= amount
+        if facility.repayment is RepaymentType.REVOLVING:
+            undrawn += amount  # a credit line revolves: what is repaid can be drawn again
+    facility_store.add_transaction(session, reference, kind, amount, value_date, actor)
+    carried = (
+        {}
+        if before is None
+        else {
+            "classification": before.classification,
+            "days_past_due": before.days_past_due,
+            "ecl_stage": before.ecl_stage,
+        }
+    )
+    exposure = Exposure(facility_reference=reference, as_of=value_date, drawn=drawn, undrawn=undrawn, **carried)
+    facility_store.save_exposure(session, exposure)
+    status = FacilityStatus.CLOSED if drawn == 0 and undrawn == 0 else FacilityStatus.ACTIVE
+    facility_store.set_status(session, reference, status.value)
+    audit.append(
+        session,
+        actor,
+        f"facility.{kind}",
+        "facility",
+        reference,
+        None if before is None else before.model_dump(mode="json"),
+        {
+            "amount": str(amount),
+            "value_date": value_date.isoformat(),
+            "exposure": exposure.model_dump(mode="json"),
+        },
+    )
+    return exposure
+
+
+def draw(session: Session, reference: str, amount: Decimal, value_date: date, actor: str) -> Exposure:
+    """Record a drawdown (放款); refused with nothing written above the undrawn limit."""
+    return _move(session, reference, "drawdown", amount, value_date, actor)
+
+
+def repay(session: Session, reference: str, amount: Decimal, value_date: date, actor: str) -> Exposure:
+    """Record a repayment (还款); a credit line's undrawn limit grows back, a loan's does not."""
+    return _move(session, reference, "repayment", amount, value_date, actor)
+
+
 __all__ = [
+    "Deal",
+    "Records",
     "analyst_rating",
-    "assess_proposal",
-    "load_proposal",
-    "proposal_from_store",
+    "assemble",
+    "assess_deal",
+    "draw",
+    "read_deal",
+    "repay",
+    "stored_deal",
     "summary",
     "wc_inputs_for_borrower",
     "write_memo",

@@ -1,108 +1,81 @@
 """The bank's book from the database as a :class:`~computecredit.portfolio.inputs.Portfolio`.
 
-One row per facility with an exposure: the latest exposure on or before ``as_of``; EAD = drawn + CCF ×
-undrawn; PD from the borrower's latest rating (its override when there is one); sector = the borrower's
-chain segment, region = its province, hub = its 东数西算 hub, group = its group (or the borrower when it
-has none); maturity = the facility's remaining tenor at ``as_of``. LGD is one figure for the book (the
-foundation-IRB 45% for senior unsecured claims, Basel II ¶287, unless given): collateral-specific LGDs
-belong to the facilities engine.
+One row per facility with an exposure: the latest exposure on or before ``as_of``, with the EAD, LGD and PD
+the facilities engine gives for the facility in that state (:func:`computecredit.facilities.proposal.
+exposure_risk` of the one deal assembly, :func:`computecredit.services.facilities.assemble`): EAD = drawn +
+CCF × undrawn with the CCF from the one reference table, LGD from its collateral and guarantees, PD from the
+borrower's latest rating (the analyst's approved override first). Sector = the borrower's chain segment,
+region = its province, hub = its 东数西算 hub, group = its group (or the borrower when it has none);
+maturity = the facility's remaining tenor at ``as_of``.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
-import sqlalchemy as sa
 
 from computecredit.errors import InputError, Problem
+from computecredit.facilities.proposal import exposure_risk
 from computecredit.portfolio.inputs import Portfolio
-from computecredit.store.borrowers import BorrowerRow
+from computecredit.services.facilities import Deal, Records, analyst_rating, assemble
 from computecredit.store.database import Database
-from computecredit.store.facilities import ExposureRow, FacilityRow
-from computecredit.store.ratings import RatingRow
-
-FOUNDATION_LGD = 0.45
-# Undrawn commitments: 40% (《商业银行资本管理办法》 2023 standardised CCF for other commitments; REFERENCE.md [U]).
-COMMITMENT_CCF = 0.40
 
 
-def _latest_pd(session: Any) -> dict[int, float]:
-    """Latest rating PD (override first) by borrower id."""
-    rows = session.execute(sa.select(RatingRow).order_by(RatingRow.borrower_id, RatingRow.rated_at, RatingRow.id))
-    latest: dict[int, float] = {}
-    for (row,) in rows:
-        latest[row.borrower_id] = float(row.override_pd if row.override_pd is not None else row.pd)
-    return latest
-
-
-def book_from_store(
-    db: Database,
-    as_of: date | None = None,
-    lgd: float = FOUNDATION_LGD,
-    ccf_undrawn: float = COMMITMENT_CCF,
-    missing_pd: float | None = None,
-) -> Portfolio:
+def book_from_store(db: Database, as_of: date | None = None, missing_pd: float | None = None) -> Portfolio:
     """The book at ``as_of`` (default: each facility's latest exposure). Borrowers without a rating are bad
     input naming the facility, unless ``missing_pd`` gives them a PD."""
-    for name, value in (("lgd", lgd), ("ccf_undrawn", ccf_undrawn)):
-        if not 0.0 <= value <= 1.0:
-            raise InputError(name, value, "must lie in [0, 1]")
+    if missing_pd is not None and not 0.0 < missing_pd < 1.0:
+        raise InputError("missing_pd", missing_pd, "must lie strictly between 0 and 1")
     with db.transaction() as session:
-        query = (
-            sa.select(ExposureRow, FacilityRow, BorrowerRow)
-            .join(FacilityRow, ExposureRow.facility_id == FacilityRow.id)
-            .join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
-        )
-        if as_of is not None:
-            query = query.where(ExposureRow.as_of <= as_of)
-        latest: dict[int, tuple[ExposureRow, FacilityRow, BorrowerRow]] = {}
-        for exposure, facility, borrower in session.execute(query.order_by(ExposureRow.as_of, ExposureRow.id)):
-            latest[facility.id] = (exposure, facility, borrower)
-        ratings = _latest_pd(session)
-        records, problems = [], []
-        for exposure, facility, borrower in sorted(latest.values(), key=lambda t: t[1].reference):
-            pd = ratings.get(borrower.id, missing_pd)
-            if pd is None:
-                problems.append(
-                    Problem(
-                        "pd",
-                        None,
-                        f"borrower {borrower.uscc} of facility {facility.reference} has no rating",
-                        "database",
-                    )
+        records = Records.load(session, as_of)
+        if missing_pd is not None:
+            for uscc in records.borrowers.keys() - records.ratings.keys():
+                records.ratings[uscc] = analyst_rating(uscc, Decimal(str(missing_pd)), "missing_pd")
+        rows: list[dict[str, Any]] = []
+        problems: list[Problem] = []
+        for reference, exposure in sorted(records.exposures.items()):
+            facility = records.facilities[reference]
+            borrower = records.borrowers[facility.borrower_uscc]
+            try:
+                proposal = assemble(records, Deal(facility=facility), detailed=False)
+            except InputError as exc:
+                problems.extend(
+                    Problem(p.field, p.value, f"facility {reference}: {p.rule}", "database") for p in exc.problems
                 )
                 continue
+            risk = exposure_risk(proposal, exposure.drawn, exposure.undrawn)
             elapsed = 0.0
             if facility.start_date is not None:
                 elapsed = max((exposure.as_of - facility.start_date).days / 365.25, 0.0)
-            records.append(
+            rows.append(
                 {
                     "obligor_id": borrower.uscc,
                     "name": borrower.name_zh,
-                    "facility": facility.reference,
+                    "facility": reference,
                     "group_id": borrower.group_name or borrower.uscc,
-                    "sector": borrower.segment,
-                    "region": borrower.province,
-                    "hub": borrower.hub or "",
-                    "ead": float(exposure.drawn) + ccf_undrawn * float(exposure.undrawn),
-                    "pd": pd,
-                    "lgd": lgd,
+                    "sector": borrower.segment.value,
+                    "region": borrower.province.value,
+                    "hub": borrower.hub.value if borrower.hub else "",
+                    "ead": float(risk.ead.ead),
+                    "pd": risk.pd,
+                    "lgd": risk.lgd,
                     "maturity": max(facility.tenor_months / 12.0 - elapsed, 0.0),
                     "days_past_due": exposure.days_past_due,
-                    "five_category": exposure.classification,
+                    "five_category": exposure.classification.value,
                     "as_of": exposure.as_of.isoformat(),
-                    "product": facility.product,
+                    "product": facility.product.value,
                 }
             )
     if problems:
         raise InputError(problems=problems)
-    if not records:
+    if not rows:
         raise InputError(
             "exposures", 0, "the database holds no exposures" + (f" on or before {as_of}" if as_of else "")
         )
-    return Portfolio.from_records(records, source="database")
+    return Portfolio.from_records(rows, source="database")
 
 
 # The dimensions of the dashboard's limit table, in the order a credit committee reads them.

@@ -22,7 +22,7 @@ computecredit.errors.PermissionDeniedError: four eyes: alice proposed this and c
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -30,20 +30,29 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from computecredit import __version__, reference
-from computecredit.domain.facilities import GUARANTEES, Facility, ProductType, Rate, RateBase, RepaymentType
+from computecredit.domain.exposures import Exposure
+from computecredit.domain.facilities import (
+    GUARANTEES,
+    Facility,
+    FacilityStatus,
+    OverrideKey,
+    ProductType,
+    RateBase,
+    RepaymentType,
+)
 from computecredit.domain.ratings import Override, RatingRecord
+from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError, WorkflowError
-from computecredit.facilities.from_records import proposal_from_records
 from computecredit.facilities.proposal import Assessment, assess
 from computecredit.facilities.proposal import Proposal as FacilityProposal
 from computecredit.reports import memo
 from computecredit.services import audit
 from computecredit.services import facilities as facility_service
 from computecredit.services import rating as rating_service
-from computecredit.store import bank as bank_store
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import ratings as rating_store
@@ -217,6 +226,7 @@ def proposal_view(p: Proposal) -> dict[str, Any]:
         "tenor_months": p.tenor_months,
         "state": p.state,
         "proposer": p.proposer,
+        "facility_id": p.facility.reference if p.facility is not None else None,
         "inputs": json.loads(p.inputs_json or "{}"),
         "outputs": json.loads(p.outputs_json or "{}"),
         "versions": json.loads(p.versions_json or "{}"),
@@ -227,9 +237,7 @@ def create(session: Session, actor: Actor, terms: Terms) -> Proposal:
     """Open an application (state ``application``)."""
     if actor.role not in CREATE_ROLES:
         raise PermissionDeniedError(f"role {actor.role} may not create a proposal")
-    terms.validate()
-    if borrower_store.find_borrower_row(session, terms.borrower_ref) is None:
-        raise InputError("borrower_ref", terms.borrower_ref, "must be the USCC of a known borrower")
+    validate_deal(session, terms, deal_terms((terms.inputs or {}).get("deal") or {}))
     proposal = Proposal(
         borrower_ref=terms.borrower_ref,
         project_ref=terms.project_ref,
@@ -358,7 +366,72 @@ def decide(
         raise InputError("action", action.value, "must be approve, reject or return")
     if action in (Action.REJECT, Action.RETURN) and not comment.strip():
         raise InputError("comment", comment, f"a comment is required to {action.value}")
-    return _step(session, get(session, proposal_id), actor, action, comment, policy)
+    proposal = _step(session, get(session, proposal_id), actor, action, comment, policy)
+    if action is Action.APPROVE:
+        book_approved(session, proposal, actor)
+    return proposal
+
+
+def book_approved(session: Session, proposal: Proposal, actor: Actor) -> Facility:
+    """Create the approved proposal's facility (approved, an undrawn commitment of the analysed limit) and
+    link it to the proposal, in the approval's transaction: the book then carries what the memo's booking says.
+    """
+    import json
+
+    outputs = json.loads(proposal.outputs_json or "{}")
+    inputs = json.loads(proposal.inputs_json or "{}")
+    limit = Decimal(str(outputs.get("limit", 0)))
+    if limit <= 0:
+        raise WorkflowError(f"proposal {proposal.id}: the analysis recommends no limit; return or reject it")
+    terms = Terms(
+        proposal.borrower_ref,
+        proposal.product,
+        limit,
+        proposal.tenor_months,
+        proposal.currency,
+        proposal.project_ref,
+    )
+    facility = facility_of(f"P-{proposal.id}", terms, stored_deal(proposal))
+    as_of = date.fromisoformat(inputs["engine_proposal"]["as_of"])
+    # A PD is the obligor's, not one facility's: an approved PD override becomes the borrower's rating of
+    # record, so every facility of the borrower (and the book) carries it.
+    pd_override = next((o for o in facility.overrides if o.key is OverrideKey.PD), None)
+    if pd_override is not None:
+        record = facility_service.analyst_rating(facility.borrower_uscc, pd_override.value, proposal.proposer)
+        record = record.model_copy(
+            update={
+                "inputs": {
+                    "pd": str(pd_override.value),
+                    "reason": pd_override.reason,
+                    "approved_in": f"proposal {proposal.id}",
+                    "approver": actor.username,
+                }
+            }
+        )
+        rating_store.add_rating(session, record)
+        audit.append(
+            session, actor.username, "rating.create", "borrower", facility.borrower_uscc, None, {"record": record}
+        )
+    kept = [o for o in facility.overrides if o.key is not OverrideKey.PD]
+    facility = facility.model_copy(
+        update={"status": FacilityStatus.APPROVED, "start_date": as_of, "overrides": kept}
+    )
+    row = facility_store.save_facility(session, facility)
+    facility_store.save_exposure(
+        session, Exposure(facility_reference=facility.reference, as_of=as_of, drawn=Decimal(0), undrawn=limit)
+    )
+    proposal.facility = row
+    session.flush()
+    audit.append(
+        session,
+        actor.username,
+        "facility.create",
+        "facility",
+        facility.reference,
+        None,
+        facility.model_dump(mode="json"),
+    )
+    return facility
 
 
 def list_proposals(
@@ -413,77 +486,82 @@ def approval_queue(session: Session, actor: Actor, policy: AuthorityPolicy | Non
 
 @dataclass(frozen=True)
 class DealTerms:
-    """What the analyst structures beside amount and tenor: the price, the analyst's PD if unrated, and so on."""
+    """What the analyst structures beside amount and tenor: the price, the repayment, collateral, guarantors,
+    covenants, the deal's sizing terms and named overrides (plain documents of the domain's models)."""
 
     spread_bp: int = 0
-    pd: float | None = None
     beneficiary: str | None = None
     purpose: str = ""
+    repayment: str | None = None
+    rate_base: str | None = None
+    collateral: tuple[dict[str, Any], ...] = ()
+    guarantors: tuple[dict[str, Any], ...] = ()
+    covenants: tuple[dict[str, Any], ...] = ()
+    overrides: tuple[dict[str, Any], ...] = ()
+    structuring: dict[str, Any] = field(default_factory=dict)
 
 
 def facility_of(reference: str, terms: Terms, deal: DealTerms) -> Facility:
-    """The domain facility the engines assess for a proposal's terms.
+    """The domain facility the engines assess for a proposal's terms (bad terms name the field).
 
-    Loans float on the 1-year LPR (5-year LPR beyond 60 months) plus ``spread_bp``; guarantees charge a fixed
-    fee of ``spread_bp`` per year; a credit line revolves; other loans amortise in equal principal.
+    By default loans float on the 1-year LPR (5-year LPR beyond 60 months) plus ``spread_bp``; guarantees
+    charge a fixed fee of ``spread_bp`` per year; a credit line revolves, a guarantee is a bullet, other
+    loans amortise in equal principal.
     """
     product = ProductType(terms.product)
     if product in GUARANTEES:
-        rate = Rate(base=RateBase.FIXED, spread_bp=deal.spread_bp)
+        base, repayment = RateBase.FIXED.value, RepaymentType.BULLET.value
     else:
-        rate = Rate(base=RateBase.LPR_5Y if terms.tenor_months > 60 else RateBase.LPR_1Y, spread_bp=deal.spread_bp)
-    repayment = RepaymentType.REVOLVING if product is ProductType.CREDIT_LINE else RepaymentType.EQUAL_PRINCIPAL
-    if product in GUARANTEES:
-        repayment = RepaymentType.BULLET
-    return Facility(
-        reference=reference,
-        borrower_uscc=terms.borrower_ref,
-        product=product,
-        amount=terms.amount,
-        currency=terms.currency,
-        tenor_months=terms.tenor_months,
-        rate=rate,
-        repayment=repayment,
-        purpose=deal.purpose,
-        beneficiary=deal.beneficiary if product in GUARANTEES else None,
-    )
+        base = RateBase.LPR_5Y.value if terms.tenor_months > 60 else RateBase.LPR_1Y.value
+        revolving = product is ProductType.CREDIT_LINE
+        repayment = RepaymentType.REVOLVING.value if revolving else RepaymentType.EQUAL_PRINCIPAL.value
+    document = {
+        "reference": reference,
+        "borrower_uscc": terms.borrower_ref,
+        "product": product.value,
+        "amount": terms.amount,
+        "currency": terms.currency,
+        "tenor_months": terms.tenor_months,
+        "rate": {"base": deal.rate_base or base, "spread_bp": deal.spread_bp},
+        "repayment": deal.repayment or repayment,
+        "purpose": deal.purpose,
+        "beneficiary": deal.beneficiary if product in GUARANTEES else None,
+        "project_code": terms.project_ref or None,
+        "collateral": list(deal.collateral),
+        "guarantors": list(deal.guarantors),
+        "covenants": list(deal.covenants),
+        "overrides": list(deal.overrides),
+        "structuring": dict(deal.structuring),
+    }
+    try:
+        return Facility.model_validate(document)
+    except ValidationError as exc:
+        raise input_error(exc) from None
 
 
 def engine_proposal(
     session: Session, reference: str, terms: Terms, deal: DealTerms, analyst: str
 ) -> FacilityProposal:
-    """The facilities engine's proposal for these terms, from the stored bank, borrower, rating and book."""
+    """The facilities engine's proposal for these terms: the one deal assembly over the stored records."""
     facility = facility_of(reference, terms, deal)
-    borrower = borrower_store.get_borrower(session, terms.borrower_ref)
-    bank = bank_store.get_bank(session)
-    ratings = rating_store.list_ratings(session, borrower.uscc)
-    if deal.pd is not None:
-        rating = facility_service.analyst_rating(borrower.uscc, deal.pd, analyst)
-    elif ratings:
-        rating = ratings[-1]
-    else:
-        raise InputError("pd", None, f"borrower {borrower.uscc} has no stored rating: rate it first or give a PD")
-    exposures = {e.facility_reference: e for e in facility_store.list_exposures(session)}
-    borrowers = {b.uscc: b for b in borrower_store.list_borrowers(session)}
-    book = [
-        (f, exposures.get(f.reference), borrowers[f.borrower_uscc])
-        for f in facility_store.list_facilities(session)
-    ]
-    return proposal_from_records(
-        bank=bank,
-        borrower=borrower,
-        statements=borrower_store.list_statements(session, borrower.uscc),
-        rating=rating,
-        facility=facility,
-        book=book,
-        as_of=bank.as_of or date.today(),
-        analyst=analyst,
-    )
+    records = facility_service.Records.load(session)
+    return facility_service.assemble(records, facility_service.Deal(facility=facility, analyst=analyst))
+
+
+def validate_deal(session: Session, terms: Terms, deal: DealTerms) -> None:
+    """Refuse terms the engines cannot take, naming the field: amount and tenor, the borrower, the facility's
+    collateral, guarantors, covenants and overrides, and the project (stored, and the borrower's own)."""
+    terms.validate()
+    if borrower_store.find_borrower_row(session, terms.borrower_ref) is None:
+        raise InputError("borrower_ref", terms.borrower_ref, "must be the USCC of a known borrower")
+    facility_of("VALIDATE", terms, deal)
+    if terms.project_ref:
+        facility_service.Records.load(session).stored_project(terms.project_ref, terms.borrower_ref)
 
 
 def assessment_outputs(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Any]]:
     """What a proposal stores of an assessment: its headline figures, and the versions that produced them."""
-    outputs = facility_service.summary(assessment)
+    outputs = audit.plain(facility_service.summary(assessment))
     outputs["conditions_zh"] = list(assessment.conditions_zh)
     rating = assessment.proposal.rating
     versions = {
@@ -499,9 +577,7 @@ def preview(
     session: Session, terms: Terms, deal: DealTerms, analyst: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The engines' outputs for terms not yet stored (the proposal form's live panel); writes nothing."""
-    terms.validate()
-    if borrower_store.find_borrower_row(session, terms.borrower_ref) is None:
-        raise InputError("borrower_ref", terms.borrower_ref, "must be the USCC of a known borrower")
+    validate_deal(session, terms, deal)
     return assessment_outputs(assess(engine_proposal(session, "PREVIEW", terms, deal, analyst)))
 
 
@@ -509,8 +585,16 @@ def stored_deal(proposal: Proposal) -> DealTerms:
     """The deal terms the analyst gave when opening the proposal."""
     import json
 
-    deal = json.loads(proposal.inputs_json or "{}").get("deal") or {}
-    return DealTerms(**{k: v for k, v in deal.items() if k in DealTerms.__dataclass_fields__})
+    return deal_terms(json.loads(proposal.inputs_json or "{}").get("deal") or {})
+
+
+def deal_terms(document: dict[str, Any]) -> DealTerms:
+    """:class:`DealTerms` from its plain document (lists become tuples; unknown keys are left out)."""
+    known = {k: v for k, v in document.items() if k in DealTerms.__dataclass_fields__}
+    for name in ("collateral", "guarantors", "covenants", "overrides"):
+        known[name] = tuple(known.get(name) or ())
+    known["structuring"] = dict(known.get("structuring") or {})
+    return DealTerms(**known)
 
 
 def analyse_with_engines(session: Session, proposal_id: int, actor: Actor, deal: DealTerms) -> Proposal:

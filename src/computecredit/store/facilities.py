@@ -1,12 +1,16 @@
-"""Tables ``facilities``, ``collateral_items`` and ``exposures``, and their repository functions.
+"""Tables ``facilities``, ``collateral_items``, ``exposures`` and ``facility_transactions``, and their
+repository functions.
 
 Guarantors and covenants are stored as JSON documents (lists of the domain models, dumped as JSON);
-collateral items get their own table so the book's collateral (e.g. all GPU servers) can be queried.
+collateral items get their own table so the book's collateral (e.g. all GPU servers) can be queried. The
+analyst's overrides and the deal's sizing terms travel in ``terms`` (JSON). A drawdown (放款) or repayment
+is a row of ``facility_transactions`` and moves the exposure: each gets a new exposure row on its value date.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relat
 from computecredit.domain.exposures import Exposure
 from computecredit.domain.facilities import CollateralItem, Facility, Rate
 from computecredit.errors import NotFoundError
-from computecredit.store.base import Base, Money, TimestampMixin
+from computecredit.store.base import Base, Money, TimestampMixin, utcnow
 from computecredit.store.borrowers import BorrowerRow, borrower_row
 from computecredit.store.columns import Ratio
 
@@ -43,6 +47,8 @@ class FacilityRow(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(sa.String(16))
     guarantors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     covenants: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    project_code: Mapped[str | None] = mapped_column(sa.String(64))
+    terms: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     borrower: Mapped[BorrowerRow] = relationship()
     parent: Mapped[FacilityRow | None] = relationship(remote_side=[id])
@@ -80,6 +86,22 @@ class ExposureRow(Base):
     facility: Mapped[FacilityRow] = relationship()
 
 
+class TransactionRow(Base):
+    """A drawdown (放款) or repayment (还款) on a facility, as recorded."""
+
+    __tablename__ = "facility_transactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    value_date: Mapped[date] = mapped_column(sa.Date)
+    actor: Mapped[str] = mapped_column(sa.String(64))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    facility: Mapped[FacilityRow] = relationship()
+
+
 # --- repository ------------------------------------------------------------------------------------
 
 
@@ -112,6 +134,9 @@ def to_facility(row: FacilityRow) -> Facility:
         ],
         guarantors=row.guarantors,
         covenants=row.covenants,
+        project_code=row.project_code,
+        overrides=(row.terms or {}).get("overrides", []),
+        structuring=(row.terms or {}).get("structuring", {}),
     )
 
 
@@ -151,6 +176,11 @@ def save_facility(session: Session, facility: Facility) -> FacilityRow:
     row.status = facility.status.value
     row.guarantors = [g.model_dump(mode="json") for g in facility.guarantors]
     row.covenants = [c.model_dump(mode="json") for c in facility.covenants]
+    row.project_code = facility.project_code
+    row.terms = {
+        "overrides": [o.model_dump(mode="json") for o in facility.overrides],
+        "structuring": json.loads(json.dumps(facility.structuring, default=str)),
+    }
     row.collateral = [
         CollateralRow(
             position=index,
@@ -213,6 +243,63 @@ def save_exposure(session: Session, exposure: Exposure) -> ExposureRow:
     return row
 
 
+def latest_exposure(session: Session, reference: str) -> Exposure | None:
+    """The facility's most recent exposure, or None when it has none yet."""
+    row = session.scalars(
+        sa.select(ExposureRow)
+        .join(FacilityRow)
+        .where(FacilityRow.reference == reference)
+        .options(contains_eager(ExposureRow.facility))
+        .order_by(ExposureRow.as_of.desc(), ExposureRow.id.desc())
+        .limit(1)
+    ).one_or_none()
+    return None if row is None else to_exposure(row)
+
+
+def add_transaction(
+    session: Session, reference: str, kind: str, amount: Decimal, value_date: date, actor: str
+) -> int:
+    """Record a drawdown or repayment; returns its id (the exposure is saved by the caller)."""
+    row = TransactionRow(
+        facility=facility_row(session, reference), kind=kind, amount=amount, value_date=value_date, actor=actor
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def list_transactions(session: Session, reference: str) -> list[dict[str, Any]]:
+    """The facility's drawdowns and repayments, oldest first, as plain rows."""
+    rows = session.scalars(
+        sa.select(TransactionRow)
+        .join(FacilityRow)
+        .where(FacilityRow.reference == reference)
+        .order_by(TransactionRow.value_date, TransactionRow.id)
+    )
+    return [
+        {"id": r.id, "kind": r.kind, "amount": r.amount, "value_date": r.value_date, "actor": r.actor}
+        for r in rows
+    ]
+
+
+def facility_id(session: Session, reference: str) -> int:
+    """The database id of a facility (what a proposal links to)."""
+    return facility_row(session, reference).id
+
+
+def facility_reference(session: Session, row_id: int | None) -> str | None:
+    """The reference of the facility with database id ``row_id`` (None for None)."""
+    if row_id is None:
+        return None
+    row = session.get(FacilityRow, row_id)
+    return None if row is None else row.reference
+
+
+def set_status(session: Session, reference: str, status: str) -> None:
+    facility_row(session, reference).status = status
+    session.flush()
+
+
 def list_exposures(session: Session, as_of: date | None = None) -> list[Exposure]:
     """Exposures on ``as_of`` (or all dates), ordered by facility reference and date."""
     query = sa.select(ExposureRow).join(FacilityRow).options(contains_eager(ExposureRow.facility))
@@ -225,12 +312,19 @@ __all__ = [
     "CollateralRow",
     "ExposureRow",
     "FacilityRow",
+    "TransactionRow",
+    "add_transaction",
+    "facility_id",
+    "facility_reference",
     "facility_row",
     "find_facility_row",
+    "latest_exposure",
     "list_exposures",
     "list_facilities",
+    "list_transactions",
     "save_exposure",
     "save_facility",
+    "set_status",
     "to_exposure",
     "to_facility",
 ]

@@ -92,4 +92,17 @@ def list_ratings(session: Session, uscc: str) -> list[RatingRecord]:
     return [to_rating(row) for row in session.scalars(query)]
 
 
-__all__ = ["RatingRow", "add_rating", "list_ratings", "to_rating"]
+def latest_ratings(session: Session) -> dict[str, RatingRecord]:
+    """Each rated borrower's latest rating, by USCC (the same order as :func:`list_ratings`)."""
+    query = (
+        sa.select(RatingRow, BorrowerRow.uscc)
+        .join(BorrowerRow, RatingRow.borrower_id == BorrowerRow.id)
+        .order_by(RatingRow.rated_at, RatingRow.id)
+    )
+    latest: dict[str, RatingRow] = {}
+    for row, uscc in session.execute(query):
+        latest[uscc] = row
+    return {uscc: to_rating(row) for uscc, row in latest.items()}
+
+
+__all__ = ["RatingRow", "add_rating", "latest_ratings", "list_ratings", "to_rating"]

@@ -6,7 +6,7 @@ Tables live in modules by domain (``store/borrowers.py``, ``store/workflow.py``.
 from computecredit.store.bank import BankRow
 from computecredit.store.base import Base
 from computecredit.store.borrowers import BorrowerRow, StatementLineRow, StatementRow
-from computecredit.store.facilities import CollateralRow, ExposureRow, FacilityRow
+from computecredit.store.facilities import CollateralRow, ExposureRow, FacilityRow, TransactionRow
 from computecredit.store.monitoring import (
     AlertRow,
     ClassificationRow,
@@ -47,6 +47,7 @@ __all__ = [
     "SignalRow",
     "StatementLineRow",
     "StatementRow",
+    "TransactionRow",
     "UserRow",
     "WatchListRow",
 ]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from computecredit.store.base import Base, Money, TimestampMixin, utcnow
+from computecredit.store.facilities import FacilityRow
 
 
 class AuthToken(Base):
@@ -65,10 +66,12 @@ class Proposal(TimestampMixin, Base):
     outputs_json: Mapped[str] = mapped_column(sa.Text, default="{}")
     versions_json: Mapped[str] = mapped_column(sa.Text, default="{}")
     memo_html: Mapped[str | None] = mapped_column(sa.Text)
+    facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id", ondelete="RESTRICT"))
 
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="proposal", order_by="Decision.id", cascade="all, delete-orphan"
     )
+    facility: Mapped[FacilityRow | None] = relationship()
 
 
 class Decision(Base):

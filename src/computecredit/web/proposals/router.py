@@ -52,9 +52,7 @@ ProposalId = Path(ge=1, le=2**31 - 1)
 
 
 def _deal(deal: Deal) -> workflow.DealTerms:
-    return workflow.DealTerms(
-        spread_bp=deal.spread_bp, pd=deal.pd, beneficiary=deal.beneficiary, purpose=deal.purpose
-    )
+    return workflow.deal_terms(deal.model_dump(mode="json"))
 
 
 def _terms(body: ProposalCreate) -> workflow.Terms:

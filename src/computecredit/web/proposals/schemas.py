@@ -7,22 +7,51 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from computecredit.domain.facilities import ProductType
+from computecredit.domain.facilities import ProductType, RateBase, RepaymentType
 from computecredit.money import parse_amount
 from computecredit.store.workbench import Decision, Proposal
 
 
 class Deal(BaseModel):
-    """The analyst's structuring beside amount and tenor (used by the engines' analysis)."""
+    """The analyst's structuring beside amount and tenor: everything the facilities engine uses.
+
+    Collateral items, guarantors, covenants and overrides are the domain's documents
+    (:class:`~computecredit.domain.facilities.CollateralItem`, ``Guarantor``, ``Covenant``,
+    ``AnalystOverride``); they are validated with the facility, and errors name ``deal.<list>.<n>.<field>``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     spread_bp: int = Field(
         0, ge=-500, le=2000, description="Loans: spread over LPR in bp; guarantees: annual fee in bp"
     )
-    pd: float | None = Field(None, gt=0, lt=1, description="Analyst's PD when the borrower has no stored rating")
+    rate_base: RateBase | None = Field(None, description="lpr_1y, lpr_5y or fixed (default by product and tenor)")
+    repayment: RepaymentType | None = Field(
+        None, description="default: revolving line, bullet guarantee, else equal principal"
+    )
     beneficiary: str | None = Field(None, max_length=200, description="Beneficiary of a guarantee (保函受益人)")
     purpose: str = Field("", max_length=500)
+    collateral: list[dict[str, Any]] = Field(
+        default_factory=list, max_length=50, description="type, description, value, valuation_date, details"
+    )
+    guarantors: list[dict[str, Any]] = Field(
+        default_factory=list, max_length=20, description="name, kind, uscc, amount"
+    )
+    covenants: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=30,
+        description="metric, operator, threshold, frequency (see /api/v1/covenants)",
+    )
+    overrides: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="key (pd, limit, haircut), value, reason, collateral_index",
+    )
+    structuring: dict[str, Any] = Field(
+        default_factory=dict, description="the deal's sizing terms, e.g. target_dscr, buyback_amount, drawn_share"
+    )
 
 
 class ProposalCreate(BaseModel):
@@ -86,6 +115,7 @@ class ProposalOut(BaseModel):
     tenor_months: int
     state: str
     proposer: str
+    facility_id: str | None = Field(description="the facility approval created (its reference)")
     outputs: dict[str, Any]
     versions: dict[str, Any]
     created_at: datetime
@@ -105,6 +135,7 @@ class ProposalOut(BaseModel):
             tenor_months=p.tenor_months,
             state=p.state,
             proposer=p.proposer,
+            facility_id=p.facility.reference if p.facility is not None else None,
             outputs=json.loads(p.outputs_json or "{}"),
             versions=json.loads(p.versions_json or "{}"),
             created_at=p.created_at,
