@@ -38,6 +38,9 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/api/v1/proposals/{proposal_id}/approve"): DECIDERS,
     ("POST", "/api/v1/proposals/{proposal_id}/reject"): DECIDERS,
     ("POST", "/api/v1/proposals/{proposal_id}/return"): DECIDERS,
+    ("GET", "/api/v1/facilities/{reference}"): ALL,
+    ("POST", "/api/v1/facilities/{reference}/drawdowns"): frozenset({"analyst", "risk_manager"}),
+    ("POST", "/api/v1/facilities/{reference}/repayments"): frozenset({"analyst", "risk_manager"}),
     ("GET", "/api/v1/portfolio/risk"): ALL,
     ("GET", "/api/v1/projects"): ALL,
     ("POST", "/api/v1/projects/evaluate"): ALL,
@@ -82,6 +85,7 @@ PATH_VALUES = {
     "uscc": "91110000MA0WEB0026",
     "username": "no_such_user",
     "code": "no_such_project",
+    "reference": "NO-SUCH-FACILITY",
 }
 BODIES = {"/api/v1/jobs": {"kind": "no.such.kind"}, "/api/v1/proposals": {}}
 

@@ -548,6 +548,28 @@ def engine_proposal(
     return facility_service.assemble(records, facility_service.Deal(facility=facility, analyst=analyst))
 
 
+def borrower_choices(session: Session) -> list[tuple[str, str, str]]:
+    """(USCC, Chinese name, English name) of every borrower, for the form's find-as-you-type list."""
+    return [(b.uscc, b.name_zh, b.name_en) for b in borrower_store.list_borrowers(session)]
+
+
+def borrower_context(session: Session, uscc: str) -> dict[str, Any]:
+    """What the proposal form shows of a borrower: its stored projects (the picker) and its existing
+    facilities with their collateral and latest exposure; empty for an unknown borrower."""
+    if not uscc or borrower_store.find_borrower_row(session, uscc) is None:
+        return {"projects": [], "facilities": []}
+    from computecredit.store import projects as project_store
+
+    facilities = []
+    for facility in facility_store.list_facilities(session, uscc):
+        exposure = facility_store.latest_exposure(session, facility.reference)
+        facilities.append({"facility": facility, "exposure": exposure})
+    return {
+        "projects": [p for p in project_store.list_projects(session) if p.borrower_uscc == uscc],
+        "facilities": facilities,
+    }
+
+
 def validate_deal(session: Session, terms: Terms, deal: DealTerms) -> None:
     """Refuse terms the engines cannot take, naming the field: amount and tenor, the borrower, the facility's
     collateral, guarantors, covenants and overrides, and the project (stored, and the borrower's own)."""

@@ -108,13 +108,25 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
     from computecredit.web.auth import router as auth
     from computecredit.web.borrowers import router as borrowers
     from computecredit.web.dashboard import router as dashboard
+    from computecredit.web.facilities import router as facilities
     from computecredit.web.jobs import router as jobs
     from computecredit.web.monitoring import router as monitoring
     from computecredit.web.portfolio import router as portfolio
     from computecredit.web.projects import router as projects
     from computecredit.web.proposals import router as proposals
 
-    for module in (auth, dashboard, borrowers, projects, proposals, portfolio, monitoring, jobs, admin):
+    for module in (
+        auth,
+        dashboard,
+        borrowers,
+        projects,
+        proposals,
+        facilities,
+        portfolio,
+        monitoring,
+        jobs,
+        admin,
+    ):
         app.include_router(module.api)
         app.include_router(module.pages)
 

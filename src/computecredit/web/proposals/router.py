@@ -10,8 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from computecredit.domain.facilities import ProductType
+from computecredit.domain.facilities import CollateralType, GuarantorKind, ProductType, RateBase, RepaymentType
 from computecredit.errors import InputError, Problem, from_validation_error
+from computecredit.money import parse_amount
+from computecredit.reference import load_yaml
 from computecredit.services import audit, workflow
 from computecredit.services.workflow import Action, State
 from computecredit.store.workbench import Proposal as StoredProposal
@@ -213,44 +215,131 @@ def proposals_page(
     )
 
 
+def _form_context(session: Session, form: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
+    """What the proposal form shows beside the analyst's entries: choices, and the borrower's context."""
+    return {
+        "form": form,
+        "problems": problems,
+        "products": PRODUCTS,
+        "rate_bases": tuple(RateBase),
+        "repayments": tuple(RepaymentType),
+        "collateral_types": tuple(CollateralType),
+        "guarantor_kinds": tuple(GuarantorKind),
+        "covenants": COVENANTS,
+        "borrowers": workflow.borrower_choices(session),
+        "context": workflow.borrower_context(session, form.get("borrower_ref", "")),
+        "rows": {"collateral": range(COLLATERAL_ROWS), "guarantor": range(GUARANTOR_ROWS)},
+    }
+
+
 @pages.get("/proposals/new")
 def new_proposal_page(
     request: Request,
     borrower: str | None = Query(None, max_length=64),
     user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    return render(
-        request,
-        "proposals/new.html",
-        {
-            "form": {"borrower_ref": borrower or "", "tenor_months": "12", "spread_bp": "0"},
-            "problems": [],
-            "products": PRODUCTS,
-        },
-    )
+    form = {"borrower_ref": borrower or "", "tenor_months": "12", "spread_bp": "0"}
+    return render(request, "proposals/new.html", _form_context(session, form, []))
 
 
+@pages.get("/proposals/borrower-context")
+def borrower_context_page(
+    request: Request,
+    borrower_ref: str = Query("", max_length=64),
+    project_ref: str = Query("", max_length=64),
+    user: CurrentUser = Depends(require("analyst")),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    """The borrower's projects (the picker), collateral and existing facilities, as the analyst picks it."""
+    form = {"borrower_ref": borrower_ref, "project_ref": project_ref}
+    return render(request, "proposals/_borrower_context.html", _form_context(session, form, []))
+
+
+COLLATERAL_ROWS = 3
+GUARANTOR_ROWS = 2
+COVENANTS = tuple(load_yaml("covenant_catalogue.yaml")["covenants"])
+MAIN_FIELDS = ("borrower_ref", "product", "amount", "tenor_months", "project_ref")
+DEAL_FIELDS = ("spread_bp", "rate_base", "repayment", "beneficiary", "purpose")
+STRUCTURING_FIELDS = {"target_dscr": float, "drawn_share": float, "buyback_amount": str}
 FORM_FIELDS = (
-    "borrower_ref",
-    "product",
-    "amount",
-    "tenor_months",
-    "spread_bp",
-    "pd_percent",
-    "beneficiary",
-    "purpose",
+    *MAIN_FIELDS,
+    *DEAL_FIELDS,
+    *STRUCTURING_FIELDS,
+    "override_pd",
+    "override_limit",
+    "override_haircut",
+    "override_reason",
+    *(
+        f"collateral_{i}_{part}"
+        for i in range(COLLATERAL_ROWS)
+        for part in ("type", "value", "date", "description")
+    ),
+    *(f"guarantor_{i}_{part}" for i in range(GUARANTOR_ROWS) for part in ("name", "kind", "uscc")),
+    *(f"covenant_{c['metric']}" for c in COVENANTS),
 )
 
 
+def _number(form: dict[str, str], name: str, kind: type = float) -> Any:
+    try:
+        return kind(form[name])
+    except ValueError:
+        raise InputError(name, form[name], "must be a number") from None
+
+
+def _overrides(form: dict[str, str]) -> list[dict[str, Any]]:
+    """The analyst's overrides the form names (PD in percent), each with the one reason given."""
+    found: list[dict[str, Any]] = []
+    if form.get("override_pd"):
+        found.append({"key": "pd", "value": str(_number(form, "override_pd") / 100)})
+    if form.get("override_limit"):
+        found.append({"key": "limit", "value": str(parse_amount(form["override_limit"], field="override_limit"))})
+    if form.get("override_haircut"):
+        found.append(
+            {"key": "haircut", "collateral_index": 0, "value": str(_number(form, "override_haircut") / 100)}
+        )
+    if found and not form.get("override_reason", "").strip():
+        raise InputError("override_reason", form.get("override_reason", ""), "an override needs its reason")
+    return [{**item, "reason": form["override_reason"]} for item in found]
+
+
 def _form_body(form: dict[str, str]) -> ProposalCreate:
-    """The proposal the form describes (PD is typed in percent); raises ValidationError naming the field."""
-    deal: dict[str, object] = {k: form[k] for k in ("spread_bp", "beneficiary", "purpose") if form.get(k)}
-    if form.get("pd_percent"):
-        try:
-            deal["pd"] = float(form["pd_percent"]) / 100
-        except ValueError:
-            raise InputError("pd_percent", form["pd_percent"], "must be a number (percent)") from None
-    main = {k: form[k] for k in ("borrower_ref", "product", "amount", "tenor_months") if form.get(k)}
+    """The proposal the form describes (PD and haircut are typed in percent); raises naming the field."""
+    deal: dict[str, Any] = {k: form[k] for k in DEAL_FIELDS if form.get(k)}
+    deal["collateral"] = [
+        {
+            "type": form[f"collateral_{i}_type"],
+            "value": form.get(f"collateral_{i}_value", ""),
+            "valuation_date": form.get(f"collateral_{i}_date") or None,
+            "description": form.get(f"collateral_{i}_description") or form[f"collateral_{i}_type"],
+        }
+        for i in range(COLLATERAL_ROWS)
+        if form.get(f"collateral_{i}_type")
+    ]
+    deal["guarantors"] = [
+        {
+            "name": form[f"guarantor_{i}_name"],
+            "kind": form.get(f"guarantor_{i}_kind") or "corporate",
+            "uscc": form.get(f"guarantor_{i}_uscc") or None,
+        }
+        for i in range(GUARANTOR_ROWS)
+        if form.get(f"guarantor_{i}_name")
+    ]
+    deal["covenants"] = [
+        {
+            "metric": c["metric"],
+            "operator": c["operator"],
+            "threshold": form[f"covenant_{c['metric']}"],
+            "frequency": c["frequency"],
+        }
+        for c in COVENANTS
+        if form.get(f"covenant_{c['metric']}")
+    ]
+    deal["structuring"] = {
+        name: _number(form, name, kind) for name, kind in STRUCTURING_FIELDS.items() if form.get(name)
+    }
+    deal["overrides"] = _overrides(form)
+    main = {k: form[k] for k in MAIN_FIELDS if form.get(k)}
     return ProposalCreate.model_validate({**main, "deal": deal})
 
 
@@ -274,8 +363,7 @@ def create_proposal_page(
     try:
         proposal = workflow.create(session, user.actor, _terms(_form_body(form)))
     except (ValidationError, InputError) as exc:
-        context = {"form": form, "problems": _problems(exc), "products": PRODUCTS}
-        return render(request, "proposals/new.html", context, status_code=422)
+        return render(request, "proposals/new.html", _form_context(session, form, _problems(exc)), status_code=422)
     return RedirectResponse(f"/proposals/{proposal.id}", status_code=303)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from computecredit.domain.facilities import ProductType, RateBase, RepaymentType
 from computecredit.money import parse_amount
@@ -72,6 +72,14 @@ class ProposalCreate(BaseModel):
         return amount
 
 
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back stored UTC times without their zone: say it again (RFC 3339 needs one)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
 class Comment(BaseModel):
     comment: str = Field("", max_length=4000)
 
@@ -82,7 +90,7 @@ class DecisionOut(BaseModel):
     from_state: str
     to_state: str
     comment: str
-    at: datetime
+    at: UtcDatetime
     snapshot_hash: str
 
     @classmethod
@@ -118,8 +126,8 @@ class ProposalOut(BaseModel):
     facility_id: str | None = Field(description="the facility approval created (its reference)")
     outputs: dict[str, Any]
     versions: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     decisions: list[DecisionOut]
     links: dict[str, str]
 

@@ -1,0 +1,1 @@
+"""Facilities: the booked facility, its exposure and its drawdowns and repayments."""

@@ -1,0 +1,112 @@
+"""Facility page and API: the facility as booked (EAD, LGD, PD from the facilities engine), its drawdowns
+(放款) and repayments; every rule is in services.facilities."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy.orm import Session
+
+from computecredit.errors import InputError
+from computecredit.facilities.proposal import assess
+from computecredit.money import parse_amount
+from computecredit.services import audit
+from computecredit.services import facilities as facility_service
+from computecredit.store import facilities as facility_store
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
+from computecredit.web.templating import render
+
+api = APIRouter(prefix="/api/v1/facilities", tags=["facilities"])
+pages = APIRouter(include_in_schema=False)
+Reference = Path(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{1,63}$")
+# Drawdowns and repayments are booked by the credit side; approvers decide, they do not disburse.
+BOOKERS = ("analyst", "risk_manager")
+
+
+class Movement(BaseModel):
+    amount: Decimal = Field(description='Amount in yuan; strings with a unit are read too, e.g. "5000万"')
+    value_date: date
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Decimal:
+        return parse_amount(value)
+
+
+def facility_view(session: Session, reference: str) -> dict[str, Any]:
+    """The facility, its latest exposure, its movements and the engine's view of it as booked."""
+    records = facility_service.Records.load(session)
+    assessment = assess(facility_service.assemble(records, facility_service.stored_deal(records, reference)))
+    return {
+        "facility": records.facilities[reference].model_dump(mode="json"),
+        "exposure": None
+        if records.exposures.get(reference) is None
+        else records.exposures[reference].model_dump(mode="json"),
+        "transactions": audit.plain(facility_store.list_transactions(session, reference)),
+        "assessment": audit.plain(facility_service.summary(assessment)),
+    }
+
+
+@api.get("/{reference}", summary="A facility as booked, with its exposure, movements and risk figures")
+def get_facility(
+    reference: str = Reference,
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> dict[str, Any]:
+    return facility_view(session, reference)
+
+
+def _move(kind: str) -> Any:
+    @writes
+    def endpoint(
+        body: Movement,
+        reference: str = Reference,
+        user: CurrentUser = Depends(require(*BOOKERS)),
+        session: Session = TRANSACTION,
+    ) -> dict[str, Any]:
+        move = facility_service.draw if kind == "drawdown" else facility_service.repay
+        exposure = move(session, reference, body.amount, body.value_date, user.username)
+        return audit.plain(exposure.model_dump(mode="json"))
+
+    endpoint.__name__ = f"record_{kind}"
+    return endpoint
+
+
+api.post("/{reference}/drawdowns", status_code=201, summary="Record a drawdown (放款)")(_move("drawdown"))
+api.post("/{reference}/repayments", status_code=201, summary="Record a repayment (还款)")(_move("repayment"))
+
+
+@pages.get("/facilities/{reference}")
+def facility_page(
+    request: Request,
+    reference: str = Reference,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    view = facility_view(session, reference)
+    return render(request, "facilities/detail.html", {"v": view, "can_book": user.role in BOOKERS, "problems": []})
+
+
+@pages.post("/facilities/{reference}/{kind}")
+@writes
+def movement_page(
+    request: Request,
+    kind: str = Path(pattern="^(drawdown|repayment)$"),
+    reference: str = Reference,
+    amount: str = Form(..., max_length=40),
+    value_date: str = Form(..., max_length=10),
+    user: CurrentUser = Depends(require(*BOOKERS)),
+    session: Session = TRANSACTION,
+) -> Response:
+    try:
+        day = date.fromisoformat(value_date)
+    except ValueError:
+        raise InputError("value_date", value_date, "must be a date YYYY-MM-DD") from None
+    move = facility_service.draw if kind == "drawdown" else facility_service.repay
+    move(session, reference, parse_amount(amount), day, user.username)
+    return RedirectResponse(f"/facilities/{reference}", status_code=303)
