@@ -24,6 +24,7 @@ from computecredit.domain.borrowers import Borrower
 from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.domain.statements import FinancialStatement
 from computecredit.errors import InputError
+from computecredit.jsonable import to_jsonable
 from computecredit.rating import expert
 from computecredit.rating import ratios as ratios_lib
 from computecredit.rating.expert import DEFAULT_TABLE as DEFAULT_EXPERT_TABLE
@@ -87,7 +88,6 @@ def model_card_files(
     card_json: Path | None = None,
 ) -> dict[str, Any]:
     """Build the model card of a model on a sample; write it as HTML and/or JSON where asked."""
-    from computecredit.cli.common import to_jsonable
     from computecredit.reports.model_card import build_model_card, render_html
 
     model = load_model(model_path)
