@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session
 
 from computecredit import __version__, reference
 from computecredit.domain.facilities import GUARANTEES, Facility, ProductType, Rate, RateBase, RepaymentType
-from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError, WorkflowError
 from computecredit.facilities.from_records import proposal_from_records
 from computecredit.facilities.proposal import Assessment, assess
@@ -42,7 +41,6 @@ from computecredit.facilities.proposal import Proposal as FacilityProposal
 from computecredit.reports import memo
 from computecredit.services import audit
 from computecredit.services import facilities as facility_service
-from computecredit.services import rating as rating_service
 from computecredit.store import bank as bank_store
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
@@ -546,39 +544,3 @@ def memo_of(proposal: Proposal, lang: str) -> str:
     import json
 
     return json.loads(proposal.memo_html)["zh" if lang.startswith("zh") else "en"]
-
-
-# --- rating a stored borrower ---------------------------------------------------------------------------
-
-
-def rate_borrower(
-    session: Session,
-    uscc: str,
-    actor: str,
-    factors: dict[str, Any] | None = None,
-    override: Override | None = None,
-) -> dict[str, Any]:
-    """Rate a stored borrower with the rating engine's expert model and store the record, in the caller's
-    transaction (with its audit entry); returns the engine's explanation."""
-    import json
-
-    borrower = borrower_store.get_borrower(session, uscc)
-    statements = borrower_store.list_statements(session, uscc)
-    result, used = rating_service.rate_borrower_data(borrower, statements, factors or {}, None, override)
-    record = RatingRecord(
-        borrower_uscc=uscc,
-        model_id=rating_service.MODEL_ID,
-        model_version=result.config_version,
-        inputs=json.loads(json.dumps(used, default=str)),
-        factor_contributions=result.contributions(),
-        grade=result.grade,
-        pd=Decimal(repr(result.pd)),
-        rated_by=actor[:32],
-        override=override,
-    )
-    rating_store.add_rating(session, record)
-    explanation = rating_service.explain(result)
-    audit.append(
-        session, actor, "rating.create", "borrower", uscc, None, {"record": record, "explanation": explanation}
-    )
-    return {"model_id": record.model_id, "model_version": record.model_version, **explanation}
