@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from computecredit.services import audit, demo, workflow
+from computecredit.services import audit, demo
 from computecredit.services import rating as rating_service
 from computecredit.store import borrowers as borrower_store
 from computecredit.store.database import Database
@@ -71,7 +71,7 @@ def main() -> None:
 
         def rate(i: int) -> object:
             with audit.write_transaction(db) as session:
-                return workflow.rate_borrower(session, rated[i % len(rated)], analyst)
+                return rating_service.rate_stored_borrower(session, rated[i % len(rated)], analyst)
 
         stages = {
             "check the bearer token": authenticate,

@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from computecredit.jsonable import to_jsonable
+
 
 @dataclass
 class Problem:
@@ -36,7 +38,7 @@ class Problem:
     def as_dict(self) -> dict[str, Any]:
         return {
             "field": self.field,
-            "value": _jsonable(self.value),
+            "value": to_jsonable(self.value, exact=True),
             "rule": self.rule,
             "source": self.source,
             "row": self.row,
@@ -109,16 +111,6 @@ class PermissionDeniedError(PermissionError):
 
 class WorkflowError(RuntimeError):
     """An action that the object's current state does not allow (e.g. approving a draft)."""
-
-
-def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return str(value)
 
 
 __all__ = [

@@ -89,6 +89,7 @@ def statement(year: int, revenue: int, costs: int, interest: int, cash: int = 50
             "operating_costs": costs,
             "financial_expenses": interest,
             "interest_expense": interest,
+            "depreciation_and_amortisation": 0,  # reported (EBITDA is missing without it), none for simplicity
         },
     )
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from computecredit import projects
-from computecredit.cli.common import to_jsonable
+from computecredit.jsonable import to_jsonable
 from computecredit.projects.engine import make_plan, max_debt, run_case, solve
 from computecredit.projects.examples import example_inputs
 from computecredit.projects.simulation import simulate

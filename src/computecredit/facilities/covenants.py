@@ -2,7 +2,8 @@
 
 Financial covenants bound a metric from below (DSCR, interest cover, current ratio, utilisation,
 contracted share) or above (leverage); information covenants bound the days taken to deliver
-statements after period end. A covenant within ``warning_headroom`` of its threshold is a warning.
+statements after period end. Statement metrics (leverage, interest cover, current ratio, debt to assets,
+...) are tested on the values :func:`computecredit.domain.metrics.statement_figures` defines. A covenant within ``warning_headroom`` of its threshold is a warning.
 
 >>> cov = Covenant(key="dscr", metric="dscr", bound="min", threshold=1.2)
 >>> r = check_covenant(cov, 1.25)
@@ -19,12 +20,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from computecredit.domain.metrics import FIGURE_LABELS
+
 METRICS: dict[str, tuple[str, str, str]] = {
-    # metric: (中文, English, kind)
+    # metric: (中文, English, kind); the statement figures are those of computecredit.domain.metrics
     "dscr": ("偿债备付率 DSCR", "debt service coverage ratio", "financial"),
-    "leverage": ("债务/EBITDA", "debt / EBITDA", "financial"),
-    "interest_cover": ("利息保障倍数", "interest cover (EBITDA / interest)", "financial"),
-    "current_ratio": ("流动比率", "current ratio", "financial"),
+    **{name: (zh, en, "financial") for name, (zh, en) in FIGURE_LABELS.items()},
     "utilisation": ("算力利用率", "compute utilisation", "financial"),
     "contracted_share": ("已签约算力占比", "contracted share of capacity", "financial"),
     "sub_ig_customer_share": (
@@ -32,7 +33,6 @@ METRICS: dict[str, tuple[str, str, str]] = {
         "revenue share of sub-investment-grade customers",
         "financial",
     ),
-    "debt_to_assets": ("资产负债率", "debt to assets", "financial"),
     "statements_delay_days": ("财务报表报送天数", "days to deliver statements after period end", "information"),
 }
 

@@ -6,7 +6,9 @@ What the records do not say is derived, each rule stated here so the memo's figu
 - working-capital inputs from the last two statements (averages of opening and closing balances;
   预收账款 includes 合同负债 since CAS 14 (2017) moved advances there; own funds = 流动资产 − 流动负债;
   existing WC loans = 短期借款; other WC funding = 应付票据; growth = last year's revenue growth, floored at 0);
-- covenant test values from the latest statement (current ratio, debt to assets, debt / EBITDA, interest cover);
+- covenant test values from the latest statement (current ratio, debt to assets, debt / EBITDA, interest cover,
+  net margin, revenue growth, operating cash flow), and the memo's EBITDA and debt, as
+  :mod:`computecredit.domain.metrics` defines them;
 - the exposure class from the product and the borrower's size; a booked facility's exposure as booked;
 - the deal's own sizing terms (``facility.structuring``: target DSCR, buy-back amount...) as given; a
   project loan's target DSCR defaults to 1.30x;
@@ -20,6 +22,7 @@ What the records do not say is derived, each rule stated here so the memo's figu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,6 +31,7 @@ from computecredit.domain.bank import Bank
 from computecredit.domain.borrowers import Borrower
 from computecredit.domain.exposures import Exposure
 from computecredit.domain.facilities import Facility, ProductType
+from computecredit.domain.metrics import headline_year, statement_figures
 from computecredit.domain.ratings import RatingRecord
 from computecredit.domain.statements import FinancialStatement
 from computecredit.facilities.capital import credit_conversion_factor
@@ -37,45 +41,17 @@ from computecredit.facilities.working_capital import WorkingCapitalInputs
 from computecredit.reference import load_yaml
 
 ZERO = Decimal(0)
-DEBT_CODES = (
-    "short_term_borrowings",
-    "long_term_borrowings",
-    "bonds_payable",
-    "non_current_liabilities_due_within_one_year",
-    "lease_liabilities",
-)
 
 
 def _v(statement: FinancialStatement, code: str) -> Decimal:
     return statement.yuan(code) or ZERO
 
 
-def ebitda(statement: FinancialStatement) -> Decimal:
-    """Operating profit + interest expense + depreciation and amortisation (元)."""
-    return (
-        _v(statement, "operating_profit")
-        + _v(statement, "interest_expense")
-        + _v(statement, "depreciation_and_amortisation")
-    )
-
-
-def total_debt(statement: FinancialStatement) -> Decimal:
-    """Interest-bearing debt: borrowings, bonds, current portion of long-term debt and leases (元)."""
-    return sum((_v(statement, code) for code in DEBT_CODES), ZERO)
-
-
 def headline_financials(statements: Sequence[FinancialStatement]) -> list[dict[str, Any]]:
-    """Revenue, EBITDA, net income and debt per fiscal year, oldest first (for the memo's trend)."""
-    return [
-        {
-            "year": s.fiscal_year,
-            "revenue": _v(s, "operating_revenue"),
-            "ebitda": ebitda(s),
-            "net_income": _v(s, "net_profit"),
-            "total_debt": total_debt(s),
-        }
-        for s in sorted(statements, key=lambda s: s.fiscal_year)
-    ]
+    """Revenue, EBITDA, net income and interest-bearing debt per fiscal year, oldest first (the memo's trend;
+    :func:`computecredit.domain.metrics.headline_year`); a year without an EBITDA is left out."""
+    years = (headline_year(s) for s in sorted(statements, key=lambda s: s.fiscal_year))
+    return [asdict(year) for year in years if year is not None]
 
 
 def wc_inputs_from_statements(
@@ -116,23 +92,6 @@ def wc_inputs_from_statements(
         existing_wc_loans=_v(current, "short_term_borrowings"),
         other_wc_funding=_v(current, "notes_payable"),
     )
-
-
-def covenant_values(statement: FinancialStatement) -> dict[str, float]:
-    """Financial covenant metrics computable from one statement."""
-    values: dict[str, float] = {}
-    assets, liabilities = _v(statement, "total_assets"), _v(statement, "total_liabilities")
-    ca, cl = _v(statement, "total_current_assets"), _v(statement, "total_current_liabilities")
-    earnings, interest = ebitda(statement), _v(statement, "interest_expense")
-    if assets > 0:
-        values["debt_to_assets"] = float(liabilities / assets)
-    if cl > 0:
-        values["current_ratio"] = float(ca / cl)
-    if earnings > 0:
-        values["leverage"] = float(total_debt(statement) / earnings)
-    if interest > 0:
-        values["interest_cover"] = float(earnings / interest)
-    return values
 
 
 def project_results(result: Any, code: str | None = None) -> dict[str, Any]:
@@ -301,7 +260,7 @@ def proposal_from_records(
         "exposure_class": exposure_class(facility, borrower, exposure),
         "sector": borrower.segment.value,
         "position": position,
-        "covenant_test_values": covenant_values(current) if current else {},
+        "covenant_test_values": statement_figures(current, previous) if current else {},
     }
     if project is not None:
         structuring["target_dscr"] = target_dscr
@@ -364,11 +323,8 @@ def proposal_from_records(
 
 __all__ = [
     "collateral_terms",
-    "covenant_values",
-    "ebitda",
     "exposure_class",
     "headline_financials",
     "proposal_from_records",
-    "total_debt",
     "wc_inputs_from_statements",
 ]

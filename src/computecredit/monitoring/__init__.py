@@ -8,7 +8,7 @@ Pure: domain objects in, results out. The use cases that read and write the stor
 True
 """
 
-from computecredit.monitoring.book import BorrowerBook, MarketData, statement_metrics
+from computecredit.monitoring.book import BorrowerBook, MarketData
 from computecredit.monitoring.classification import (
     Classification,
     ClassificationFacts,
@@ -53,5 +53,4 @@ __all__ = [
     "load_rules",
     "monitor",
     "parse_rows",
-    "statement_metrics",
 ]

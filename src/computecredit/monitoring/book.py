@@ -4,23 +4,9 @@ A :class:`BorrowerBook` gathers a borrower with its facilities, projects, statem
 payment records and events; :meth:`BorrowerBook.known_at` keeps only what the bank could know on a date
 (statements count from ``period_end`` plus the reporting lag). :class:`MarketData` holds the market series.
 
-Statement metrics are computed here from the CAS line items (:func:`statement_metrics`):
-
-- ``debt_to_assets`` = total_liabilities / total_assets (资产负债率)
-- ``current_ratio`` = total_current_assets / total_current_liabilities (流动比率)
-- ``interest_cover`` = EBITDA / interest_expense (利息保障倍数, the facilities covenant definition)
-- ``leverage`` = interest-bearing debt / EBITDA, EBITDA = total_profit + interest_expense + D&A
-- ``net_margin`` = net_profit / operating_revenue; ``revenue_growth`` against the previous fiscal year
-- ``operating_cash_flow`` = net_operating_cash_flow in 元
-
->>> from computecredit.domain import FinancialStatement
->>> s = FinancialStatement(borrower_uscc="91640100MA7X00001X", fiscal_year=2025, unit="万元",
-...     values={"cash": 200, "fixed_assets": 1800, "short_term_borrowings": 600, "long_term_borrowings": 800,
-...             "paid_in_capital": 600, "operating_revenue": 1000, "operating_costs": 700,
-...             "interest_expense": 100, "financial_expenses": 100})
->>> m = statement_metrics(s)
->>> m["debt_to_assets"], m["interest_cover"]
-(0.7, 3.0)
+The statement metrics rules and covenants test (debt to assets, current ratio, interest cover, leverage,
+net margin, revenue growth, operating cash flow) are :func:`computecredit.domain.metrics.statement_figures`,
+the definitions rating and facilities use too.
 """
 
 from __future__ import annotations
@@ -28,55 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import Decimal
 
 from computecredit.domain import Borrower, Facility, FinancialStatement, Project
+from computecredit.domain.metrics import statement_figures
 from computecredit.monitoring.data import Event, MarketObservation, MarketSeries, OperatingReport, PaymentRecord
-
-INTEREST_BEARING = (
-    "short_term_borrowings",
-    "non_current_liabilities_due_within_one_year",
-    "long_term_borrowings",
-    "bonds_payable",
-    "lease_liabilities",
-)
-
-
-def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> float | None:
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    return round(float(numerator / denominator), 6)
-
-
-def statement_metrics(
-    statement: FinancialStatement, previous: FinancialStatement | None = None
-) -> dict[str, float]:
-    """Ratios of one annual statement (and growth against ``previous``); absent inputs give no metric."""
-    get = statement.yuan
-    interest = get("interest_expense", None)
-    total_profit = get("total_profit", None)
-    ebitda = None
-    if total_profit is not None:
-        ebitda = total_profit + (interest or Decimal(0)) + (get("depreciation_and_amortisation") or Decimal(0))
-    debt = sum((get(code) or Decimal(0) for code in INTEREST_BEARING), Decimal(0))
-    metrics = {
-        "debt_to_assets": _ratio(get("total_liabilities", None), get("total_assets", None)),
-        "current_ratio": _ratio(get("total_current_assets", None), get("total_current_liabilities", None)),
-        "interest_cover": _ratio(ebitda, interest),
-        "leverage": _ratio(debt, ebitda) if ebitda is not None and ebitda > 0 else None,
-        "net_margin": _ratio(get("net_profit", None), get("operating_revenue", None)),
-        "operating_cash_flow": (
-            float(get("net_operating_cash_flow", None))  # type: ignore[arg-type]
-            if get("net_operating_cash_flow", None) is not None
-            else None
-        ),
-    }
-    if previous is not None:
-        before = previous.yuan("operating_revenue", None)
-        now = get("operating_revenue", None)
-        if before and now is not None:
-            metrics["revenue_growth"] = round(float(now / before - 1), 6)
-    return {name: value for name, value in metrics.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -142,7 +83,7 @@ class BorrowerBook:
         if not self.statements:
             return {}
         previous = self.statements[-2] if len(self.statements) > 1 else None
-        return statement_metrics(self.statements[-1], previous)
+        return statement_figures(self.statements[-1], previous)
 
     def covenant_values(self) -> dict[str, float]:
         """Figures covenants are tested on: statement metrics, then the latest operating report's."""
@@ -200,4 +141,4 @@ class MarketData:
         return [o for o in found if as_of is None or o.period_end <= as_of]
 
 
-__all__ = ["INTEREST_BEARING", "BorrowerBook", "MarketData", "statement_metrics"]
+__all__ = ["BorrowerBook", "MarketData"]

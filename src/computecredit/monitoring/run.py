@@ -26,6 +26,7 @@ from typing import Any
 
 from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import ProductType
+from computecredit.jsonable import to_jsonable
 from computecredit.monitoring.book import BorrowerBook, MarketData
 from computecredit.monitoring.classification import (
     RANK,
@@ -108,7 +109,7 @@ class MonitoringResult:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (dates as ISO text, classes as values), the shape ``monitor run --json`` prints."""
-        return _plain(
+        return to_jsonable(
             {
                 "as_of": self.as_of,
                 "rules_version": self.rules_version,
@@ -121,27 +122,14 @@ class MonitoringResult:
                 "alerts": [asdict(a) for a in self.alerts],
                 "points": self.points,
                 "reforecasts": [asdict(r) for r in self.reforecasts],
-            }
+            },
+            exact=True,
         )
 
     def digest(self) -> str:
         """SHA-256 of the result's canonical JSON: equal digests mean equal results."""
         text = json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, LoanClass):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def _months_current(records: Sequence[PaymentRecord]) -> int:

@@ -10,9 +10,9 @@ optional). Conventions:
   absent, as the statements do for subtotals.
 - Flows over balances use the **average** of opening and closing balances when the prior year is given,
   else the closing balance. Turnover days use a 360-day year, as 《流动资金贷款管理暂行办法》 does.
-- ``EBIT = total_profit + interest_expense``; ``EBITDA = EBIT + depreciation_and_amortisation`` (a memo
-  line; EBITDA ratios are missing when it is not reported). Interest-bearing debt = short-term borrowings
-  + non-current liabilities due within one year + long-term borrowings + bonds payable + lease liabilities.
+- EBIT, EBITDA, interest-bearing debt and the ratios covenants test (debt to assets, current ratio, net
+  margin, EBITDA interest cover, debt to EBITDA) are those of :mod:`computecredit.domain.metrics`, defined
+  once for rating, facilities and monitoring (EBITDA ratios are missing when D&A is not reported).
 
 >>> year = {"total_assets": 1000, "total_liabilities": 600, "total_equity": 400, "operating_revenue": 800,
 ...         "operating_costs": 600, "net_profit": 40, "total_current_assets": 500,
@@ -32,11 +32,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from computecredit.domain import metrics
+from computecredit.domain.metrics import MissingLine
+
 DAYS = 360.0
-
-
-class MissingLine(LookupError):
-    """A line a ratio needs is not in the statement."""
 
 
 class Lines:
@@ -50,13 +49,11 @@ class Lines:
 
     def v(self, code: str) -> float:
         """A required line of the current year."""
-        if code not in self.current:
-            raise MissingLine(f"missing line {code}")
-        return self.current[code]
+        return metrics.line(self.current, code)
 
     def part(self, *codes: str) -> float:
         """Sum of lines that are parts of a total (absent parts count as zero)."""
-        return sum(self.current.get(c, 0.0) for c in codes)
+        return float(metrics.part(self.current, *codes))
 
     def p(self, code: str) -> float:
         """A required line of the prior year."""
@@ -74,22 +71,21 @@ class Lines:
         return (closing + sum(self.prior.get(c, 0.0) for c in codes)) / 2.0
 
     def ebit(self) -> float:
-        return self.v("total_profit") + self.part("interest_expense")
+        return metrics.ebit(self.current)
 
     def ebitda(self) -> float:
-        return self.ebit() + self.v("depreciation_and_amortisation")
+        return metrics.ebitda(self.current)
 
     def debt(self) -> float:
-        return self.part(
-            "short_term_borrowings",
-            "non_current_liabilities_due_within_one_year",
-            "long_term_borrowings",
-            "bonds_payable",
-            "lease_liabilities",
-        )
+        return float(metrics.interest_bearing_debt(self.current))
 
     def short_debt(self) -> float:
-        return self.part("short_term_borrowings", "non_current_liabilities_due_within_one_year")
+        return float(metrics.short_term_debt(self.current))
+
+    def shared(self, name: str) -> tuple[float, float]:
+        """Numerator and denominator of a ratio defined in :data:`computecredit.domain.metrics.RATIOS`."""
+        numerator, denominator = metrics.RATIOS[name](self.current)
+        return float(numerator), float(denominator)
 
 
 def _is_nan(value: Any) -> bool:
@@ -140,7 +136,7 @@ RATIOS: tuple[RatioDef, ...] = (
         "leverage",
         "total_liabilities / total_assets",
         False,
-        lambda s: (s.v("total_liabilities"), s.v("total_assets")),
+        lambda s: s.shared("debt_to_assets"),
         True,
     ),
     R(
@@ -180,7 +176,7 @@ RATIOS: tuple[RatioDef, ...] = (
         "leverage",
         "interest-bearing debt / EBITDA",
         False,
-        lambda s: (s.debt(), s.ebitda()),
+        lambda s: s.shared("leverage"),
         True,
     ),
     R(
@@ -190,7 +186,7 @@ RATIOS: tuple[RatioDef, ...] = (
         "leverage",
         "(interest-bearing debt − cash) / EBITDA",
         False,
-        lambda s: (s.debt() - s.part("cash"), s.ebitda()),
+        lambda s: (float(metrics.net_debt(s.current)), s.ebitda()),
         True,
     ),
     R(
@@ -224,7 +220,7 @@ RATIOS: tuple[RatioDef, ...] = (
         "coverage",
         "EBITDA / interest_expense",
         True,
-        lambda s: (s.ebitda(), s.v("interest_expense")),
+        lambda s: s.shared("interest_cover"),
         True,
     ),
     R(
@@ -265,7 +261,7 @@ RATIOS: tuple[RatioDef, ...] = (
         "liquidity",
         "total_current_assets / total_current_liabilities",
         True,
-        lambda s: (s.v("total_current_assets"), s.v("total_current_liabilities")),
+        lambda s: s.shared("current_ratio"),
         True,
     ),
     R(
@@ -339,7 +335,7 @@ RATIOS: tuple[RatioDef, ...] = (
         "profitability",
         "net_profit / operating_revenue",
         True,
-        lambda s: (s.v("net_profit"), s.v("operating_revenue")),
+        lambda s: s.shared("net_margin"),
         True,
     ),
     R(

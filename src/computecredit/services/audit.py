@@ -21,20 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, is_dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from enum import Enum
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from computecredit.jsonable import to_jsonable
 from computecredit.store.database import Database
 from computecredit.store.workbench import AuditEntry
 
@@ -54,44 +51,21 @@ def write_transaction(db: Database) -> Iterator[Session]:
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready copy of ``value`` that keeps exact decimals as strings (so digests never drift).
+    """The form the audit log and stored records keep: :func:`~computecredit.jsonable.to_jsonable` with exact
+    decimals (so digests never drift).
 
+    >>> from datetime import date
+    >>> from decimal import Decimal
     >>> plain({"amount": Decimal("2.80E+8"), "when": date(2025, 3, 1), "pd": 0.012})
     {'amount': '280000000', 'when': '2025-03-01', 'pd': 0.012}
     """
-    # Plain leaves first, by exact type (subclasses such as str enums take the checks below): a rating's
-    # record holds hundreds of them, and each used to go through every isinstance check.
-    kind = type(value)
-    if value is None or kind is str or kind is int or kind is bool:
-        return value
-    if kind is float:
-        return None if math.isnan(value) or math.isinf(value) else value
-    if isinstance(value, BaseModel):
-        return plain(value.model_dump(mode="python"))
-    if is_dataclass(value) and not isinstance(value, type):
-        return plain(asdict(value))
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return format(value.normalize() if value == value.to_integral_value() else value, "f")
-    if isinstance(value, Enum):
-        return plain(value.value)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if hasattr(value, "tolist"):  # numpy arrays and scalars
-        return plain(value.tolist())
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    return str(value)
+    return to_jsonable(value, exact=True)
 
 
 def canonical_json(value: Any) -> str:
     """One stable text for ``value``: sorted keys, no spaces, UTF-8 kept.
 
+    >>> from decimal import Decimal
     >>> canonical_json({"b": 1, "a": [Decimal("1.50")]})
     '{"a":["1.50"],"b":1}'
     """

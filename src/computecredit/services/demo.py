@@ -11,10 +11,8 @@ folder is the repository's ``examples/`` unless ``COMPUTECREDIT_EXAMPLES_DIR`` n
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from computecredit.domain.projects import Project
 from computecredit.domain.users import MIN_PASSWORD_LENGTH, User
 from computecredit.domain.validation import parse
 from computecredit.errors import InputError, WorkflowError
+from computecredit.jsonable import to_jsonable
 from computecredit.services import borrowers as borrower_service
 from computecredit.services import monitoring as monitoring_service
 from computecredit.services import rating as rating_service
@@ -157,7 +156,7 @@ def _projects(links: dict[str, dict[str, Any]], known: set[str]) -> tuple[list[P
         if uscc not in known:
             skipped.append(path.name)  # a project of a borrower outside the demo book
             continue
-        inputs = json.loads(json.dumps(document, default=_json_default, ensure_ascii=False))
+        inputs = to_jsonable(document, exact=True)  # YAML dates become ISO text, as a saved project's do
         name = document.get("name") if isinstance(document.get("name"), str) else link.get("name", path.stem)
         projects.append(
             parse(
@@ -174,10 +173,6 @@ def _projects(links: dict[str, dict[str, Any]], known: set[str]) -> tuple[list[P
             )
         )
     return projects, skipped
-
-
-def _json_default(value: Any) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _parents_first(facilities: list[Facility]) -> list[Facility]:

@@ -102,7 +102,7 @@ def _simulate_book(db: Database, params: dict[str, Any], progress: Progress) -> 
 @register("rating.batch", {"analyst", "risk_manager"}, "job.rating_batch")
 def _rate_unrated(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Rate every stored borrower that has statements and no rating yet (expert model), one transaction each."""
-    from computecredit.services.workflow import rate_borrower
+    from computecredit.services.rating import rate_stored_borrower
     from computecredit.store import borrowers as borrower_store
     from computecredit.store import ratings as rating_store
 
@@ -116,7 +116,7 @@ def _rate_unrated(db: Database, params: dict[str, Any], progress: Progress) -> d
     rated: dict[str, str] = {}
     for index, uscc in enumerate(todo, 1):
         with audit.write_transaction(db) as session:
-            rated[uscc] = rate_borrower(session, uscc, actor)["final_grade"]
+            rated[uscc] = rate_stored_borrower(session, uscc, actor)["final_grade"]
         progress(index / max(len(todo), 1))
     return {"rated": len(rated), "grades": rated}
 

@@ -36,10 +36,11 @@ from computecredit.errors import InputError, Problem
 from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
 from computecredit.facilities.covenants import Covenant as EngineCovenant
 from computecredit.facilities.covenants import CovenantResult, check_covenant
+from computecredit.jsonable import to_jsonable
 from computecredit.monitoring.book import BorrowerBook, MarketData, chip_key
 from computecredit.monitoring.data import Event, MarketObservation, OperatingReport, PaymentRecord, parse_rows
 from computecredit.monitoring.rules import RuleSet, check_rules_file, load_rules
-from computecredit.monitoring.run import Alert, MonitoringResult, _plain, monitor
+from computecredit.monitoring.run import Alert, MonitoringResult, monitor
 from computecredit.services import audit
 from computecredit.services import statements as statement_service
 from computecredit.store.base import utcnow
@@ -460,7 +461,7 @@ def _save_run(session: Session, result: MonitoringResult) -> list[Alert]:
             observed_on=s.observed_on,
             evidence_zh=s.evidence_zh,
             evidence_en=s.evidence_en,
-            data=_plain(s.data),
+            data=to_jsonable(s.data, exact=True),
         )
         for s in result.signals
     ]
@@ -542,7 +543,7 @@ def deliver(
 
     A failing webhook does not undo the run: the alerts stay stored and undelivered, and the error is returned.
     """
-    body = json.dumps({"alerts": _plain([asdict(a) for a in alerts])}, ensure_ascii=False).encode("utf-8")
+    body = json.dumps({"alerts": to_jsonable(alerts, exact=True)}, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

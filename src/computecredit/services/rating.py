@@ -1,8 +1,9 @@
 """Rating use cases: train a model file, score a table, write a model card, rate a borrower.
 
 File use cases read tables already loaded by the shell and write their outputs completely or not at all
-(to a temporary name, then renamed). :func:`rate_borrower` rates a stored borrower with the compute-chain
-expert model and stores the :class:`~computecredit.domain.ratings.RatingRecord` in one transaction.
+(to a temporary name, then renamed). :func:`rate_stored_borrower` is the one rate-a-borrower use case: it rates
+a stored borrower with the compute-chain expert model and stores the
+:class:`~computecredit.domain.ratings.RatingRecord` with its audit entry, in one transaction.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from computecredit.domain.borrowers import Borrower
 from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.domain.statements import FinancialStatement
 from computecredit.errors import InputError
+from computecredit.jsonable import to_jsonable
 from computecredit.rating import expert
 from computecredit.rating import ratios as ratios_lib
 from computecredit.rating.expert import DEFAULT_TABLE as DEFAULT_EXPERT_TABLE
@@ -87,7 +89,6 @@ def model_card_files(
     card_json: Path | None = None,
 ) -> dict[str, Any]:
     """Build the model card of a model on a sample; write it as HTML and/or JSON where asked."""
-    from computecredit.cli.common import to_jsonable
     from computecredit.reports.model_card import build_model_card, render_html
 
     model = load_model(model_path)
@@ -244,78 +245,17 @@ def rating_record(
         borrower_uscc=uscc,
         model_id=MODEL_ID,
         model_version=result.config_version,
-        inputs=json.loads(json.dumps(used, default=str)),
+        inputs=to_jsonable(used, exact=True),
         factor_contributions=result.contributions(),
         grade=result.grade,
         pd=Decimal(repr(result.pd)),
-        rated_by=rated_by,
+        rated_by=rated_by[:32],
         override=override,
     )
 
 
-def rate_stored_borrowers(session: Session, rated_by: str) -> int:
-    """Rate every stored borrower with the expert model from its statements, inside ``session``.
-
-    Used by the demo loader so the demo book has a PD for every borrower; returns how many were rated.
-    """
-    from computecredit.store import borrowers as borrower_store
-    from computecredit.store import ratings as rating_store
-
-    count = 0
-    for borrower in borrower_store.list_borrowers(session):
-        statements = borrower_store.list_statements(session, borrower.uscc)
-        result, used = rate_borrower_data(borrower, statements, {}, None, None)
-        rating_store.add_rating(session, rating_record(borrower.uscc, result, used, rated_by))
-        count += 1
-    return count
-
-
-def rate_borrower(
-    db: Database,
-    target: str,
-    rated_by: str,
-    factors: Mapping[str, Any] | None = None,
-    override: Override | None = None,
-) -> dict[str, Any]:
-    """Rate a stored borrower (USCC) or the borrower of a request file, and store the rating record
-    (one transaction) when the borrower is stored. Returns the explanation plus what was stored."""
-    from pydantic import ValidationError
-
-    from computecredit.errors import from_validation_error
-    from computecredit.store import borrowers as borrower_store
-    from computecredit.store import ratings as rating_store
-
-    path = Path(target)
-    request: dict[str, Any] = (
-        read_rating_file(path) if path.suffix.lower() in (".yaml", ".yml", ".json") else {"uscc": target}
-    )
-    source = str(path) if "borrower" in request or path.exists() else None
-    try:
-        given_override = Override.model_validate(request["override"]) if request.get("override") else override
-        with db.transaction() as session:
-            if "borrower" in request:
-                borrower = Borrower.model_validate(request["borrower"])
-                statements = [
-                    FinancialStatement.model_validate({"borrower_uscc": borrower.uscc, **s})
-                    for s in request.get("statements", [])
-                ]
-            else:
-                borrower = borrower_store.get_borrower(session, str(request["uscc"]))
-                statements = borrower_store.list_statements(session, borrower.uscc)
-            result, used = rate_borrower_data(
-                borrower,
-                statements,
-                {**(request.get("factors") or {}), **(factors or {})},
-                request.get("innovation"),
-                given_override,
-            )
-            stored = borrower_store.find_borrower_row(session, borrower.uscc) is not None
-            if stored:
-                rating_store.add_rating(
-                    session, rating_record(borrower.uscc, result, used, rated_by, given_override)
-                )
-    except ValidationError as exc:
-        raise from_validation_error(exc, source=source) from None
+def _outcome(borrower: Borrower, result: ExpertRating, used: Mapping[str, Any], stored: bool) -> dict[str, Any]:
+    """What every channel answers after a rating: the borrower, the model, the explanation, whether stored."""
     return {
         "borrower": {
             "uscc": borrower.uscc,
@@ -332,11 +272,130 @@ def rate_borrower(
     }
 
 
+def rate_stored_borrower(
+    session: Session,
+    uscc: str,
+    rated_by: str,
+    factors: Mapping[str, Any] | None = None,
+    override: Override | None = None,
+    *,
+    innovation: Mapping[str, Any] | None = None,
+    statements: list[FinancialStatement] | None = None,
+) -> dict[str, Any]:
+    """Rate a stored borrower: the one use case every channel calls (CLI ``borrower rate``, the web, the
+    ``rating.batch`` job, the demo loader).
+
+    Rates with the expert model from the borrower's stored statements (or ``statements`` given with a
+    request file), stores the rating record and appends its ``rating.create`` audit entry, both in the
+    caller's transaction (:func:`computecredit.services.audit.write_transaction` for a unit of work of its
+    own): a rating is stored with its audit entry or not at all. Returns the explanation and the borrower.
+    """
+    from computecredit.store import borrowers as borrower_store
+
+    borrower = borrower_store.get_borrower(session, uscc)
+    if statements is None:
+        statements = borrower_store.list_statements(session, uscc)
+    result, used = rate_borrower_data(borrower, statements, factors, innovation, override)
+    record = rating_record(uscc, result, used, rated_by, override)
+    outcome = _outcome(borrower, result, used, stored=True)
+    store_rating(session, record, rated_by, {k: v for k, v in outcome.items() if k not in ("borrower", "stored")})
+    return outcome
+
+
+def store_rating(session: Session, record: RatingRecord, actor: str, explanation: Mapping[str, Any]) -> None:
+    """Store a rating record with its ``rating.create`` audit entry, in the caller's transaction: the one
+    way a rating is written (expert-model ratings, and PD overrides approved with a proposal)."""
+    from computecredit.services import audit
+    from computecredit.store import ratings as rating_store
+
+    rating_store.add_rating(session, record)
+    audit.append(
+        session,
+        actor,
+        "rating.create",
+        "borrower",
+        record.borrower_uscc,
+        None,
+        {"record": record, "explanation": explanation},
+    )
+
+
+def rate_stored_borrowers(session: Session, rated_by: str) -> int:
+    """Rate every stored borrower (:func:`rate_stored_borrower`, each with its audit entry) inside ``session``.
+
+    Used by the demo loader so the demo book has a PD for every borrower; returns how many were rated.
+    """
+    from computecredit.store import borrowers as borrower_store
+
+    borrowers = borrower_store.list_borrowers(session)
+    for borrower in borrowers:
+        rate_stored_borrower(session, borrower.uscc, rated_by)
+    return len(borrowers)
+
+
+def rate_borrower(
+    db: Database,
+    target: str,
+    rated_by: str,
+    factors: Mapping[str, Any] | None = None,
+    override: Override | None = None,
+) -> dict[str, Any]:
+    """Rate a stored borrower (USCC) or the borrower of a request file (what ``borrower rate`` does).
+
+    A stored borrower is rated by :func:`rate_stored_borrower` in a write transaction of its own (record
+    and audit entry); a borrower the request file describes and the database does not hold is rated and
+    explained, and nothing is written.
+    """
+    from pydantic import ValidationError
+
+    from computecredit.errors import from_validation_error
+    from computecredit.services import audit
+    from computecredit.store import borrowers as borrower_store
+
+    path = Path(target)
+    request: dict[str, Any] = (
+        read_rating_file(path) if path.suffix.lower() in (".yaml", ".yml", ".json") else {"uscc": target}
+    )
+    source = str(path) if "borrower" in request or path.exists() else None
+    try:
+        given_override = Override.model_validate(request["override"]) if request.get("override") else override
+        given_factors = {**(request.get("factors") or {}), **(factors or {})}
+        borrower = Borrower.model_validate(request["borrower"]) if "borrower" in request else None
+        statements = (
+            [
+                FinancialStatement.model_validate({"borrower_uscc": borrower.uscc, **s})
+                for s in request.get("statements", [])
+            ]
+            if borrower is not None
+            else None
+        )
+        uscc = borrower.uscc if borrower is not None else str(request["uscc"])
+        with audit.write_transaction(db) as session:
+            if borrower is None or borrower_store.find_borrower_row(session, uscc) is not None:
+                return rate_stored_borrower(
+                    session,
+                    uscc,
+                    rated_by,
+                    given_factors,
+                    given_override,
+                    innovation=request.get("innovation"),
+                    statements=statements,
+                )
+        result, used = rate_borrower_data(
+            borrower, statements or [], given_factors, request.get("innovation"), given_override
+        )
+        return _outcome(borrower, result, used, stored=False)
+    except ValidationError as exc:
+        raise from_validation_error(exc, source=source) from None
+
+
 __all__ = [
     "explain",
     "model_card_files",
     "rate_borrower",
     "rate_borrower_data",
+    "rate_stored_borrower",
+    "rate_stored_borrowers",
     "read_rating_file",
     "score_file",
     "statement_ratios",

@@ -44,7 +44,6 @@ from computecredit.domain.facilities import (
     RateBase,
     RepaymentType,
 )
-from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError, WorkflowError
 from computecredit.facilities.proposal import Assessment, assess
@@ -55,7 +54,6 @@ from computecredit.services import facilities as facility_service
 from computecredit.services import rating as rating_service
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
-from computecredit.store import ratings as rating_store
 from computecredit.store.workbench import Decision, Proposal
 
 
@@ -398,20 +396,9 @@ def book_approved(session: Session, proposal: Proposal, actor: Actor) -> Facilit
     pd_override = next((o for o in facility.overrides if o.key is OverrideKey.PD), None)
     if pd_override is not None:
         record = facility_service.analyst_rating(facility.borrower_uscc, pd_override.value, proposal.proposer)
-        record = record.model_copy(
-            update={
-                "inputs": {
-                    "pd": str(pd_override.value),
-                    "reason": pd_override.reason,
-                    "approved_in": f"proposal {proposal.id}",
-                    "approver": actor.username,
-                }
-            }
-        )
-        rating_store.add_rating(session, record)
-        audit.append(
-            session, actor.username, "rating.create", "borrower", facility.borrower_uscc, None, {"record": record}
-        )
+        approval = {"reason": pd_override.reason, "proposal": proposal.id, "approver": actor.username}
+        record = record.model_copy(update={"inputs": {**record.inputs, **approval}})
+        rating_service.store_rating(session, record, actor.username, {"approved_pd_override": approval})
     kept = [o for o in facility.overrides if o.key is not OverrideKey.PD]
     facility = facility.model_copy(
         update={"status": FacilityStatus.APPROVED, "start_date": as_of, "overrides": kept}
@@ -652,39 +639,3 @@ def memo_of(proposal: Proposal, lang: str) -> str:
     import json
 
     return json.loads(proposal.memo_html)["zh" if lang.startswith("zh") else "en"]
-
-
-# --- rating a stored borrower ---------------------------------------------------------------------------
-
-
-def rate_borrower(
-    session: Session,
-    uscc: str,
-    actor: str,
-    factors: dict[str, Any] | None = None,
-    override: Override | None = None,
-) -> dict[str, Any]:
-    """Rate a stored borrower with the rating engine's expert model and store the record, in the caller's
-    transaction (with its audit entry); returns the engine's explanation."""
-    import json
-
-    borrower = borrower_store.get_borrower(session, uscc)
-    statements = borrower_store.list_statements(session, uscc)
-    result, used = rating_service.rate_borrower_data(borrower, statements, factors or {}, None, override)
-    record = RatingRecord(
-        borrower_uscc=uscc,
-        model_id=rating_service.MODEL_ID,
-        model_version=result.config_version,
-        inputs=json.loads(json.dumps(used, default=str)),
-        factor_contributions=result.contributions(),
-        grade=result.grade,
-        pd=Decimal(repr(result.pd)),
-        rated_by=actor[:32],
-        override=override,
-    )
-    rating_store.add_rating(session, record)
-    explanation = rating_service.explain(result)
-    audit.append(
-        session, actor, "rating.create", "borrower", uscc, None, {"record": record, "explanation": explanation}
-    )
-    return {"model_id": record.model_id, "model_version": record.model_version, **explanation}

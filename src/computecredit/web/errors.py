@@ -20,9 +20,9 @@ from computecredit.errors import (
     NotFoundError,
     PermissionDeniedError,
     WorkflowError,
-    _jsonable,
     from_validation_error,
 )
+from computecredit.jsonable import to_jsonable
 
 log = logging.getLogger("computecredit.web")
 
@@ -109,7 +109,7 @@ def install(app: FastAPI) -> None:
             {
                 "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
                 or "(root)",
-                "value": _jsonable(e.get("input")),
+                "value": to_jsonable(e.get("input"), exact=True),
                 "rule": e.get("msg", "invalid"),
             }
             for e in exc.errors()

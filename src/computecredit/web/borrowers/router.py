@@ -22,7 +22,7 @@ from computecredit.domain.statements import ITEMS
 from computecredit.errors import InputError
 from computecredit.rating import ratios as ratios_lib
 from computecredit.rating.master_scale import load_master_scale
-from computecredit.services import audit, workflow
+from computecredit.services import audit
 from computecredit.services import rating as rating_service
 from computecredit.services import statements as statement_service
 from computecredit.store import borrowers as borrower_store
@@ -206,7 +206,7 @@ def rate(session: Session, uscc: str, request: RatingRequest, actor: str) -> dic
     override = None
     if request.override_grade:
         override = Override(grade=request.override_grade, reason=request.override_reason or "", user=actor[:32])
-    return workflow.rate_borrower(session, uscc, actor, dict(request.factors), override)
+    return rating_service.rate_stored_borrower(session, uscc, actor, dict(request.factors), override)
 
 
 @api.post("/{uscc}/ratings", summary="Rate the borrower with the compute-chain expert model and store it")

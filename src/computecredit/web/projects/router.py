@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import yaml
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from computecredit import projects as engine
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError
+from computecredit.jsonable import to_jsonable
 from computecredit.services import projects as project_service
 from computecredit.store import projects as project_store
 from computecredit.store.database import Database
@@ -75,7 +75,7 @@ def evaluate_project(
     if (body.code is None) == (body.inputs is None):
         raise InputError("code", body.code, "give either a project code or an inputs document")
     document = body.inputs if body.inputs is not None else inputs_of(session, body.code or "")
-    return json.loads(json.dumps(evaluate(document, body.simulations, body.seed).to_dict(), default=str))
+    return to_jsonable(evaluate(document, body.simulations, body.seed).to_dict())
 
 
 class SaveInputs(BaseModel):
@@ -95,7 +95,7 @@ def save_project_inputs(
 
 def view(result: Any, lang: str) -> dict[str, Any]:
     """What the project page shows of a result: figures, the annual table and four charts."""
-    data = json.loads(json.dumps(result.to_dict(), default=str))
+    data = to_jsonable(result.to_dict())
     annual = data["annual"]
     years = [row["date"][:4] for row in annual]
     unit, scale = ("亿元", 1e8) if lang.startswith("zh") else ("CNY m", 1e6)
@@ -165,7 +165,7 @@ def project_page(
 ) -> Response:
     document = inputs_of(session, code)
     result = evaluate(document, simulations)
-    text = yaml.safe_dump(json.loads(json.dumps(document, default=str)), allow_unicode=True, sort_keys=False)
+    text = yaml.safe_dump(to_jsonable(document, exact=True), allow_unicode=True, sort_keys=False)
     context = {
         "code": code,
         "inputs_text": text,
