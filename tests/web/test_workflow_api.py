@@ -178,6 +178,12 @@ def test_application_to_approval_with_the_engines(server: Server, demo_uscc: str
     row, booking = book.loc[f"P-{pid}"], body["outputs"]["booking"]
     assert (row["ead"], row["lgd"], row["pd"]) == (float(booking["ead"]), booking["lgd"], booking["pd"])
     assert float(booking["drawn"]) == 0 and booking["undrawn"] == body["outputs"]["limit"]
+    from decimal import Decimal
+
+    from computecredit.money import format_amount
+
+    booked = f"{format_amount(Decimal(str(row['ead'])), lang='en')} / {row['lgd']:.2%} / {row['pd']:.2%}"
+    assert booked in memo_en.text  # the approved memo states what the book carries
 
 
 def test_a_stored_decision_reproduces_its_numbers(server: Server, demo_uscc: str) -> None:

@@ -131,6 +131,13 @@ def _tenor(a: Assessment, w: _Writer) -> str:
     return w.pick(f"{months}个月", f"{months} months")
 
 
+def _booking_text(a: Assessment, w: _Writer) -> str:
+    """What the book carries for the facility: as booked, or at approval (an undrawn commitment)."""
+    b = a.booking
+    when = w.pick("批准时未提款", "at approval, undrawn") if a.proposal.exposure is None else w.pick("当前", "now")
+    return f"{w.money(b.ead.ead)} / {_pct(b.lgd)} / {_pct(b.pd)} ({when})"
+
+
 def summary_section(a: Assessment, w: _Writer) -> Section:
     """1. The decision at a glance: borrower, product, amounts, rating, EAD, LGD, risk weight, RAROC."""
     p, s, f = a.proposal, a.structure, a.proposal.facility
@@ -143,10 +150,15 @@ def summary_section(a: Assessment, w: _Writer) -> Section:
         [w.pick("约束条件", "Binding constraint"), w.pick(a.limit.binding.basis_zh, a.limit.binding.basis_en)],
         [w.pick("期限", "Tenor"), _tenor(a, w)],
         [w.pick("利率/费率", "Rate / fee"), _rate_text(a, w)],
-        [w.pick("评级 / PD", "Rating / PD"), f"{p.rating.grade} / {_pct(float(p.rating.pd))}"],
+        [w.pick("评级 / PD", "Rating / PD"), f"{p.rating.final_grade} / {_pct(s.risk.pd)}"],
         ["EAD", w.money(s.ead.ead)],
-        ["LGD", _pct(s.lgd.lgd)],
+        [w.pick("LGD（押品与保证后）", "LGD (after collateral and guarantees)"), _pct(s.risk.lgd)],
         [w.pick("内评法风险权重", "IRB risk weight"), _pct(s.capital.risk_weight)],
+        [w.pick("入账（台账）EAD / LGD / PD", "Booked (the book's) EAD / LGD / PD"), _booking_text(a, w)],
+        *[
+            [w.pick(f"分析师调整：{o.key.zh}", f"Analyst's override: {o.key.en}"), f"{o.value} — {o.reason}"]
+            for o in f.overrides
+        ],
         ["RAROC", _pct(pricing.at_proposed.raroc) if pricing and pricing.at_proposed else "—"],
         [w.pick("审批建议", "Recommendation"), w.t(a.recommendation)],
     ]
@@ -669,11 +681,7 @@ SECTIONS = (
 def build_memo(assessment: Assessment, lang: Lang = "zh", *, with_charts: bool = True) -> Memo:
     """Lay out the assessment as a memo in ``lang`` (``with_charts=False`` skips drawing the SVG charts).
 
-    >>> from computecredit.services.facilities import assess_proposal
-    >>> from pathlib import Path
-    >>> path = Path(__file__).parents[3] / "examples" / "facilities" / "chip_buyback.yaml"
-    >>> memo = build_memo(assess_proposal(path), "en", with_charts=False)
-    >>> [s.title for s in memo.sections][:3]
+    >>> [T[build.__name__.removesuffix("_section")]["en"] for build in SECTIONS][:3]
     ['1. Summary', '2. Borrower', '3. Financial trends']
     """
     w = _Writer(lang, with_charts)
