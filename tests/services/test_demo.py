@@ -117,10 +117,8 @@ def test_a_short_password_is_bad_input(tmp_path: Path) -> None:
 def test_project_documents_are_linked_to_their_borrower(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     projects = tmp_path / "projects"
     projects.mkdir()
-    (projects / "ningxia_phase1.yaml").write_text(
-        yaml.safe_dump({"name": "宁夏一期", "gpus": 2048, "start": "2025-03-01"}, allow_unicode=True),
-        encoding="utf-8",
-    )
+    # the real document: a demo proposal is analysed against it
+    (projects / "ningxia_phase1.yaml").write_bytes((demo.PROJECTS_DIR / "ningxia_phase1.yaml").read_bytes())
     (projects / "elsewhere.yaml").write_text(yaml.safe_dump({"name": "not in the book"}), encoding="utf-8")
     monkeypatch.setattr(demo, "PROJECTS_DIR", projects)
     db = Database(f"sqlite:///{tmp_path / 'p.db'}")
@@ -131,7 +129,7 @@ def test_project_documents_are_linked_to_their_borrower(tmp_path: Path, monkeypa
     with db.transaction() as session:
         project = get_project(session, "ningxia_phase1")
         owner = borrower_store.get_borrower(session, project.borrower_uscc)
-    assert owner.hub is Hub.NINGXIA and project.inputs["gpus"] == 2048
+    assert owner.hub is Hub.NINGXIA and project.inputs["site"]["hub"] == "ningxia"
     db.dispose()
 
 
@@ -155,3 +153,15 @@ def test_the_example_projects_are_stored_with_their_borrower(demo_db: Database) 
     assert {path.stem for path in demo.PROJECTS_DIR.glob("*.yaml")} <= set(projects)
     assert owner.hub is Hub.NINGXIA and owner.segment is ChainSegment.DATACENTER_OPERATOR
     assert projects["ningxia_phase1"].inputs  # the document as written, for the project engine
+
+
+def test_the_demo_bank_opens_with_a_proposal_in_every_state(demo_db: Database) -> None:
+    from computecredit.services import workflow
+
+    with demo_db.transaction() as session:
+        proposals, _ = workflow.list_proposals(session, limit=100)
+        states = {p.state for p in proposals}
+        approved = next(p for p in proposals if p.state == "approved")
+        assert approved.facility is not None and approved.facility.status == "approved"
+        returned = [p for p in proposals if any(d.action == "return" for d in p.decisions)]
+    assert states == {"application", "analysis", "proposal", "approved", "rejected"} and returned

@@ -46,7 +46,7 @@ def serve(
             console.print("Demo users (the passwords are shown only this once):")
             for user in loaded["users"]:
                 console.print(
-                    f"  {user['username']:<14} {user['role']:<13} password: {user['password']}",
+                    f"  {user['username']:<14} {user['role']:<13} password: {user['password']}  → {user['log_in_to']}",
                     highlight=False,
                     soft_wrap=True,
                 )

@@ -42,6 +42,13 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES_DIR = Path(os.environ.get("COMPUTECREDIT_EXAMPLES_DIR", REPO_ROOT / "examples"))
 DEMO_DIR = EXAMPLES_DIR / "demo_bank"
 PROJECTS_DIR = EXAMPLES_DIR / "projects"
+# What a newcomer logs in as each demo role to see (printed by `computecredit demo load` and `make run`).
+ROLE_TASKS = {
+    "analyst": "提案与分析：新建授信方案、借款人评级、项目测算 / propose: new proposals, ratings, projects",
+    "approver": "审批：审批队列中的待审方案 / approve: the proposal waiting in the approval queue",
+    "risk_manager": "风险：组合、压力测试、贷后预警 / risk: portfolio, stress, monitoring alerts",
+    "admin": "管理：用户与审计日志 / admin: users and the audit log",
+}
 # Tables whose rows make a database "not empty" for the demo loader.
 CONTENT_TABLES = ("borrowers", "users", "banks", "facilities")
 
@@ -79,7 +86,11 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         )
     book = read_demo_bank(folder)
     users = [
-        {**user.model_dump(mode="json"), "password": password or secrets.token_urlsafe(12)}
+        {
+            **user.model_dump(mode="json"),
+            "password": password or secrets.token_urlsafe(12),
+            "log_in_to": ROLE_TASKS.get(user.role.value, ""),
+        }
         for user in book["users"]
     ]
     with db.transaction() as session:
@@ -98,6 +109,7 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         rated = rating_service.rate_stored_borrowers(session, rated_by="demo")
     history = folder / "monitoring"
     monitored = monitoring_service.load_demo_history(db, history) if history.is_dir() else []
+    proposals = load_demo_proposals(db, folder / "proposals.yaml") if (folder / "proposals.yaml").is_file() else []
     return {
         "bank": book["bank"].name_zh,
         "bank_en": book["bank"].name_en,
@@ -110,7 +122,56 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         "ratings": rated,
         "projects_skipped": book["projects_skipped"],
         "monitoring_rows": {report.kind: report.rows for report in monitored},
+        "proposals": proposals,
     }
+
+
+# Where each demo proposal is left, as the decisions that take it there (after create and analysis).
+DEMO_STEPS: dict[str, tuple[str, ...]] = {
+    "application": (),
+    "analysis": ("analyse",),
+    "proposal": ("analyse", "submit"),
+    "approved": ("analyse", "submit", "approve"),
+    "rejected": ("analyse", "submit", "reject"),
+    "returned": ("analyse", "submit", "return"),
+}
+
+
+def load_demo_proposals(db: Database, path: Path) -> list[dict[str, Any]]:
+    """Take each proposal of ``path`` to its state through the workflow's own use cases (one transaction and
+    its audit entries each); returns each proposal's id, borrower and state."""
+    from computecredit.money import parse_amount
+    from computecredit.services import audit, workflow
+
+    loaded = []
+    for index, entry in enumerate(_yaml(path).get("proposals", []), 1):
+        if entry.get("state") not in DEMO_STEPS:
+            raise InputError(
+                "state", entry.get("state"), f"must be one of {', '.join(DEMO_STEPS)}", source=path.name, row=index
+            )
+        body = dict(entry["terms"])
+        deal = body.pop("deal", {}) or {}
+        terms = workflow.Terms(
+            borrower_ref=body["borrower_ref"],
+            product=body["product"],
+            amount=parse_amount(body["amount"], field="amount"),
+            tenor_months=int(body["tenor_months"]),
+            project_ref=body.get("project_ref"),
+            inputs={"deal": to_jsonable(deal, exact=True)},
+        )
+        analyst = workflow.Actor(entry["analyst"], "analyst")
+        approver = workflow.Actor(entry.get("approver", "approver"), "approver")
+        with audit.write_transaction(db) as session:
+            proposal = workflow.create(session, analyst, terms)
+            for step in DEMO_STEPS[entry["state"]]:
+                if step == "analyse":
+                    workflow.analyse_with_engines(session, proposal.id, analyst, workflow.stored_deal(proposal))
+                elif step == "submit":
+                    workflow.submit(session, proposal.id, analyst)
+                else:
+                    workflow.decide(session, proposal.id, approver, step, entry.get("comment", ""))
+            loaded.append({"id": proposal.id, "borrower": terms.borrower_ref, "state": proposal.state})
+    return loaded
 
 
 def read_demo_bank(folder: Path = DEMO_DIR) -> dict[str, Any]:
