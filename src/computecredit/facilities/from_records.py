@@ -34,9 +34,8 @@ from computecredit.domain.facilities import Facility, ProductType
 from computecredit.domain.metrics import headline_year, statement_figures
 from computecredit.domain.ratings import RatingRecord
 from computecredit.domain.statements import FinancialStatement
-from computecredit.facilities.capital import credit_conversion_factor
 from computecredit.facilities.lgd import haircut_row as load_csv_row
-from computecredit.facilities.proposal import GUARANTEE_CCF, Proposal
+from computecredit.facilities.proposal import Proposal, facility_ead
 from computecredit.facilities.working_capital import WorkingCapitalInputs
 from computecredit.reference import load_yaml
 
@@ -187,14 +186,11 @@ def collateral_terms(facility: Facility, as_of: date, project: dict[str, Any] | 
 
 
 def _exposure_amount(facility: Facility, exposure: Exposure | None) -> tuple[Decimal, Decimal]:
-    """(on-balance loans, exposure after CCF) of one facility of the book."""
+    """(on-balance loans, EAD) of one facility of the book, by the engine's one EAD definition."""
     drawn = exposure.drawn if exposure else facility.amount
     undrawn = exposure.undrawn if exposure else ZERO
-    if facility.is_guarantee:
-        ccf = Decimal(str(credit_conversion_factor(GUARANTEE_CCF[facility.product]).value))
-        return ZERO, (drawn + undrawn) * ccf
-    ccf = Decimal(str(credit_conversion_factor("commitment_other").value))
-    return drawn, drawn + undrawn * ccf
+    loans = ZERO if facility.is_guarantee else drawn
+    return loans, facility_ead(facility, drawn, undrawn).ead
 
 
 def _linked(a: Facility, b: Facility) -> bool:

@@ -415,11 +415,17 @@ def _bank_capital(proposal: Proposal) -> BankCapital:
     )
 
 
-def _ead(proposal: Proposal, drawn: Decimal, undrawn: Decimal) -> EADResult:
-    """EAD = drawn + CCF × undrawn (a guarantee: CCF × its whole amount), CCFs from the one CCF table."""
-    ccf_item = proposal.structuring.ccf_item
-    if proposal.is_guarantee:
-        item = ccf_item or GUARANTEE_CCF[proposal.facility.product]
+def facility_ead(facility: Facility, drawn: Decimal, undrawn: Decimal, ccf_item: str | None = None) -> EADResult:
+    """EAD = drawn + CCF × undrawn (a guarantee: CCF × its whole amount), CCFs from the one CCF table.
+
+    >>> from computecredit.domain.facilities import Facility
+    >>> line = Facility(reference="CL-1", borrower_uscc="91640100MA7X00001X", product="credit_line", amount="5亿",
+    ...     tenor_months=24, rate={"base": "lpr_1y", "spread_bp": 40}, repayment="revolving")
+    >>> facility_ead(line, Decimal("100000000"), Decimal("400000000")).ead
+    Decimal('260000000.0')
+    """
+    if facility.is_guarantee:
+        item = ccf_item or GUARANTEE_CCF[facility.product]
         return exposure_at_default(Decimal(0), [OffBalanceItem(item, drawn + undrawn)])
     items = [OffBalanceItem(ccf_item or "commitment_other", undrawn)] if undrawn > 0 else []
     return exposure_at_default(drawn, items)
@@ -433,7 +439,7 @@ def planned_drawing(proposal: Proposal, amount: Decimal) -> tuple[Decimal, Decim
 
 def exposure_risk(proposal: Proposal, drawn: Decimal, undrawn: Decimal) -> ExposureRisk:
     """EAD, LGD (collateral and guarantee), PD and IRB capital of the facility at ``drawn`` and ``undrawn``."""
-    ead = _ead(proposal, drawn, undrawn)
+    ead = facility_ead(proposal.facility, drawn, undrawn, proposal.structuring.ccf_item)
     ead_amount = ead.ead if ead.ead > 0 else Decimal(1)
     collateral = economic_lgd(ead_amount, _collateral(proposal), discount_rate=proposal.policy.discount_rate)
     pd = proposal.pd
@@ -753,5 +759,6 @@ __all__ = [
     "assess",
     "covenants_of",
     "exposure_risk",
+    "facility_ead",
     "planned_drawing",
 ]
