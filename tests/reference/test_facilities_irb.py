@@ -5,6 +5,9 @@ Source: Basel Committee, *International Convergence of Capital Measurement and C
 LGD 45%, M 2.5 years; the SME column at S = €5m, the full 0.04 reduction of R). The annex's values are
 12.5·K without the 1.06 scaling factor, exactly the ``risk_weight`` of our function. China's rules express
 S in 千万元 clamped to [3, 30]: sales of 0.3亿 or less get the full reduction, matching the annex's S = 5.
+
+The annex was computed with Basel II's 0.03% PD floor (¶285); the rules in force floor corporate PDs at
+0.05% (2023 rules' IRB annex, Basel III CRE32.4), so the annex is reproduced with ``pd_floor=0.0003``.
 """
 
 from __future__ import annotations
@@ -32,8 +35,19 @@ ANNEX5 = [
 
 @pytest.mark.parametrize(("pd", "corporate", "sme"), ANNEX5)
 def test_annex5_risk_weights(pd: float, corporate: float, sme: float) -> None:
-    assert irb_capital(pd, 0.45, 2.5).risk_weight * 100 == pytest.approx(corporate, abs=0.02)
-    assert irb_capital(pd, 0.45, 2.5, sales=30_000_000).risk_weight * 100 == pytest.approx(sme, abs=0.02)
+    basel2 = {"pd_floor": 0.0003}
+    assert irb_capital(pd, 0.45, 2.5, **basel2).risk_weight * 100 == pytest.approx(corporate, abs=0.02)
+    sme_rw = irb_capital(pd, 0.45, 2.5, sales=30_000_000, **basel2).risk_weight
+    assert sme_rw * 100 == pytest.approx(sme, abs=0.02)
+
+
+def test_corporate_pd_floor_of_the_2023_rules_binds() -> None:
+    """A 0.03% PD is capitalised as 0.05%: the annex's 0.05% row (19.65%), not its 0.03% row (14.44%)."""
+    floored = irb_capital(0.0003, 0.45, 2.5)
+    assert (floored.pd, floored.pd_estimate, floored.pd_floor) == (0.0005, 0.0003, 0.0005)
+    assert floored.risk_weight * 100 == pytest.approx(19.65, abs=0.02)
+    assert floored.k == irb_capital(0.0005, 0.45, 2.5).k
+    assert irb_capital(0.002, 0.45, 2.5).pd == 0.002  # above the floor: untouched
 
 
 def _independent_k(pd: float, lgd: float, m: float) -> float:
