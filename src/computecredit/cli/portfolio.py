@@ -72,7 +72,7 @@ def risk(
     confidence: float = typer.Option(0.999, "--confidence", help="Quantile level of VaR and ES."),
     simulations: int | None = typer.Option(None, "--simulations", help="mc: scenarios (first round)."),
     target_error: float | None = typer.Option(
-        None, "--target-error", help="mc: stop at this relative s.e. of VaR."
+        None, "--target-error", help="mc: stop when the relative s.e. of VaR (valid for lumpy losses) is ≤ this."
     ),
     seed: int = typer.Option(0, "--seed", help="mc: random seed (same seed, same answer)."),
     scheduler: str | None = typer.Option(
@@ -129,9 +129,15 @@ def _print_risk(payload: dict[str, Any]) -> None:
     for key in ("expected_loss", "unexpected_loss", "var", "es"):
         table.add_row(key, _amount(payload[key]))
     if "var_std_error" in payload:
+        relative = payload["var_relative_std_error"]
         table.add_row(
-            "var_std_error", f"{_amount(payload['var_std_error'])} ({payload['var_relative_std_error']:.2%})"
+            "var_std_error",
+            f"{_amount(payload['var_std_error'])} ({'—' if relative is None else f'{relative:.2%}'})",
         )
+        low, high = payload["var_interval_95"]
+        table.add_row("var 95% interval", f"{_amount(low)} – {_amount(high)}")
+        table.add_row("es_std_error", _amount(payload["es_std_error"]))
+        table.add_row("ul_std_error", _amount(payload.get("ul_std_error")))
         table.add_row("simulations", str(payload["simulations"]))
     console.print(table)
     for dim in ("sector", "group", "obligor"):
