@@ -341,16 +341,23 @@ def stress(
 @report_errors
 def ecl(
     book: Path = typer.Argument(
-        ..., help="Book CSV; optional days_past_due, origination_pd, rating, five_category, eir."
+        ...,
+        help="Book CSV; optional days_past_due, origination_pd, rating, five_category, amortisation, eir, "
+        "frequency, schedule.",
     ),
     scenarios: Path | None = typer.Option(None, "--scenarios", help="Macro scenarios YAML (weights sum to 1)."),
     transitions: Path | None = typer.Option(None, "--transitions", help="One-year transition matrix CSV."),
     sicr_ratio: float = typer.Option(2.0, "--sicr-ratio", help="Stage 2 when PD ≥ this × origination PD…"),
     sicr_absolute: float = typer.Option(0.005, "--sicr-absolute", help="…and PD − origination PD ≥ this."),
+    pd_curve: Path | None = typer.Option(
+        None, "--pd-curve", help="CSV: obligor_id or rating, year, cumulative_pd (default: from the matrix)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """IFRS 9 / CAS 22 expected credit loss: stages, 12-month and lifetime ECL, weighted macro scenarios."""
-    from computecredit.portfolio.ecl import BASE_ONLY, expected_credit_loss, load_macro_scenarios
+    """IFRS 9 / CAS 22 expected credit loss: stages, 12-month and lifetime ECL, weighted macro scenarios.
+
+    Loans amortise per the book's optional amortisation, eir, frequency and schedule columns."""
+    from computecredit.portfolio.ecl import BASE_ONLY, expected_credit_loss, load_macro_scenarios, load_pd_curves
     from computecredit.portfolio.migration import load_transitions
 
     portfolio = load_portfolio_csv(book)
@@ -360,6 +367,7 @@ def ecl(
         transitions=load_transitions(transitions) if transitions else None,
         sicr_ratio=sicr_ratio,
         sicr_absolute=sicr_absolute,
+        pd_curves=load_pd_curves(pd_curve) if pd_curve else None,
     )
     if as_json:
         print_json({**result.summary(), "rows": result.rows})
