@@ -195,6 +195,16 @@ def concentration(
 __all__ = ["app"]
 
 
+def _read_table(path: Path | None) -> Any:
+    import pandas as pd
+
+    if path is None:
+        return None
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    return pd.read_csv(path, dtype={"obligor_id": str})
+
+
 @app.command("migration")
 @report_errors
 def migration(
@@ -205,6 +215,12 @@ def migration(
     curves: Path = typer.Option(..., "--curves", help="CSV: rating, year_1, year_2, … (forward zero rates)."),
     recovery: Path = typer.Option(..., "--recovery", help="YAML: seniority → {mean, std}."),
     asset_correlation: float = typer.Option(0.0, "--asset-correlation", help="Pairwise asset correlation ρ."),
+    correlation: Path | None = typer.Option(
+        None, "--correlation", help="CSV: obligor_id + one column per obligor (asset correlation matrix)."
+    ),
+    loadings: Path | None = typer.Option(
+        None, "--loadings", help="CSV: obligor_id + one column per factor (independent factors, Σ² < 1)."
+    ),
     confidence: float = typer.Option(0.99, "--confidence", help="value_quantile is at 1 − confidence."),
     method: str = typer.Option("auto", "--method", help="auto | exact | simulation."),
     simulations: int = typer.Option(100_000, "--simulations", help="Scenarios when simulating."),
@@ -229,6 +245,8 @@ def migration(
         simulations=simulations,
         seed=seed,
         source=instruments.name,
+        correlation=_read_table(correlation),
+        loadings=_read_table(loadings),
     )
     from computecredit.portfolio.results import MODEL_VERSION
 
