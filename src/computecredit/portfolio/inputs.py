@@ -9,7 +9,9 @@ Optional loan-term columns (used by the ECL engine; defaults keep older books va
 (``bullet`` | ``annuity`` | ``equal_principal`` | ``schedule``; default bullet), ``eir`` (effective annual
 interest rate, fraction; default 0), ``frequency`` (payments a year: 1, 2, 4, 12 or annual, semiannual,
 quarterly, monthly; default 1) and ``schedule`` (opening balances per period, ``;``-separated, for
-``amortisation = schedule``).
+``amortisation = schedule``). CreditRisk+ sector weights: columns ``weight_<sector>`` (one per sector of the
+factor model, fractions summing to at most 1, the rest idiosyncratic); without them each obligor belongs
+wholly to its ``sector``.
 
 A factor model gives each sector an asset correlation ``rho`` with its systematic factor (Gaussian models)
 and a default-rate ``volatility`` (CreditRisk+), plus the correlation matrix between the sector factors,
@@ -45,6 +47,7 @@ from computecredit import reference
 from computecredit.errors import InputError, Problem
 
 REQUIRED_COLUMNS = ("obligor_id", "group_id", "sector", "region", "ead", "pd", "lgd", "maturity")
+WEIGHT_PREFIX = "weight_"
 FREQUENCY_NAMES = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}
 HUB_TABLE = "east_data_west_compute_hubs.csv"
 NO_HUB = "非枢纽"
@@ -204,6 +207,44 @@ class Portfolio:
         if problems:
             raise InputError(problems=problems)
         return terms
+
+    def sector_weights(self, sectors: Sequence[str]) -> np.ndarray | None:
+        """Per obligor (:meth:`obligors` order), its weights on ``sectors`` from the ``weight_<sector>``
+        columns (missing or empty = 0), or None when the book has none. An obligor's weights are read from
+        its first row.
+
+        >>> book = Portfolio.from_records([{"obligor_id": "A", "group_id": "G", "sector": "idc", "region": "北京",
+        ...     "ead": 1.0, "pd": 0.01, "lgd": 0.4, "maturity": 1, "weight_idc": 0.6, "weight_cloud": 0.3}])
+        >>> book.sector_weights(["idc", "cloud", "chips"]).tolist()
+        [[0.6, 0.3, 0.0]]
+        """
+        columns = {c[len(WEIGHT_PREFIX) :]: c for c in self.extra if c.startswith(WEIGHT_PREFIX)}
+        if not columns:
+            return None
+        unknown = sorted(set(columns) - set(sectors))
+        if unknown:
+            raise InputError(
+                "columns",
+                [columns[u] for u in unknown],
+                f"sectors not in the factor model ({', '.join(sectors)})",
+                source=self.source,
+            )
+        first = np.sort(np.unique(self.obligor_id.astype(str), return_index=True)[1])  # obligors() order
+        matrix = np.zeros((len(first), len(sectors)))
+        for k, name in enumerate(sectors):
+            if name in columns:
+                values = pd.to_numeric(pd.Series(self.extra[columns[name]]), errors="coerce").fillna(0.0)
+                matrix[:, k] = values.to_numpy(dtype=float)[first]
+        problems = [
+            Problem(
+                "weight_*", matrix[i].tolist(), "weights must be ≥ 0 and sum to ≤ 1", self.source, int(row) + 1
+            )
+            for i, row in enumerate(first)
+            if np.any(matrix[i] < 0) or matrix[i].sum() > 1.0 + 1e-9
+        ]
+        if problems:
+            raise InputError(problems=problems)
+        return matrix
 
     def row_to_obligor(self) -> np.ndarray:
         """Index into :meth:`obligors` of each row."""

@@ -90,7 +90,14 @@ def loss_result(
         return vasicek_loss(obligors.exposure, pd, factors.rho[sector_index], confidence)
     if method == "creditriskplus":
         return creditriskplus_loss(
-            obligors.exposure, pd, sector_index, factors.volatility, factors.correlation, confidence, loss_unit
+            obligors.exposure,
+            pd,
+            sector_index,
+            factors.volatility,
+            factors.correlation,
+            confidence,
+            loss_unit,
+            sector_weights=portfolio.sector_weights(factors.sectors),
         )
     model = CopulaModel.build(obligors.exposure, pd, sector_index, factors.loadings(), factors.rho)
     return mc_loss(
