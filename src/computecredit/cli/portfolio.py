@@ -66,7 +66,7 @@ def risk(
     book: Path = typer.Argument(
         ..., help="Book CSV: obligor_id, group_id, sector, region, ead, pd, lgd, maturity."
     ),
-    method: str = typer.Option("vasicek", "--method", help="vasicek | mc | creditriskplus."),
+    method: str = typer.Option("vasicek", "--method", help="vasicek | pykhtin | mc | creditriskplus."),
     rho: float | None = typer.Option(None, "--rho", help="One common factor with this asset correlation."),
     factors: Path | None = typer.Option(None, "--factors", help="Factor model YAML (sectors, correlation)."),
     confidence: float = typer.Option(0.999, "--confidence", help="Quantile level of VaR and ES."),
@@ -272,7 +272,9 @@ def stress(
         None, "--scenarios", help="Scenario YAML (default: the bundled library)."
     ),
     only: list[str] = typer.Option([], "--scenario", help="Run only this scenario (repeatable)."),
-    method: str = typer.Option("vasicek", "--method", help="Loss engine for VaR: vasicek | mc | creditriskplus."),
+    method: str = typer.Option(
+        "vasicek", "--method", help="Loss engine for VaR: vasicek | pykhtin | mc | creditriskplus."
+    ),
     confidence: float = typer.Option(0.999, "--confidence", help="Quantile level of VaR."),
     simulations: int | None = typer.Option(None, "--simulations", help="mc: scenarios."),
     seed: int = typer.Option(0, "--seed", help="mc: random seed."),

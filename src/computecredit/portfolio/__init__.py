@@ -24,6 +24,7 @@ from computecredit.portfolio.inputs import (
 )
 from computecredit.portfolio.mc import CopulaModel, dask_mapper, glasserman_li_shift, local_mapper, mc_loss
 from computecredit.portfolio.migration import MigrationResult, migration_risk
+from computecredit.portfolio.pykhtin import multi_factor_loss
 from computecredit.portfolio.results import LossResult
 from computecredit.portfolio.risk import PortfolioRisk, loss_result, portfolio_risk
 from computecredit.portfolio.stress import StressOutcome, load_scenarios, run_stress, stressed_parameters
@@ -55,6 +56,7 @@ __all__ = [
     "loss_result",
     "mc_loss",
     "migration_risk",
+    "multi_factor_loss",
     "portfolio_risk",
     "run_stress",
     "stressed_parameters",
