@@ -69,3 +69,19 @@ def test_pykhtin_method_through_portfolio_risk() -> None:
     risk = portfolio_risk(Portfolio.from_records(rows), "pykhtin", factors=MODEL, confidence=0.999)
     assert risk.result.method == "pykhtin"
     assert sum(risk.contributions["sector"].values()) == pytest.approx(risk.result.es, rel=1e-9)
+
+
+def test_bucketing_the_variance_terms_of_a_large_book_barely_moves_the_quantile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(8)
+    exposure, sector = rng.uniform(1, 5, 400), rng.integers(0, 3, 400)
+    pd = np.exp(rng.uniform(np.log(0.002), np.log(0.05), 400))  # 400 distinct PDs: > 240 groups
+    bucketed = multi_factor_loss(exposure, pd, sector, MODEL.rho, MODEL.loadings(), 0.999)
+    import computecredit.portfolio.pykhtin as pykhtin
+
+    monkeypatch.setattr(pykhtin, "MAX_VARIANCE_GROUPS", 10_000)
+    exact = multi_factor_loss(exposure, pd, sector, MODEL.rho, MODEL.loadings(), 0.999)
+    assert bucketed.details["variance_groups"] < 240 < exact.details["variance_groups"]
+    assert bucketed.details["one_factor_var"] == exact.details["one_factor_var"]
+    assert bucketed.var == pytest.approx(exact.var, rel=1e-3)
