@@ -70,3 +70,28 @@ def test_china_sme_scale_midpoint() -> None:
     result = irb_capital(0.01, 0.45, 2.5, sales=165_000_000)
     assert result.sme_adjustment == pytest.approx(0.02)
     assert result.correlation == pytest.approx(irb_capital(0.01, 0.45, 2.5).correlation - 0.02)
+
+
+def test_pricing_and_stress_capital_use_the_same_floor() -> None:
+    """Pricing's economic capital and the portfolio's stress-test capital go through the one IRB function."""
+    from decimal import Decimal
+
+    import numpy as np
+
+    from computecredit.facilities.capital import irb_terms
+    from computecredit.facilities.pricing import PricingInputs, raroc
+
+    inputs = PricingInputs(
+        ead=Decimal("1000000"),
+        earning_balance=Decimal("1000000"),
+        pd=0.0003,
+        lgd=0.45,
+        maturity=2.5,
+        funding_rate=0.02,
+        operating_cost_rate=0.005,
+        hurdle=0.12,
+    )
+    floored_k = irb_capital(0.0005, 0.45, 2.5).k
+    assert float(raroc(inputs, 0.04).economic_capital) == pytest.approx(1_000_000 * floored_k, rel=1e-12)
+    book_k = irb_terms(np.array([0.0003, 0.0001, 0.01]), 0.45, 2.5).k
+    assert book_k[0] == book_k[1] == floored_k

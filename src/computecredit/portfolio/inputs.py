@@ -45,6 +45,7 @@ from pandas import DataFrame
 
 from computecredit import reference
 from computecredit.errors import InputError, Problem
+from computecredit.portfolio.schedule import AMORTISATIONS
 
 REQUIRED_COLUMNS = ("obligor_id", "group_id", "sector", "region", "ead", "pd", "lgd", "maturity")
 WEIGHT_PREFIX = "weight_"
@@ -97,12 +98,10 @@ def _missing(value: Any) -> bool:
 
 def _loan_terms_of_row(values: Mapping[str, Any]) -> LoanTerms:
     """Parse one row's optional loan columns; raises InputError naming the column."""
-    from computecredit.portfolio.schedule import AMORTISATIONS
-
     amortisation = "bullet" if _missing(values.get("amortisation")) else str(values["amortisation"]).strip()
     if amortisation not in AMORTISATIONS:
         raise InputError("amortisation", amortisation, f"must be one of {', '.join(AMORTISATIONS)}")
-    raw_eir = values.get("eir")
+    raw_eir: Any = values.get("eir")
     try:
         eir = 0.0 if _missing(raw_eir) else float(raw_eir)
     except (TypeError, ValueError):
