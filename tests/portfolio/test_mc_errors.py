@@ -90,3 +90,23 @@ def test_target_error_stops_only_when_the_honest_error_meets_it() -> None:
     )
     assert result.details["converged"]
     assert 0 < result.var_std_error / result.var <= 0.02
+
+
+def test_a_zero_var_has_a_small_positive_error_and_no_relative_error_to_stop_on() -> None:
+    """Ten names with PD 0.01%: the 99% VaR is 0; its error is tiny but not 0, and a relative target cannot
+    be met (the run goes on to max_simulations and says it did not converge)."""
+    model = CopulaModel.build(np.ones(10), np.full(10, 1e-4), np.zeros(10, int), np.ones((1, 1)), np.array([0.1]))
+    result = mc_loss(
+        model,
+        0.99,
+        simulations=1000,
+        batch_size=500,
+        target_error=0.05,
+        seed=0,
+        workers=1,
+        importance_sampling=False,
+        contributions=False,
+        max_simulations=2000,
+    )
+    assert result.var == 0.0 and result.var_std_error > 0
+    assert not result.details["converged"] and result.simulations == 2000

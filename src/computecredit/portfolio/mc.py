@@ -246,9 +246,12 @@ def _estimator_spread(values: np.ndarray, tail: np.ndarray, sigma: float, index:
     P(T̂(x_k) ≤ α) ≈ Φ((α − T̂(x_k))/σ), the estimator's own (discrete) distribution around VaR̂ = x_index.
     For a continuous loss this is the delta method σ/f; for whole-default steps it is the spread over the
     neighbouring steps, never zero while the tail-probability estimate has an error σ > 0."""
-    cdf = ndtr((alpha - tail) / sigma)
-    cdf[-1] = 1.0
-    mass = np.diff(cdf, prepend=0.0)
+    z = (alpha - tail) / sigma
+    z[-1] = np.inf
+    # P(VaR̂ = x_k) = Φ(z_k) − Φ(z_{k−1}), from the survival side where z > 0: 1 − Φ(z) would round to 0 there
+    # and hide the small but real chance of a neighbouring step.
+    previous = np.r_[-np.inf, z[:-1]]
+    mass = np.where(z <= 0.0, ndtr(z) - ndtr(previous), ndtr(-previous) - ndtr(-z))
     return float(np.sqrt(mass @ (values - values[index]) ** 2))
 
 
@@ -311,7 +314,10 @@ def weighted_tail(losses: np.ndarray, weights: np.ndarray, confidence: float, le
 
 
 def _relative_error(estimate: TailEstimate) -> float:
-    """VaR's standard error relative to VaR; infinite when VaR is 0 but not known to be (nothing to stop on)."""
+    """VaR's standard error relative to VaR; infinite when VaR is the largest simulated loss (nothing beyond
+    it was seen, so the sample cannot bound it from above) or 0 with an error (nothing to stop on)."""
+    if estimate.tail_probability == 0.0:
+        return math.inf
     if estimate.var > 0:
         return estimate.var_std_error / estimate.var
     return 0.0 if estimate.var_std_error == 0 else math.inf
