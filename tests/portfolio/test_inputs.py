@@ -72,13 +72,3 @@ def test_sector_missing_from_model_names_the_row(book_csv: Path) -> None:
 def test_rho_must_be_below_one() -> None:
     with pytest.raises(InputError, match=r"sectors.a.rho"):
         factor_model_from_mapping({"sectors": {"a": {"rho": 1.0}}})
-
-
-def test_vectorised_irb_capital_matches_the_facilities_engine() -> None:
-    from computecredit.facilities.capital import irb_capital
-    from computecredit.portfolio.vasicek import irb_corporate_capital
-
-    for pd in (0.001, 0.01, 0.05, 0.2):
-        for lgd, maturity in ((0.45, 2.5), (0.6, 1.0), (0.3, 5.0)):
-            ours = float(irb_corporate_capital(np.array(pd), np.array(lgd), np.array(maturity)))
-            assert ours == pytest.approx(irb_capital(pd, lgd, maturity).k, rel=1e-9)

@@ -5,6 +5,9 @@ Source: Basel Committee, *International Convergence of Capital Measurement and C
 LGD 45%, M 2.5 years; the SME column at S = €5m, the full 0.04 reduction of R). The annex's values are
 12.5·K without the 1.06 scaling factor, exactly the ``risk_weight`` of our function. China's rules express
 S in 千万元 clamped to [3, 30]: sales of 0.3亿 or less get the full reduction, matching the annex's S = 5.
+
+The annex was computed with Basel II's 0.03% PD floor (¶285); the rules in force floor corporate PDs at
+0.05% (2023 rules' IRB annex, Basel III CRE32.4), so the annex is reproduced with ``pd_floor=0.0003``.
 """
 
 from __future__ import annotations
@@ -32,8 +35,19 @@ ANNEX5 = [
 
 @pytest.mark.parametrize(("pd", "corporate", "sme"), ANNEX5)
 def test_annex5_risk_weights(pd: float, corporate: float, sme: float) -> None:
-    assert irb_capital(pd, 0.45, 2.5).risk_weight * 100 == pytest.approx(corporate, abs=0.02)
-    assert irb_capital(pd, 0.45, 2.5, sales=30_000_000).risk_weight * 100 == pytest.approx(sme, abs=0.02)
+    basel2 = {"pd_floor": 0.0003}
+    assert irb_capital(pd, 0.45, 2.5, **basel2).risk_weight * 100 == pytest.approx(corporate, abs=0.02)
+    sme_rw = irb_capital(pd, 0.45, 2.5, sales=30_000_000, **basel2).risk_weight
+    assert sme_rw * 100 == pytest.approx(sme, abs=0.02)
+
+
+def test_corporate_pd_floor_of_the_2023_rules_binds() -> None:
+    """A 0.03% PD is capitalised as 0.05%: the annex's 0.05% row (19.65%), not its 0.03% row (14.44%)."""
+    floored = irb_capital(0.0003, 0.45, 2.5)
+    assert (floored.pd, floored.pd_estimate, floored.pd_floor) == (0.0005, 0.0003, 0.0005)
+    assert floored.risk_weight * 100 == pytest.approx(19.65, abs=0.02)
+    assert floored.k == irb_capital(0.0005, 0.45, 2.5).k
+    assert irb_capital(0.002, 0.45, 2.5).pd == 0.002  # above the floor: untouched
 
 
 def _independent_k(pd: float, lgd: float, m: float) -> float:
@@ -56,3 +70,28 @@ def test_china_sme_scale_midpoint() -> None:
     result = irb_capital(0.01, 0.45, 2.5, sales=165_000_000)
     assert result.sme_adjustment == pytest.approx(0.02)
     assert result.correlation == pytest.approx(irb_capital(0.01, 0.45, 2.5).correlation - 0.02)
+
+
+def test_pricing_and_stress_capital_use_the_same_floor() -> None:
+    """Pricing's economic capital and the portfolio's stress-test capital go through the one IRB function."""
+    from decimal import Decimal
+
+    import numpy as np
+
+    from computecredit.facilities.capital import irb_terms
+    from computecredit.facilities.pricing import PricingInputs, raroc
+
+    inputs = PricingInputs(
+        ead=Decimal("1000000"),
+        earning_balance=Decimal("1000000"),
+        pd=0.0003,
+        lgd=0.45,
+        maturity=2.5,
+        funding_rate=0.02,
+        operating_cost_rate=0.005,
+        hurdle=0.12,
+    )
+    floored_k = irb_capital(0.0005, 0.45, 2.5).k
+    assert float(raroc(inputs, 0.04).economic_capital) == pytest.approx(1_000_000 * floored_k, rel=1e-12)
+    book_k = irb_terms(np.array([0.0003, 0.0001, 0.01]), 0.45, 2.5).k
+    assert book_k[0] == book_k[1] == floored_k

@@ -22,29 +22,11 @@ import pytest
 from scipy import stats
 from scipy.special import ndtri
 
+from computecredit.facilities.capital import irb_terms
 from computecredit.portfolio.creditriskplus import creditriskplus_loss
 from computecredit.portfolio.mc import CopulaModel, mc_loss
 from computecredit.portfolio.results import tail_quantities
-from computecredit.portfolio.vasicek import conditional_pd, irb_corporate_capital, vasicek_loss
-
-# Basel II Annex 3, corporate, LGD 45%, M 2.5: PD → risk weight (%).
-BASEL_ANNEX3_CORPORATE = {
-    0.0003: 14.44,
-    0.0010: 29.65,
-    0.0025: 49.47,
-    0.0050: 69.61,
-    0.0100: 92.32,
-    0.0200: 114.86,
-    0.0500: 149.86,
-    0.1000: 193.09,
-    0.2000: 238.23,
-}
-
-
-@pytest.mark.parametrize(("pd", "risk_weight"), BASEL_ANNEX3_CORPORATE.items())
-def test_irb_risk_weights_match_basel_annex3(pd: float, risk_weight: float) -> None:
-    rw = 100 * 12.5 * float(irb_corporate_capital(np.array(pd), np.array(0.45), np.array(2.5)))
-    assert rw == pytest.approx(risk_weight, abs=0.006)
+from computecredit.portfolio.vasicek import conditional_pd, vasicek_loss
 
 
 def test_asrf_quantile_is_the_irb_conditional_expected_loss() -> None:
@@ -52,7 +34,7 @@ def test_asrf_quantile_is_the_irb_conditional_expected_loss() -> None:
     pd, lgd = 0.01, 0.45
     weight = (1 - np.exp(-50 * pd)) / (1 - np.exp(-50))
     r = 0.12 * weight + 0.24 * (1 - weight)
-    k = float(irb_corporate_capital(np.array(pd), np.array(lgd), np.array(1.0)))
+    k = float(irb_terms(pd, lgd, 1.0).k)
     result = vasicek_loss(np.array([lgd]), np.array([pd]), np.array([r]), 0.999)
     assert result.var == pytest.approx(k + pd * lgd, rel=1e-12)
 

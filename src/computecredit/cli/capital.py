@@ -29,11 +29,18 @@ def irb(
     sales: str | None = typer.Option(
         None, "--sales", help="Annual sales (元, or with a unit: 1.5亿) for the SME adjustment."
     ),
+    pd_floor: float | None = typer.Option(
+        None,
+        "--pd-floor",
+        help="PD floor, a fraction (default: the corporate 0.05% of the 2023 rules; 0.0003 = Basel II).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """IRB corporate capital requirement K per unit of EAD and risk weight 12.5·K (no 1.06 factor)."""
+    """IRB corporate capital requirement K per unit of EAD and risk weight 12.5·K (no 1.06 factor).
+
+    The PD is floored (``pd`` in the output is the floored PD, ``pd_estimate`` the one given)."""
     amount = parse_amount(sales, field="sales") if sales is not None else None
-    result = irb_capital(pd=pd, lgd=lgd, maturity=maturity, sales=amount)
+    result = irb_capital(pd=pd, lgd=lgd, maturity=maturity, sales=amount, pd_floor=pd_floor)
     if as_json:
         print_json(result)
         return
@@ -41,7 +48,9 @@ def irb(
     table.add_column("term")
     table.add_column("value", justify="right")
     for name, value in (
-        ("PD", f"{pd:.4%}"),
+        ("PD given", f"{result.pd_estimate:.4%}"),
+        ("PD floor", f"{result.pd_floor:.4%}"),
+        ("PD used (floored)", f"{result.pd:.4%}"),
         ("LGD", f"{lgd:.2%}"),
         ("M (years)", f"{maturity:g}"),
         ("correlation R", f"{result.correlation:.6f}"),

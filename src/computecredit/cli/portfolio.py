@@ -66,13 +66,13 @@ def risk(
     book: Path = typer.Argument(
         ..., help="Book CSV: obligor_id, group_id, sector, region, ead, pd, lgd, maturity."
     ),
-    method: str = typer.Option("vasicek", "--method", help="vasicek | mc | creditriskplus."),
+    method: str = typer.Option("vasicek", "--method", help="vasicek | pykhtin | mc | creditriskplus."),
     rho: float | None = typer.Option(None, "--rho", help="One common factor with this asset correlation."),
     factors: Path | None = typer.Option(None, "--factors", help="Factor model YAML (sectors, correlation)."),
     confidence: float = typer.Option(0.999, "--confidence", help="Quantile level of VaR and ES."),
     simulations: int | None = typer.Option(None, "--simulations", help="mc: scenarios (first round)."),
     target_error: float | None = typer.Option(
-        None, "--target-error", help="mc: stop at this relative s.e. of VaR."
+        None, "--target-error", help="mc: stop when the relative s.e. of VaR (valid for lumpy losses) is ≤ this."
     ),
     seed: int = typer.Option(0, "--seed", help="mc: random seed (same seed, same answer)."),
     scheduler: str | None = typer.Option(
@@ -129,9 +129,15 @@ def _print_risk(payload: dict[str, Any]) -> None:
     for key in ("expected_loss", "unexpected_loss", "var", "es"):
         table.add_row(key, _amount(payload[key]))
     if "var_std_error" in payload:
+        relative = payload["var_relative_std_error"]
         table.add_row(
-            "var_std_error", f"{_amount(payload['var_std_error'])} ({payload['var_relative_std_error']:.2%})"
+            "var_std_error",
+            f"{_amount(payload['var_std_error'])} ({'—' if relative is None else f'{relative:.2%}'})",
         )
+        low, high = payload["var_interval_95"]
+        table.add_row("var 95% interval", f"{_amount(low)} – {_amount(high)}")
+        table.add_row("es_std_error", _amount(payload["es_std_error"]))
+        table.add_row("ul_std_error", _amount(payload.get("ul_std_error")))
         table.add_row("simulations", str(payload["simulations"]))
     console.print(table)
     for dim in ("sector", "group", "obligor"):
@@ -189,6 +195,16 @@ def concentration(
 __all__ = ["app"]
 
 
+def _read_table(path: Path | None) -> Any:
+    import pandas as pd
+
+    if path is None:
+        return None
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    return pd.read_csv(path, dtype={"obligor_id": str})
+
+
 @app.command("migration")
 @report_errors
 def migration(
@@ -199,6 +215,12 @@ def migration(
     curves: Path = typer.Option(..., "--curves", help="CSV: rating, year_1, year_2, … (forward zero rates)."),
     recovery: Path = typer.Option(..., "--recovery", help="YAML: seniority → {mean, std}."),
     asset_correlation: float = typer.Option(0.0, "--asset-correlation", help="Pairwise asset correlation ρ."),
+    correlation: Path | None = typer.Option(
+        None, "--correlation", help="CSV: obligor_id + one column per obligor (asset correlation matrix)."
+    ),
+    loadings: Path | None = typer.Option(
+        None, "--loadings", help="CSV: obligor_id + one column per factor (independent factors, Σ² < 1)."
+    ),
     confidence: float = typer.Option(0.99, "--confidence", help="value_quantile is at 1 − confidence."),
     method: str = typer.Option("auto", "--method", help="auto | exact | simulation."),
     simulations: int = typer.Option(100_000, "--simulations", help="Scenarios when simulating."),
@@ -223,6 +245,8 @@ def migration(
         simulations=simulations,
         seed=seed,
         source=instruments.name,
+        correlation=_read_table(correlation),
+        loadings=_read_table(loadings),
     )
     from computecredit.portfolio.results import MODEL_VERSION
 
@@ -248,7 +272,9 @@ def stress(
         None, "--scenarios", help="Scenario YAML (default: the bundled library)."
     ),
     only: list[str] = typer.Option([], "--scenario", help="Run only this scenario (repeatable)."),
-    method: str = typer.Option("vasicek", "--method", help="Loss engine for VaR: vasicek | mc | creditriskplus."),
+    method: str = typer.Option(
+        "vasicek", "--method", help="Loss engine for VaR: vasicek | pykhtin | mc | creditriskplus."
+    ),
     confidence: float = typer.Option(0.999, "--confidence", help="Quantile level of VaR."),
     simulations: int | None = typer.Option(None, "--simulations", help="mc: scenarios."),
     seed: int = typer.Option(0, "--seed", help="mc: random seed."),
@@ -335,16 +361,23 @@ def stress(
 @report_errors
 def ecl(
     book: Path = typer.Argument(
-        ..., help="Book CSV; optional days_past_due, origination_pd, rating, five_category, eir."
+        ...,
+        help="Book CSV; optional days_past_due, origination_pd, rating, five_category, amortisation, eir, "
+        "frequency, schedule.",
     ),
     scenarios: Path | None = typer.Option(None, "--scenarios", help="Macro scenarios YAML (weights sum to 1)."),
     transitions: Path | None = typer.Option(None, "--transitions", help="One-year transition matrix CSV."),
     sicr_ratio: float = typer.Option(2.0, "--sicr-ratio", help="Stage 2 when PD ≥ this × origination PD…"),
     sicr_absolute: float = typer.Option(0.005, "--sicr-absolute", help="…and PD − origination PD ≥ this."),
+    pd_curve: Path | None = typer.Option(
+        None, "--pd-curve", help="CSV: obligor_id or rating, year, cumulative_pd (default: from the matrix)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """IFRS 9 / CAS 22 expected credit loss: stages, 12-month and lifetime ECL, weighted macro scenarios."""
-    from computecredit.portfolio.ecl import BASE_ONLY, expected_credit_loss, load_macro_scenarios
+    """IFRS 9 / CAS 22 expected credit loss: stages, 12-month and lifetime ECL, weighted macro scenarios.
+
+    Loans amortise per the book's optional amortisation, eir, frequency and schedule columns."""
+    from computecredit.portfolio.ecl import BASE_ONLY, expected_credit_loss, load_macro_scenarios, load_pd_curves
     from computecredit.portfolio.migration import load_transitions
 
     portfolio = load_portfolio_csv(book)
@@ -354,6 +387,7 @@ def ecl(
         transitions=load_transitions(transitions) if transitions else None,
         sicr_ratio=sicr_ratio,
         sicr_absolute=sicr_absolute,
+        pd_curves=load_pd_curves(pd_curve) if pd_curve else None,
     )
     if as_json:
         print_json({**result.summary(), "rows": result.rows})

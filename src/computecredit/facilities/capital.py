@@ -15,6 +15,10 @@ a corporate with sales above 3亿 gets no adjustment (the term is zero at S = 30
 SME exposure class under IRB is "annual sales ≤ 3亿元". See ``reference/data/regulatory_parameters.yaml``
 for the sources we checked and what is still unverified.
 
+PD floor: the function is evaluated at max(PD, 0.05%), the corporate floor of the 2023 rules' IRB annex
+(Basel III CRE32.4; Basel II ¶285 had 0.03%). Every capital figure in computecredit (facility proposals,
+pricing, portfolio stress) goes through :func:`irb_terms`, so they all apply the same floor.
+
 >>> r = irb_capital(pd=0.01, lgd=0.45, maturity=2.5)
 >>> round(r.k, 6), round(r.risk_weight, 4)
 (0.073853, 0.9232)
@@ -26,23 +30,29 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from statistics import NormalDist
+from typing import overload
+
+import numpy as np
+from scipy.special import ndtr, ndtri
 
 from computecredit.errors import InputError
 from computecredit.reference import load_csv, load_yaml, version
 
-# The standard normal N and its inverse G (stdlib: exact to double precision, and no SciPy import cost).
-_NORMAL = NormalDist()
 PARAMETERS_TABLE = "regulatory_parameters.yaml"
 RISK_WEIGHTS_TABLE = "risk_weights_cn2023.csv"
 CCF_TABLE = "ccf_cn2023.csv"
+_G_999 = float(ndtri(0.999))
 
 
 @dataclass(frozen=True)
 class IRBResult:
-    """Capital per unit of EAD under the IRB corporate function, with its intermediate terms."""
+    """Capital per unit of EAD under the IRB corporate function, with its intermediate terms.
+
+    ``pd`` is the PD the function used: ``max(pd_estimate, pd_floor)``."""
 
     pd: float
+    pd_estimate: float
+    pd_floor: float
     lgd: float
     maturity: float
     sales: float | None
@@ -52,10 +62,84 @@ class IRBResult:
     k: float
     risk_weight: float
     source: str
+    pd_floor_source: str
+
+
+@dataclass(frozen=True)
+class IRBTerms:
+    """The IRB corporate function's terms for arrays of exposures (one entry each)."""
+
+    pd: np.ndarray
+    correlation: np.ndarray
+    maturity_adjustment: np.ndarray
+    k: np.ndarray
 
 
 def _irb_parameters() -> dict:
     return load_yaml(PARAMETERS_TABLE)["irb_corporate"]
+
+
+def corporate_pd_floor() -> float:
+    """The regulatory PD floor for corporate exposures of the rules in force (0.05%, 2023 rules 附件5).
+
+    >>> corporate_pd_floor()
+    0.0005
+    """
+    return float(_irb_parameters()["pd_floor"]["corporate"])
+
+
+def _check_floor(pd_floor: float | None) -> float:
+    floor = corporate_pd_floor() if pd_floor is None else float(pd_floor)
+    if not 0.0 < floor < 1.0:
+        raise InputError("pd_floor", pd_floor, "must lie strictly between 0 and 1 (a fraction, not %)")
+    return floor
+
+
+def floored_pd(pd: float | np.ndarray, pd_floor: float | None = None) -> np.ndarray:
+    """The PD that enters the capital function: max(PD, floor); the corporate floor unless one is given.
+
+    >>> floored_pd(np.array([0.0001, 0.02])).tolist()
+    [0.0005, 0.02]
+    >>> float(floored_pd(0.0001, pd_floor=0.0003))
+    0.0003
+    """
+    return np.maximum(np.asarray(pd, dtype=float), _check_floor(pd_floor))
+
+
+def _maturity_adjustment(pd: np.ndarray) -> np.ndarray:
+    """b = (0.11852 − 0.05478·ln PD)² (Basel II ¶272)."""
+    return (0.11852 - 0.05478 * np.log(pd)) ** 2
+
+
+def irb_terms(
+    pd: float | np.ndarray,
+    lgd: float | np.ndarray,
+    maturity: float | np.ndarray,
+    sme_adjustment: float | np.ndarray = 0.0,
+    pd_floor: float | None = None,
+) -> IRBTerms:
+    """The IRB corporate function on arrays: PD floored, R, b and K per unit of EAD (K ≥ 0).
+
+    The one implementation of the function in computecredit: :func:`irb_capital` (one exposure, validated,
+    with the SME adjustment from sales) and the portfolio engines (whole books) call it. ``maturity`` is the
+    effective maturity (see :func:`effective_maturity`). A defaulted exposure (PD = 1) gets K = 0: its
+    unexpected loss is LGD − best-estimate EL, which the book does not carry.
+
+    >>> t = irb_terms(np.array([0.0001, 0.01, 1.0]), 0.45, 2.5)
+    >>> t.pd.tolist(), (12.5 * t.k).round(4).tolist()
+    ([0.0005, 0.01, 1.0], [0.1965, 0.9232, 0.0])
+    """
+    pd = floored_pd(pd, pd_floor)
+    lgd = np.asarray(lgd, dtype=float)
+    maturity = np.asarray(maturity, dtype=float)
+    weight = (1.0 - np.exp(-50.0 * pd)) / (1.0 - math.exp(-50.0))
+    correlation = 0.12 * weight + 0.24 * (1.0 - weight) - np.asarray(sme_adjustment, dtype=float)
+    b = _maturity_adjustment(pd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conditional_pd = ndtr((ndtri(pd) + np.sqrt(correlation) * _G_999) / np.sqrt(1.0 - correlation))
+        k = (lgd * conditional_pd - pd * lgd) * (1.0 + (maturity - 2.5) * b) / (1.0 - 1.5 * b)
+    k = np.where(pd >= 1.0, 0.0, np.maximum(k, 0.0))
+    return IRBTerms(pd=pd, correlation=correlation, maturity_adjustment=b, k=k)
 
 
 def sme_correlation_adjustment(sales: float | Decimal | None) -> float:
@@ -84,14 +168,25 @@ def sme_correlation_adjustment(sales: float | Decimal | None) -> float:
     return float(params["max_reduction"]) * (1.0 - (s - low) / (high - low))
 
 
-def irb_capital(pd: float, lgd: float, maturity: float, sales: float | Decimal | None = None) -> IRBResult:
+def irb_capital(
+    pd: float,
+    lgd: float,
+    maturity: float,
+    sales: float | Decimal | None = None,
+    pd_floor: float | None = None,
+) -> IRBResult:
     """IRB corporate capital requirement ``k`` per unit of EAD and ``risk_weight`` = 12.5·k.
 
     ``pd`` and ``lgd`` are fractions, ``maturity`` the effective maturity M in years (1 to 5,
-    Basel II ¶318–320), ``sales`` the borrower's annual sales in 元 for the SME adjustment.
+    Basel II ¶318–320), ``sales`` the borrower's annual sales in 元 for the SME adjustment. The PD is
+    floored at ``pd_floor`` (default: the corporate floor of the 2023 rules, 0.05%); ``result.pd`` is the
+    floored PD, ``result.pd_estimate`` the one given.
 
     >>> round(irb_capital(0.01, 0.45, 2.5, sales=30_000_000).risk_weight, 4)
     0.7239
+    >>> r = irb_capital(0.0003, 0.45, 2.5)
+    >>> r.pd, round(r.risk_weight, 4), round(irb_capital(0.0003, 0.45, 2.5, pd_floor=0.0003).risk_weight, 4)
+    (0.0005, 0.1965, 0.1444)
     >>> irb_capital(1.5, 0.45, 2.5)
     Traceback (most recent call last):
     ...
@@ -103,36 +198,42 @@ def irb_capital(pd: float, lgd: float, maturity: float, sales: float | Decimal |
         raise InputError("lgd", lgd, "must lie in [0, 1] (a fraction, not %)")
     if not 1.0 <= maturity <= 5.0:
         raise InputError("maturity", maturity, "effective maturity must lie in [1, 5] years (Basel II ¶320)")
-    weight = (1.0 - math.exp(-50.0 * pd)) / (1.0 - math.exp(-50.0))
+    floor = _check_floor(pd_floor)
     sme = sme_correlation_adjustment(sales)
-    correlation = 0.12 * weight + 0.24 * (1.0 - weight) - sme
-    b = (0.11852 - 0.05478 * math.log(pd)) ** 2
-    conditional_pd = _NORMAL.cdf(
-        (_NORMAL.inv_cdf(pd) + math.sqrt(correlation) * _NORMAL.inv_cdf(0.999)) / math.sqrt(1 - correlation)
-    )
-    k = (lgd * conditional_pd - pd * lgd) * (1.0 + (maturity - 2.5) * b) / (1.0 - 1.5 * b)
-    k = max(k, 0.0)
+    terms = irb_terms(pd, lgd, maturity, sme, floor)
+    k = float(terms.k)
+    params = _irb_parameters()
     return IRBResult(
-        pd=pd,
+        pd=float(terms.pd),
+        pd_estimate=pd,
+        pd_floor=floor,
         lgd=lgd,
         maturity=maturity,
         sales=None if sales is None else float(sales),
-        correlation=correlation,
+        correlation=float(terms.correlation),
         sme_adjustment=sme,
-        maturity_adjustment=b,
+        maturity_adjustment=float(terms.maturity_adjustment),
         k=k,
         risk_weight=12.5 * k,
-        source=_irb_parameters()["source"],
+        source=params["source"],
+        pd_floor_source=params["pd_floor"]["article"] if pd_floor is None else "given (--pd-floor)",
     )
 
 
-def effective_maturity(tenor_years: float) -> float:
+@overload
+def effective_maturity(tenor_years: float) -> float: ...
+@overload
+def effective_maturity(tenor_years: np.ndarray) -> np.ndarray: ...
+def effective_maturity(tenor_years: float | np.ndarray) -> float | np.ndarray:
     """Effective maturity M for the IRB function: the tenor clamped to [1, 5] years (Basel II ¶320).
 
     >>> effective_maturity(8), effective_maturity(0.5), effective_maturity(2)
     (5.0, 1.0, 2.0)
+    >>> effective_maturity(np.array([0.2, 3.0])).tolist()
+    [1.0, 3.0]
     """
-    return float(min(max(tenor_years, 1.0), 5.0))
+    clamped = np.clip(np.asarray(tenor_years, dtype=float), 1.0, 5.0)
+    return float(clamped) if clamped.ndim == 0 else clamped
 
 
 def double_default_capital(pd_obligor: float, pd_guarantor: float, lgd_guarantee: float, maturity: float) -> float:
@@ -149,7 +250,7 @@ def double_default_capital(pd_obligor: float, pd_guarantor: float, lgd_guarantee
         if not 0.0 < value < 1.0:
             raise InputError(field, value, "must lie strictly between 0 and 1")
     base = irb_capital(pd_obligor, lgd_guarantee, maturity)
-    b = (0.11852 - 0.05478 * math.log(min(pd_obligor, pd_guarantor))) ** 2
+    b = float(_maturity_adjustment(floored_pd(min(pd_obligor, pd_guarantor))))
     unadjusted = (
         base.k * (1.0 - 1.5 * base.maturity_adjustment) / (1.0 + (maturity - 2.5) * base.maturity_adjustment)
     )
@@ -224,13 +325,17 @@ def ccf_items() -> list[str]:
 
 __all__ = [
     "IRBResult",
+    "IRBTerms",
     "TableEntry",
     "ccf_items",
+    "corporate_pd_floor",
     "credit_conversion_factor",
     "double_default_capital",
     "effective_maturity",
     "exposure_classes",
+    "floored_pd",
     "irb_capital",
+    "irb_terms",
     "sme_correlation_adjustment",
     "standardised_risk_weight",
 ]

@@ -24,10 +24,11 @@ from computecredit.portfolio.inputs import (
 )
 from computecredit.portfolio.mc import CopulaModel, dask_mapper, glasserman_li_shift, local_mapper, mc_loss
 from computecredit.portfolio.migration import MigrationResult, migration_risk
+from computecredit.portfolio.pykhtin import multi_factor_loss
 from computecredit.portfolio.results import LossResult
 from computecredit.portfolio.risk import PortfolioRisk, loss_result, portfolio_risk
 from computecredit.portfolio.stress import StressOutcome, load_scenarios, run_stress, stressed_parameters
-from computecredit.portfolio.vasicek import irb_corporate_capital, vasicek_loss
+from computecredit.portfolio.vasicek import vasicek_loss
 
 __all__ = [
     "CopulaModel",
@@ -47,7 +48,6 @@ __all__ = [
     "gini",
     "glasserman_li_shift",
     "hhi",
-    "irb_corporate_capital",
     "load_factor_model",
     "load_macro_scenarios",
     "load_portfolio_csv",
@@ -56,6 +56,7 @@ __all__ = [
     "loss_result",
     "mc_loss",
     "migration_risk",
+    "multi_factor_loss",
     "portfolio_risk",
     "run_stress",
     "stressed_parameters",

@@ -7,6 +7,10 @@ G(z) = Π_k (1 − σ_k²·Q_k(z))^(−1/σ_k²), Q_k(z) = Σ_{i∈k} PD_i (z^ν
 exactly (up to floating point) by evaluating G at the roots of unity and one inverse FFT, on a grid long
 enough that the mass beyond it is negligible.
 
+Obligors may spread their default rate over several sectors with weights w_ik and keep an idiosyncratic
+share w_i0 = 1 − Σ_k w_ik (CSFB §A12.3): intensity PD_i·(w_i0 + Σ_k w_ik·S_k), so
+G(z) = exp(Q_0(z))·Π_k (1 − σ_k²·Q_k(z))^(−1/σ_k²) with Q_k(z) = Σ_i w_ik·PD_i·(z^ν_i − 1).
+
 Correlated sectors follow Bürgisser, Kurth, Wagner & Wolf, "Integrating correlations", Risk 12(7), 1999:
 the sectors are merged into one whose relative default variance
 σ̂² = Σ_kl corr_kl σ_k σ_l EL_k EL_l / EL² reproduces the correlated model's loss variance. With an identity
@@ -58,6 +62,37 @@ def _log_sector_pgf(q: np.ndarray, variance: float, extra_shape: float = 0.0) ->
     return -(1.0 / variance + extra_shape) * _complex_log1p(-variance * q)
 
 
+def sector_weight_matrix(
+    sector_index: np.ndarray, sectors: int, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Systematic weights (obligors × sectors) and idiosyncratic shares: one-hot on each obligor's sector
+    when ``weights`` is None, else the given weights (each row in [0, 1], summing to at most 1; the rest is
+    idiosyncratic).
+
+    >>> w, idio = sector_weight_matrix(np.array([0, 1]), 2, np.array([[0.5, 0.2], [0.0, 1.0]]))
+    >>> idio.round(6).tolist()
+    [0.3, 0.0]
+    """
+    if weights is None:
+        matrix = np.zeros((sector_index.size, sectors))
+        matrix[np.arange(sector_index.size), sector_index] = 1.0
+        return matrix, np.zeros(sector_index.size)
+    matrix = np.asarray(weights, dtype=float)
+    if matrix.shape != (sector_index.size, sectors):
+        raise InputError(
+            "sector_weights", matrix.shape, f"must be obligors × sectors ({sector_index.size}×{sectors})"
+        )
+    totals = matrix.sum(axis=1)
+    bad = np.flatnonzero(~np.isfinite(totals) | np.any(matrix < 0, axis=1) | (totals > 1.0 + 1e-9))
+    if bad.size:
+        raise InputError(
+            "sector_weights",
+            matrix[bad[0]].tolist(),
+            f"obligor {int(bad[0]) + 1}: weights must be ≥ 0 and sum to ≤ 1",
+        )
+    return matrix, np.clip(1.0 - totals, 0.0, 1.0)
+
+
 def creditriskplus_loss(
     exposure: np.ndarray,
     pd: np.ndarray,
@@ -66,11 +101,15 @@ def creditriskplus_loss(
     correlation: np.ndarray,
     confidence: float = 0.999,
     loss_unit: float | None = None,
+    sector_weights: np.ndarray | None = None,
 ) -> LossResult:
     """Loss distribution, VaR, ES and exact Euler ES contributions under CreditRisk+.
 
     ``exposure`` is EAD·LGD (元), ``volatility`` the relative default-rate standard deviation σ_k of each
-    sector, ``correlation`` the sector-factor correlation matrix. ``details['distribution']`` holds the
+    sector, ``correlation`` the sector-factor correlation matrix. ``sector_weights`` (obligors × sectors)
+    spreads each obligor's default rate over the sectors, PD_i·(w_i0 + Σ_k w_ik·S_k), the idiosyncratic
+    share w_i0 = 1 − Σ_k w_ik being a Poisson part with no volatility (CSFB §A12.3); by default each obligor
+    belongs wholly to the sector ``sector_index`` names. ``details['distribution']`` holds the
     probabilities of 0, 1, 2, … loss units.
     """
     confidence = check_confidence(confidence)
@@ -90,19 +129,20 @@ def creditriskplus_loss(
     rate = np.where(units > 0, pd * exposure / np.maximum(units * unit, 1e-300), 0.0)
 
     sectors = volatility.size
-    el_sector = np.bincount(sector_index, weights=rate * units, minlength=sectors)
+    weights, idiosyncratic = sector_weight_matrix(sector_index, sectors, sector_weights)
+    el_sector = (rate * units) @ weights
     independent = np.allclose(correlation, np.eye(sectors))
     if independent:
-        group = sector_index
+        group_weights = weights
         variances = volatility**2
     else:
-        total_el = el_sector.sum()
+        systematic_el = el_sector.sum()
         weighted = volatility * el_sector
-        merged = float(weighted @ correlation @ weighted) / total_el**2 if total_el > 0 else 0.0
-        group = np.zeros_like(sector_index)
+        merged = float(weighted @ correlation @ weighted) / systematic_el**2 if systematic_el > 0 else 0.0
+        group_weights = weights.sum(axis=1, keepdims=True)
         variances = np.array([max(merged, 0.0)])
     groups = variances.size
-    el_group = np.bincount(group, weights=rate * units, minlength=groups)
+    el_group = (rate * units) @ group_weights
 
     mean_units = float((rate * units).sum())
     variance_units = float((variances * el_group**2).sum() + (rate * units.astype(float) ** 2).sum())
@@ -116,14 +156,15 @@ def creditriskplus_loss(
             "loss_unit", unit, f"too small: the loss grid would need {size} points; use a larger loss unit"
         )
 
-    def sector_q(g: int) -> np.ndarray:
-        members = group == g
-        band = np.bincount(units[members], weights=rate[members], minlength=size)[:size]
-        # Q_g(z) = Σ rate·(z^ν − 1): a forward FFT of the banded rates evaluates Σ rate·z^ν on the grid.
+    def polynomial_q(share: np.ndarray) -> np.ndarray:
+        # Q(z) = Σ share·rate·(z^ν − 1): a forward FFT of the banded rates evaluates Σ share·rate·z^ν on the grid.
+        band = np.bincount(units, weights=rate * share, minlength=size)[:size]
         return np.fft.fft(band) - band.sum()
 
-    q_by_group = [sector_q(g) for g in range(groups)]
+    q_by_group = [polynomial_q(group_weights[:, g]) for g in range(groups)]
     log_pgf = np.sum([_log_sector_pgf(q_by_group[g], variances[g]) for g in range(groups)], axis=0)
+    if np.any(idiosyncratic > 0):
+        log_pgf = log_pgf + polynomial_q(idiosyncratic)  # the Poisson part: log G₀ = Q₀
 
     def distribution(log_values: np.ndarray) -> np.ndarray:
         probabilities = np.fft.ifft(np.exp(log_values)).real
@@ -135,25 +176,32 @@ def creditriskplus_loss(
     alpha = 1.0 - confidence
     es_units = (tail_mean + var_units * (alpha - tail_mass)) / alpha
 
-    # Exact Euler contributions: for an obligor in group g with ν units, E[N·1{L > V}] = rate·P(L⁽ᵍ⁾ > V − ν)
-    # and E[N·1{L = V}] = rate·P(L⁽ᵍ⁾ = V − ν).
-    contributions = np.zeros(exposure.size)
+    # Exact Euler contributions: an obligor's default count N has intensity rate·(w₀ + Σ_g w_g·S_g), and
+    # E[N·1{L ∈ A}] = rate·(w₀·P(L + ν ∈ A) + Σ_g w_g·P(L⁽ᵍ⁾ + ν ∈ A)), L⁽ᵍ⁾ the loss with sector g's gamma
+    # shape raised by one (Tasche 2004).
     v = round(var_units)
+    share_at = (alpha - tail_mass) / atom if atom > 0 else 0.0
+    members = np.flatnonzero(units > 0)
+    offset = v - units[members]
+
+    def tail_share(law: np.ndarray) -> np.ndarray:
+        survival = np.concatenate([np.cumsum(law[::-1])[::-1], [0.0]])  # survival[m] = P(L ≥ m)
+        index = np.clip(offset, 0, size)
+        above = np.where(offset < 0, 1.0, survival[np.clip(index + 1, 0, size)])
+        at = np.where(offset < 0, 0.0, law[np.clip(index, 0, size - 1)])
+        return above + share_at * at
+
+    share = idiosyncratic[members] * tail_share(probabilities)
     for g in range(groups):
-        members = np.flatnonzero((group == g) & (units > 0))
-        if members.size == 0:
+        if not np.any(group_weights[members, g] > 0):
             continue
         shifted = distribution(
             log_pgf
             + (_log_sector_pgf(q_by_group[g], variances[g], 1.0) - _log_sector_pgf(q_by_group[g], variances[g]))
         )
-        survival = np.concatenate([np.cumsum(shifted[::-1])[::-1], [0.0]])  # survival[m] = P(L⁽ᵍ⁾ ≥ m)
-        index = np.clip(v - units[members], 0, size)
-        above = np.where(v - units[members] < 0, 1.0, survival[np.clip(index + 1, 0, size)])
-        at = np.where(v - units[members] < 0, 0.0, shifted[np.clip(index, 0, size - 1)])
-        share_at = (alpha - tail_mass) / atom if atom > 0 else 0.0
-        contributions[members] = units[members] * rate[members] * (above + share_at * at) / alpha
-    contributions *= unit
+        share = share + group_weights[members, g] * tail_share(shifted)
+    contributions = np.zeros(exposure.size)
+    contributions[members] = units[members] * rate[members] * share / alpha * unit
 
     mean_check = float(probabilities @ loss_units)
     return LossResult(

@@ -13,8 +13,11 @@ PD term structure: the obligor's grade on the master scale (``computecredit.rati
 given, or the grade of its PD) is mapped to its letter category in a one-year transition matrix (AA+ → AA,
 CC and C → CCC); the cumulative default probabilities of that category, (Tᵗ)[r, D], give the shape, which
 is scaled to the obligor's own one-year PD by a constant hazard multiplier
-(1 − cum'(t) = (1 − cum(t))^h, h chosen so cum'(1) = PD). Lifetime ECL = Σ_t marginal PD_t·LGD·EAD·(1+r)^−t
-over the remaining maturity (a bullet exposure; the last year pro rata); 12-month ECL stops at one year.
+(1 − cum'(t) = (1 − cum(t))^h, h chosen so cum'(1) = PD). Or the curve is given (``--pd-curve``: by
+obligor or rating, used as given). Lifetime ECL = Σ_j marginal PD_j·LGD·EAD_j·(1+EIR)^−t_j over the payment
+periods j of the loan's repayment schedule (``portfolio.schedule``: bullet, annuity, equal principal or a
+given schedule, ``frequency`` payments a year), EAD_j the balance outstanding in period j, t_j its end, the
+cumulative PD linear within each year; 12-month ECL stops at one year.
 Stage 1 books 12-month ECL, stage 2 lifetime ECL, stage 3 LGD·EAD.
 
 Macro scenarios scale each hazard (1 − cum_s(t) = (1 − cum(t))^m_s) and LGD; ECL is their weighted mean.
@@ -43,6 +46,7 @@ from computecredit.errors import InputError, Problem
 from computecredit.portfolio.inputs import Portfolio
 from computecredit.portfolio.migration import TransitionMatrix, transition_matrix_from_frame
 from computecredit.portfolio.results import provenance
+from computecredit.portfolio.schedule import RepaymentSchedule, repayment_schedule
 from computecredit.rating.master_scale import MasterScale, load_master_scale
 
 TRANSITION_TABLE = "creditmetrics_transition_matrix_1996.csv"
@@ -136,18 +140,105 @@ def _stress_curve(curve: np.ndarray, multiplier: float) -> np.ndarray:
     return 1.0 - (1.0 - curve) ** multiplier
 
 
-def _ecl_from_curve(curve: np.ndarray, maturity: float, exposure: float, rate: float, horizon: float) -> float:
-    """Σ marginal PD · exposure · discount over min(maturity, horizon) years, the last year pro rata."""
-    end = min(maturity, horizon)
-    total = 0.0
-    year = 1
-    while year - 1 < end:
-        fraction = min(1.0, end - (year - 1))
-        cum_start = curve[year - 1]
-        cum_end = curve[year - 1] + fraction * (curve[year] - curve[year - 1])
-        total += float(cum_end - cum_start) * exposure / (1.0 + rate) ** (year - 1 + fraction)
-        year += 1
-    return total
+def _ecl_from_curve(
+    curve: np.ndarray, schedule: RepaymentSchedule, lgd: float, rate: float, horizon: float
+) -> float:
+    """Σ over payment periods of marginal PD · opening balance · LGD · (1 + EIR)^−t, t the period's end, up
+    to ``horizon`` years (the period that crosses it pro rata); cumulative PD linear within each year."""
+    end = min(float(schedule.ends[-1]), horizon)
+    starts = schedule.starts
+    inside = starts < end
+    t0 = starts[inside]
+    t1 = np.minimum(schedule.ends[inside], end)
+    years = np.arange(len(curve), dtype=float)
+    marginal = np.interp(t1, years, curve) - np.interp(t0, years, curve)
+    return float(np.sum(marginal * schedule.opening[inside] * lgd / (1.0 + rate) ** t1))
+
+
+def extend_curve(curve: np.ndarray, years: int) -> np.ndarray:
+    """A cumulative PD curve (index = year) extended to ``years`` with its last year's conditional PD.
+
+    >>> extend_curve(np.array([0.0, 0.1, 0.19]), 3).round(4).tolist()
+    [0.0, 0.1, 0.19, 0.271]
+    """
+    if len(curve) > years:
+        return curve
+    survival = 1.0 - curve[-1]
+    last = survival / (1.0 - curve[-2]) if curve[-2] < 1.0 else 0.0
+    extra = survival * last ** np.arange(1, years - len(curve) + 2)
+    return np.r_[curve, 1.0 - extra]
+
+
+@dataclass(frozen=True)
+class PdCurves:
+    """Cumulative PD curves by obligor or by rating, index = year (``curve[0] = 0``)."""
+
+    key: str
+    curves: dict[str, np.ndarray]
+    source: str | None = None
+
+    def for_row(self, obligor_id: str, rating: str | None) -> np.ndarray | None:
+        label = obligor_id if self.key == "obligor_id" else rating
+        return None if label is None else self.curves.get(str(label))
+
+
+def pd_curves_from_frame(frame: pd.DataFrame, source: str | None = None) -> PdCurves:
+    """Curves from rows ``obligor_id`` or ``rating``, ``year`` (1, 2, …), ``cumulative_pd`` (fraction).
+
+    >>> c = pd_curves_from_frame(pd.DataFrame({"rating": ["BB", "BB"], "year": [1, 2], "cumulative_pd": [.01, .03]}))
+    >>> c.key, c.curves["BB"].tolist()
+    ('rating', [0.0, 0.01, 0.03])
+    """
+    keys = [k for k in ("obligor_id", "rating") if k in frame.columns]
+    if len(keys) != 1 or not {"year", "cumulative_pd"} <= set(frame.columns):
+        raise InputError(
+            "columns",
+            list(frame.columns),
+            "need obligor_id or rating (one of them), year, cumulative_pd",
+            source=source,
+        )
+    key = keys[0]
+    problems: list[Problem] = []
+    years = pd.to_numeric(frame["year"], errors="coerce").to_numpy(dtype=float)
+    cum = pd.to_numeric(frame["cumulative_pd"], errors="coerce").to_numpy(dtype=float)
+    for row in range(len(frame)):
+        if not (np.isfinite(years[row]) and years[row] >= 1 and years[row] == int(years[row])):
+            problems.append(Problem("year", frame["year"].iloc[row], "must be a whole year ≥ 1", source, row + 1))
+        if not (np.isfinite(cum[row]) and 0.0 <= cum[row] <= 1.0):
+            problems.append(
+                Problem("cumulative_pd", frame["cumulative_pd"].iloc[row], "must lie in [0, 1]", source, row + 1)
+            )
+    if problems:
+        raise InputError(problems=problems)
+    curves: dict[str, np.ndarray] = {}
+    labels = frame[key].astype(str).str.strip().to_numpy()
+    for label in dict.fromkeys(labels):
+        rows = np.flatnonzero(labels == label)
+        order = rows[np.argsort(years[rows])]
+        if years[order].tolist() != list(range(1, len(order) + 1)):
+            problems.append(
+                Problem(
+                    "year", years[order].tolist(), f"{key} {label}: years must run 1, 2, … without gaps", source
+                )
+            )
+        elif np.any(np.diff(cum[order]) < 0):
+            problems.append(
+                Problem(
+                    "cumulative_pd", cum[order].tolist(), f"{key} {label}: must not decrease with the year", source
+                )
+            )
+        curves[str(label)] = np.r_[0.0, cum[order]]
+    if problems:
+        raise InputError(problems=problems)
+    return PdCurves(key=key, curves=curves, source=source)
+
+
+def load_pd_curves(path: str | Path) -> PdCurves:
+    """Read a PD-curve CSV (see :func:`pd_curves_from_frame`)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    return pd_curves_from_frame(pd.read_csv(path, dtype={"obligor_id": str, "rating": str}), source=path.name)
 
 
 @dataclass(frozen=True)
@@ -225,12 +316,15 @@ def expected_credit_loss(
     scale: MasterScale | None = None,
     sicr_ratio: float = 2.0,
     sicr_absolute: float = 0.005,
+    pd_curves: PdCurves | None = None,
 ) -> EclResult:
     """Stage each row and compute its probability-weighted ECL.
 
     Optional book columns: ``days_past_due``, ``origination_pd`` (or ``origination_rating``), ``rating``
-    (a master-scale grade), ``five_category`` (五级分类), ``eir`` (effective interest rate, fraction; 0 if
-    absent).
+    (a master-scale grade), ``five_category`` (五级分类) and the loan terms ``amortisation``, ``eir``,
+    ``frequency``, ``schedule`` (:class:`~computecredit.portfolio.inputs.LoanTerms`; default a bullet loan,
+    EIR 0, annual periods). ``pd_curves`` gives cumulative PD curves by obligor or rating, used as given
+    (extended beyond their last year by its conditional PD); rows without one use the matrix curve.
     """
     matrix_name = "given" if transitions is not None else TRANSITION_TABLE
     transitions = transitions or default_transitions()
@@ -240,12 +334,11 @@ def expected_credit_loss(
     origination_pd = _column(portfolio, "origination_pd", None)
     origination_rating = _column(portfolio, "origination_rating", None)
     category = _column(portfolio, "five_category", None)
-    eir = _column(portfolio, "eir", 0.0)
+    terms = portfolio.loan_terms()
     problems = []
     for row in range(portfolio.n):
         try:
             dpd[row] = float(dpd[row])
-            eir[row] = float(eir[row])
             if dpd[row] < 0:
                 problems.append(Problem("days_past_due", dpd[row], "must be ≥ 0", portfolio.source, row + 1))
             if origination_pd[row] is None and origination_rating[row] is not None:
@@ -259,9 +352,7 @@ def expected_credit_loss(
         except InputError as exc:
             problems.extend(exc.with_source(portfolio.source, row + 1).problems)
         except (TypeError, ValueError):
-            problems.append(
-                Problem("days_past_due/eir", (dpd[row], eir[row]), "must be numbers", portfolio.source, row + 1)
-            )
+            problems.append(Problem("days_past_due", dpd[row], "must be a number", portfolio.source, row + 1))
     if problems:
         raise InputError(problems=problems)
 
@@ -290,16 +381,25 @@ def expected_credit_loss(
         else:
             stage = 1
         maturity = float(portfolio.maturity[row])
-        years = max(1, math.ceil(maturity))
-        curve = term_structure(pd_now, years, grade, transitions, scale, shapes)
+        loan = terms[row]
+        schedule = repayment_schedule(
+            float(portfolio.ead[row]), maturity, loan.amortisation, loan.eir, loan.frequency, loan.balances
+        )
+        life_end = float(schedule.ends[-1])
+        years = max(1, math.ceil(life_end - 1e-9))
+        given = None if pd_curves is None else pd_curves.for_row(str(portfolio.obligor_id[row]), rating[row])
+        if given is not None:
+            curve = extend_curve(given, years)
+        else:
+            curve = term_structure(pd_now, years, grade, transitions, scale, shapes)
         ead = float(portfolio.ead[row])
         weighted = 0.0
         twelve_month = lifetime = 0.0
         for scenario in scenarios:
             lgd = min(1.0, float(portfolio.lgd[row]) * scenario.lgd_multiplier)
             stressed = _stress_curve(curve, scenario.pd_multiplier)
-            m12 = _ecl_from_curve(stressed, maturity, ead * lgd, float(eir[row]), 1.0)
-            life = _ecl_from_curve(stressed, maturity, ead * lgd, float(eir[row]), maturity)
+            m12 = _ecl_from_curve(stressed, schedule, lgd, loan.eir, 1.0)
+            life = _ecl_from_curve(stressed, schedule, lgd, loan.eir, life_end)
             value = ead * lgd if stage == 3 else (m12 if stage == 1 else life)
             weighted += scenario.weight * value
             twelve_month += scenario.weight * m12
@@ -310,7 +410,7 @@ def expected_credit_loss(
                 "obligor_id": str(portfolio.obligor_id[row]),
                 "stage": stage,
                 "pd_12m": float(curve[1]) if stage < 3 else 1.0,
-                "pd_lifetime": float(curve[min(years, len(curve) - 1)]) if stage < 3 else 1.0,
+                "pd_lifetime": float(np.interp(life_end, np.arange(len(curve)), curve)) if stage < 3 else 1.0,
                 "ecl_12m": twelve_month,
                 "ecl_lifetime": lifetime,
                 "ecl": weighted,
@@ -333,6 +433,7 @@ def expected_credit_loss(
             "scenarios": [s.__dict__ for s in scenarios],
             "master_scale": scale.name,
             "transition_matrix": matrix_name,
+            "pd_curves": None if pd_curves is None else (pd_curves.source or "given"),
             **provenance(TRANSITION_TABLE, "master_scale.yaml"),
         },
     )

@@ -5,6 +5,14 @@ maturity`` (ead in 元, pd and lgd as fractions, maturity in years) and optional
 derived from ``region`` when absent). Several rows may belong to one obligor (several facilities): they
 default together, so they must carry the same ``pd`` and ``sector``.
 
+Optional loan-term columns (used by the ECL engine; defaults keep older books valid): ``amortisation``
+(``bullet`` | ``annuity`` | ``equal_principal`` | ``schedule``; default bullet), ``eir`` (effective annual
+interest rate, fraction; default 0), ``frequency`` (payments a year: 1, 2, 4, 12 or annual, semiannual,
+quarterly, monthly; default 1) and ``schedule`` (opening balances per period, ``;``-separated, for
+``amortisation = schedule``). CreditRisk+ sector weights: columns ``weight_<sector>`` (one per sector of the
+factor model, fractions summing to at most 1, the rest idiosyncratic); without them each obligor belongs
+wholly to its ``sector``.
+
 A factor model gives each sector an asset correlation ``rho`` with its systematic factor (Gaussian models)
 and a default-rate ``volatility`` (CreditRisk+), plus the correlation matrix between the sector factors,
 which may be singular (e.g. all ones: one common factor).
@@ -24,6 +32,7 @@ which may be singular (e.g. all ones: one common factor).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +45,11 @@ from pandas import DataFrame
 
 from computecredit import reference
 from computecredit.errors import InputError, Problem
+from computecredit.portfolio.schedule import AMORTISATIONS
 
 REQUIRED_COLUMNS = ("obligor_id", "group_id", "sector", "region", "ead", "pd", "lgd", "maturity")
+WEIGHT_PREFIX = "weight_"
+FREQUENCY_NAMES = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}
 HUB_TABLE = "east_data_west_compute_hubs.csv"
 NO_HUB = "非枢纽"
 
@@ -68,6 +80,58 @@ class ObligorArrays:
     @property
     def n(self) -> int:
         return len(self.obligor_id)
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    """One row's repayment terms (see the module docstring for the columns and defaults)."""
+
+    amortisation: str = "bullet"
+    eir: float = 0.0
+    frequency: int = 1
+    balances: tuple[float, ...] | None = None
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+
+
+def _loan_terms_of_row(values: Mapping[str, Any]) -> LoanTerms:
+    """Parse one row's optional loan columns; raises InputError naming the column."""
+    amortisation = "bullet" if _missing(values.get("amortisation")) else str(values["amortisation"]).strip()
+    if amortisation not in AMORTISATIONS:
+        raise InputError("amortisation", amortisation, f"must be one of {', '.join(AMORTISATIONS)}")
+    raw_eir: Any = values.get("eir")
+    try:
+        eir = 0.0 if _missing(raw_eir) else float(raw_eir)
+    except (TypeError, ValueError):
+        raise InputError("eir", raw_eir, "must be a number (a fraction a year)") from None
+    if not (math.isfinite(eir) and 0.0 <= eir < 1.0):
+        raise InputError("eir", raw_eir, "must lie in [0, 1) (a fraction a year, not %)")
+    raw_frequency = values.get("frequency")
+    text = "" if _missing(raw_frequency) else str(raw_frequency).strip().lower()
+    try:
+        frequency = 1 if text == "" else FREQUENCY_NAMES.get(text) or int(float(text))
+    except ValueError:
+        frequency = 0
+    if frequency not in (1, 2, 3, 4, 6, 12):
+        raise InputError(
+            "frequency",
+            raw_frequency,
+            f"must be payments a year (1, 2, 3, 4, 6, 12) or {', '.join(FREQUENCY_NAMES)}",
+        )
+    balances = None
+    raw_schedule = values.get("schedule")
+    if amortisation == "schedule":
+        try:
+            balances = tuple(float(x) for x in str(raw_schedule).split(";") if x.strip())
+        except ValueError:
+            balances = ()
+        if _missing(raw_schedule) or not balances or any(not math.isfinite(b) or b < 0 for b in balances):
+            raise InputError(
+                "schedule", raw_schedule, "needs the opening balance (≥ 0) of each period, ';'-separated"
+            )
+    return LoanTerms(amortisation, eir, frequency, balances)
 
 
 @dataclass(frozen=True)
@@ -121,6 +185,65 @@ class Portfolio:
             exposure=exposure,
             pd=self.pd[first[order]].astype(float),
         )
+
+    def loan_terms(self) -> list[LoanTerms]:
+        """Each row's repayment terms from the optional loan columns, defaults filled in; every bad value is
+        reported with its row.
+
+        >>> Portfolio.from_records([{"obligor_id": "A", "group_id": "G", "sector": "s", "region": "北京",
+        ...     "ead": 1.0, "pd": 0.01, "lgd": 0.4, "maturity": 3, "amortisation": "annuity", "eir": 0.05,
+        ...     "frequency": "quarterly"}]).loan_terms()
+        [LoanTerms(amortisation='annuity', eir=0.05, frequency=4, balances=None)]
+        """
+        columns = [c for c in ("amortisation", "eir", "frequency", "schedule") if c in self.extra]
+        terms: list[LoanTerms] = []
+        problems: list[Problem] = []
+        for row in range(self.n):
+            try:
+                terms.append(_loan_terms_of_row({c: self.extra[c][row] for c in columns}))
+            except InputError as exc:
+                problems.extend(exc.with_source(self.source, row + 1).problems)
+        if problems:
+            raise InputError(problems=problems)
+        return terms
+
+    def sector_weights(self, sectors: Sequence[str]) -> np.ndarray | None:
+        """Per obligor (:meth:`obligors` order), its weights on ``sectors`` from the ``weight_<sector>``
+        columns (missing or empty = 0), or None when the book has none. An obligor's weights are read from
+        its first row.
+
+        >>> book = Portfolio.from_records([{"obligor_id": "A", "group_id": "G", "sector": "idc", "region": "北京",
+        ...     "ead": 1.0, "pd": 0.01, "lgd": 0.4, "maturity": 1, "weight_idc": 0.6, "weight_cloud": 0.3}])
+        >>> book.sector_weights(["idc", "cloud", "chips"]).tolist()
+        [[0.6, 0.3, 0.0]]
+        """
+        columns = {c[len(WEIGHT_PREFIX) :]: c for c in self.extra if c.startswith(WEIGHT_PREFIX)}
+        if not columns:
+            return None
+        unknown = sorted(set(columns) - set(sectors))
+        if unknown:
+            raise InputError(
+                "columns",
+                [columns[u] for u in unknown],
+                f"sectors not in the factor model ({', '.join(sectors)})",
+                source=self.source,
+            )
+        first = np.sort(np.unique(self.obligor_id.astype(str), return_index=True)[1])  # obligors() order
+        matrix = np.zeros((len(first), len(sectors)))
+        for k, name in enumerate(sectors):
+            if name in columns:
+                values = pd.to_numeric(pd.Series(self.extra[columns[name]]), errors="coerce").fillna(0.0)
+                matrix[:, k] = values.to_numpy(dtype=float)[first]
+        problems = [
+            Problem(
+                "weight_*", matrix[i].tolist(), "weights must be ≥ 0 and sum to ≤ 1", self.source, int(row) + 1
+            )
+            for i, row in enumerate(first)
+            if np.any(matrix[i] < 0) or matrix[i].sum() > 1.0 + 1e-9
+        ]
+        if problems:
+            raise InputError(problems=problems)
+        return matrix
 
     def row_to_obligor(self) -> np.ndarray:
         """Index into :meth:`obligors` of each row."""

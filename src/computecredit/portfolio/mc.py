@@ -11,9 +11,11 @@ exp(−μ·Z + ½μ·μ); μ maximises F_x(z) − ½z·z, where F_x(z) = −θ_x
 exponential (Chernoff) bound on P(L > x | Z = z) and x the loss level of interest (a pilot estimate of VaR).
 Given the factors, defaults are then sampled conditionally (one normal per obligor and scenario).
 
-Standard error of VaR: the weighted empirical quantile's delta-method error, with the density estimated by
-inverting the tail-probability confidence band: se(VaR) ≈ [Q(α − s) − Q(α + s)]/2, s the standard error
-of the weighted tail-probability estimate at VaR (α = 1 − confidence).
+Errors (valid for lumpy, whole-default loss distributions; see :func:`weighted_tail`): s, the standard
+error of the weighted tail-probability estimate at VaR (α = 1 − confidence), gives the 95% order-statistic
+interval [Q̂(α + 1.96s), Q̂(α − 1.96s)] and se(VaR), the spread of the empirical quantile over the distinct
+loss levels when P(VaR̂ ≤ x) ≈ Φ((α − T̂(x))/s) (the delta method s/f for a continuous loss; never zero for
+a finite sample). se(ES) adds VaR's error weighted by the atom at VaR; se(UL) is the delta method on E[L²].
 
 Reproducibility: scenario batch b draws from ``SeedSequence(seed, spawn_key=(stage, b))``; batches run in
 any order on any number of threads or Dask workers and are combined in batch order, so the same seed gives
@@ -231,40 +233,94 @@ def glasserman_li_shift(model: CopulaModel, loss_level: float) -> np.ndarray:
 class TailEstimate:
     var: float
     var_std_error: float
+    var_interval: tuple[float, float]
     es: float
     es_std_error: float
     tail_probability: float
     second_moment: float
+    second_moment_std_error: float
 
 
-def weighted_tail(losses: np.ndarray, weights: np.ndarray, confidence: float) -> TailEstimate:
-    """VaR, its standard error, ES (atom-corrected) and E[L²] from weighted scenarios (weights average ~1).
+def _estimator_spread(values: np.ndarray, tail: np.ndarray, sigma: float, index: int, alpha: float) -> float:
+    """Standard deviation of the empirical quantile over the distinct loss levels ``values``: P(VaR̂ ≤ x_k) =
+    P(T̂(x_k) ≤ α) ≈ Φ((α − T̂(x_k))/σ), the estimator's own (discrete) distribution around VaR̂ = x_index.
+    For a continuous loss this is the delta method σ/f; for whole-default steps it is the spread over the
+    neighbouring steps, never zero while the tail-probability estimate has an error σ > 0."""
+    z = (alpha - tail) / sigma
+    z[-1] = np.inf
+    # P(VaR̂ = x_k) = Φ(z_k) − Φ(z_{k−1}), from the survival side where z > 0: 1 − Φ(z) would round to 0 there
+    # and hide the small but real chance of a neighbouring step.
+    previous = np.r_[-np.inf, z[:-1]]
+    mass = np.where(z <= 0.0, ndtr(z) - ndtr(previous), ndtr(-previous) - ndtr(-z))
+    return float(np.sqrt(mass @ (values - values[index]) ** 2))
+
+
+def weighted_tail(losses: np.ndarray, weights: np.ndarray, confidence: float, level: float = 0.95) -> TailEstimate:
+    """VaR with its standard error and ``level`` confidence interval, ES (atom-corrected) with its error, and
+    E[L²] with its error, from weighted scenarios (weights average ~1).
+
+    VaR̂ is the smallest loss x with estimated tail probability T̂(x) = mean(w·1{L > x}) ≤ α = 1 − confidence,
+    σ = std(w·1{L > VaR̂})/√n the standard error of T̂ there (when no scenario lies beyond VaR̂, the binomial
+    √(α(1−α)/ESS) instead: a level the sample barely reaches is not certain). The errors hold for lumpy
+    (whole-default) distributions: the interval is the order-statistic one, [Q̂(α + zσ), Q̂(α − zσ)] (the
+    levels where T(x) = α cannot be rejected), and the standard error is the spread of the estimator over the
+    distinct loss levels (:func:`_estimator_spread`), not a difference quotient that collapses onto one step.
 
     >>> rng = np.random.default_rng(0)
     >>> est = weighted_tail(rng.standard_normal(200_000), np.ones(200_000), 0.99)
-    >>> round(est.var, 1), round(est.es, 1)
-    (2.3, 2.7)
+    >>> round(est.var, 1), round(est.es, 1), round(est.var_std_error, 3)  # delta method: 0.0083
+    (2.3, 2.7, 0.008)
+    >>> lumpy = weighted_tail(rng.binomial(50, 0.1, 20_000).astype(float), np.ones(20_000), 0.99)
+    >>> lumpy.var, lumpy.var_std_error > 0, lumpy.var_interval  # the exact 99% quantile is 10
+    (11.0, True, (10.0, 11.0))
     """
     n = len(losses)
     alpha = 1.0 - confidence
-    order = np.argsort(-losses, kind="stable")
-    descending = losses[order]
-    cumulative = np.cumsum(weights[order]) / n
-
-    def quantile(beta: float) -> float:
-        index = int(np.searchsorted(cumulative, beta, side="right"))
-        return float(descending[min(index, n - 1)])
-
-    var = quantile(alpha)
+    values, inverse = np.unique(losses, return_inverse=True)
+    mass = np.bincount(inverse, weights=weights, minlength=len(values)) / n
+    mass_sq = np.bincount(inverse, weights=weights**2, minlength=len(values)) / n
+    # T̂(x_k) = mean(w·1{L > x_k}) and E[w²·1{L > x_k}], from the top down.
+    tail = np.cumsum(mass[::-1])[::-1] - mass
+    tail_sq = np.cumsum(mass_sq[::-1])[::-1] - mass_sq
+    index = int(np.argmax(tail <= alpha))
+    var = float(values[index])
+    sigma = math.sqrt(max(float(tail_sq[index] - tail[index] ** 2), 0.0) / n)
+    if sigma == 0.0:
+        effective = float(weights.sum() ** 2 / (weights**2).sum())
+        sigma = math.sqrt(alpha * (1.0 - alpha) / effective)
+    z = float(ndtri(0.5 + level / 2.0))
+    lower = float(values[int(np.argmax(tail <= alpha + z * sigma))])
+    reachable = tail <= alpha - z * sigma
+    upper = float(values[int(np.argmax(reachable))] if reachable.any() else values[-1])
+    var_std_error = _estimator_spread(values, tail, sigma, index, alpha)
+    tail_probability = float(tail[index])
     above = losses > var
-    tail_probability = float(weights[above].sum() / n)
-    spread = float(np.std(np.where(above, weights, 0.0)) / math.sqrt(n))
-    var_std_error = 0.5 * (quantile(max(alpha - spread, 0.0)) - quantile(alpha + spread))
     es = (float((weights * losses)[above].sum() / n) + var * (alpha - tail_probability)) / alpha
-    # ES = VaR + E[(L − VaR)⁺]/α; the error of the estimated VaR cancels to first order (Rockafellar–Uryasev).
-    es_std_error = float(np.std(weights * np.maximum(losses - var, 0.0)) / math.sqrt(n) / alpha)
-    second_moment = float((weights * losses**2).sum() / n)
-    return TailEstimate(var, var_std_error, es, es_std_error, tail_probability, second_moment)
+    # ES = v + E[(L − v)⁺]/α at v = VaR; dES/dv = (α − T(v))/α, zero for a continuous loss (Rockafellar–Uryasev)
+    # but not when VaR sits on an atom, so VaR's own error enters with that weight.
+    excess_error = float(np.std(weights * np.maximum(losses - var, 0.0)) / math.sqrt(n) / alpha)
+    es_std_error = math.hypot(excess_error, (alpha - tail_probability) / alpha * var_std_error)
+    weighted_square = weights * losses**2
+    return TailEstimate(
+        var=var,
+        var_std_error=var_std_error,
+        var_interval=(lower, upper),
+        es=es,
+        es_std_error=es_std_error,
+        tail_probability=tail_probability,
+        second_moment=float(weighted_square.sum() / n),
+        second_moment_std_error=float(np.std(weighted_square) / math.sqrt(n)),
+    )
+
+
+def _relative_error(estimate: TailEstimate) -> float:
+    """VaR's standard error relative to VaR; infinite when VaR is the largest simulated loss (nothing beyond
+    it was seen, so the sample cannot bound it from above) or 0 with an error (nothing to stop on)."""
+    if estimate.tail_probability == 0.0:
+        return math.inf
+    if estimate.var > 0:
+        return estimate.var_std_error / estimate.var
+    return 0.0 if estimate.var_std_error == 0 else math.inf
 
 
 def local_mapper(workers: int | None = None) -> BatchMapper:
@@ -366,7 +422,7 @@ def mc_loss(
         losses = np.concatenate([r[0] for r in results])
         weights = np.exp(np.concatenate([r[1] for r in results]))
         estimate = weighted_tail(losses, weights, confidence)
-        relative = estimate.var_std_error / estimate.var if estimate.var > 0 else 0.0
+        relative = _relative_error(estimate)
         if progress is not None:
             progress(len(losses), relative)
         if target_error is None:
@@ -399,16 +455,19 @@ def mc_loss(
     else:
         by_obligor = np.full(model.n, np.nan)
     variance = max(estimate.second_moment - expected_loss**2, 0.0)
+    unexpected_loss = math.sqrt(variance)
     return LossResult(
         method="mc",
         confidence=confidence,
         expected_loss=expected_loss,
-        unexpected_loss=math.sqrt(variance),
+        unexpected_loss=unexpected_loss,
         var=estimate.var,
         es=estimate.es,
         contributions=by_obligor,
         var_std_error=estimate.var_std_error,
         es_std_error=estimate.es_std_error,
+        ul_std_error=estimate.second_moment_std_error / (2.0 * unexpected_loss) if unexpected_loss > 0 else None,
+        var_interval=estimate.var_interval,
         simulations=total,
         details={
             "importance_sampling": importance_sampling,

@@ -3,12 +3,17 @@
 
 At the one-year horizon each obligor migrates to a rating drawn from its transition-matrix row; a bond is
 then worth its coupon plus its remaining cash flows discounted on the forward zero curve of the new
-rating (annual compounding), or face × recovery in default. Obligors' migrations are linked by a
-one-factor Gaussian asset model with pairwise asset correlation ρ: obligor j's asset return
-X_j = √ρ·Y + √(1−ρ)·ε_j is binned by the thresholds Φ⁻¹(cumulative probability from default upwards).
+rating (annual compounding), or face × recovery in default. Obligors' migrations are linked by their
+standard normal asset returns X_j, binned by the thresholds Φ⁻¹(cumulative probability from default
+upwards): either one factor with pairwise asset correlation ρ (X_j = √ρ·Y + √(1−ρ)·ε_j), or an asset
+correlation matrix between obligors (given as a matrix, or as per-obligor loadings L on independent
+factors: corr(X_i, X_j) = L_i·L_j, the idiosyncratic share 1 − |L_i|²; CreditMetrics §8.4).
 
-Small books are computed exactly: for each node of a Gauss–Hermite quadrature over Y the obligors are
-independent, so all joint rating outcomes are enumerated. Large books are simulated. Recovery uncertainty
+Small books are computed exactly: with one factor, for each node of a Gauss–Hermite quadrature over Y the
+obligors are independent, so all joint rating outcomes are enumerated; with a matrix, each joint outcome is
+a multivariate normal rectangle probability (Genz's algorithm, SciPy). Large books are simulated. The
+joint migration probabilities of every pair of obligors (CreditMetrics Table 3.2's form) are bivariate
+normal rectangle probabilities. Recovery uncertainty
 (a ``std`` per seniority) adds face²·σ²·P(default) per instrument to the variance (recoveries independent,
 CreditMetrics §3.3); the exact value quantile uses mean recoveries, the simulation draws Beta recoveries.
 
@@ -20,6 +25,7 @@ CreditMetrics §3.3); the exact value quantile uses mean recoveries, the simulat
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,12 +36,15 @@ import numpy as np
 import pandas as pd
 import yaml
 from scipy.special import ndtr, ndtri
+from scipy.stats import multivariate_normal
 
 from computecredit.errors import InputError, Problem
 from computecredit.portfolio.inputs import check_confidence
 
 DEFAULT = "D"
 EXACT_STATE_LIMIT = 200_000
+EXACT_MATRIX_LIMIT = 4_096
+JOINT_TABLE_LIMIT = 10
 QUADRATURE_NODES = 96
 INSTRUMENT_COLUMNS = ("instrument_id", "obligor_id", "rating", "face", "coupon", "maturity_years", "seniority")
 
@@ -311,6 +320,157 @@ def exact_value_distribution(
     return joint_values, weights @ joint_probs
 
 
+@dataclass(frozen=True)
+class AssetDependence:
+    """X = Z·loadingsᵀ + idiosyncratic·ε (Z, ε independent standard normals): the correlation matrix is
+    loadings·loadingsᵀ off the diagonal; ``matrix`` is None for one common factor (kept implicit)."""
+
+    loadings: np.ndarray
+    idiosyncratic: np.ndarray
+    matrix: np.ndarray | None
+    kind: str
+
+    def pair(self, i: int, j: int) -> float:
+        return float(self.loadings[i] @ self.loadings[j])
+
+    @classmethod
+    def one_factor(cls, count: int, rho: float) -> AssetDependence:
+        return cls(np.full((count, 1), math.sqrt(rho)), np.full(count, math.sqrt(1.0 - rho)), None, "one_factor")
+
+
+def asset_dependence(
+    obligors: list[str],
+    correlation: pd.DataFrame | None = None,
+    loadings: pd.DataFrame | None = None,
+    source: str | None = None,
+) -> AssetDependence:
+    """The obligors' asset dependence (in ``obligors`` order) from a matrix table (``obligor_id`` column,
+    one column per obligor) or a loadings table (``obligor_id``, one column per factor; factors
+    independent, Σ loading² < 1, the rest idiosyncratic).
+
+    >>> d = asset_dependence(["a", "b"], loadings=pd.DataFrame({"obligor_id": ["a", "b"], "f": [0.6, 0.5]}))
+    >>> d.matrix.tolist(), d.idiosyncratic.round(4).tolist()
+    ([[1.0, 0.3], [0.3, 1.0]], [0.8, 0.866])
+    """
+    if (correlation is None) == (loadings is None):
+        raise InputError("correlation", None, "give an asset correlation matrix or factor loadings, not both")
+    table = correlation if correlation is not None else loadings
+    assert table is not None
+    if "obligor_id" not in table.columns:
+        raise InputError("columns", list(table.columns), "needs an 'obligor_id' column", source=source)
+    table = table.assign(obligor_id=table["obligor_id"].astype(str).str.strip()).set_index("obligor_id")
+    missing = [o for o in obligors if o not in table.index]
+    if missing:
+        raise InputError("obligor_id", missing, "obligors of the book without a row", source=source)
+    if correlation is not None:
+        absent = [o for o in obligors if o not in table.columns]
+        if absent:
+            raise InputError("columns", absent, "obligors of the book without a column", source=source)
+        matrix = table.loc[obligors, obligors].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        factor = None
+    else:
+        factor = table.loc[obligors].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        if not np.all(np.isfinite(factor)):
+            raise InputError("loadings", factor.tolist(), "must be numbers", source=source)
+        squared = (factor**2).sum(axis=1)
+        bad = np.flatnonzero(squared >= 1.0)
+        if bad.size:
+            raise InputError(
+                "loadings",
+                obligors[int(bad[0])],
+                "Σ loading² must be < 1 (the rest is idiosyncratic)",
+                source=source,
+            )
+        matrix = factor @ factor.T
+        np.fill_diagonal(matrix, 1.0)
+    if not np.all(np.isfinite(matrix)) or not np.allclose(matrix, matrix.T, atol=1e-12):
+        raise InputError("correlation", matrix.tolist(), "must be a symmetric matrix of numbers", source=source)
+    if not np.allclose(np.diag(matrix), 1.0) or np.any(np.abs(matrix) > 1.0):
+        raise InputError(
+            "correlation", matrix.tolist(), "needs a unit diagonal and entries in [−1, 1]", source=source
+        )
+    smallest = float(np.linalg.eigvalsh(matrix).min())
+    if smallest < -1e-9:
+        raise InputError(
+            "correlation",
+            matrix.tolist(),
+            f"must be positive semi-definite (eigenvalue {smallest:.4g})",
+            source=source,
+        )
+    if factor is not None:
+        return AssetDependence(factor, np.sqrt(1.0 - (factor**2).sum(axis=1)), matrix, "loadings")
+    eigenvalues, eigenvectors = np.linalg.eigh(matrix)
+    mixing = eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))  # mixing·mixingᵀ = matrix
+    return AssetDependence(mixing, np.zeros(len(obligors)), matrix, "matrix")
+
+
+def _state_bounds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper asset-return bounds of each state (worst first)."""
+    upper = thresholds.copy()
+    lower = np.concatenate([np.full((*thresholds.shape[:-1], 1), -np.inf), thresholds[..., :-1]], axis=-1)
+    return lower, upper
+
+
+def exact_value_distribution_correlated(
+    thresholds: np.ndarray, values: np.ndarray, correlation: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`exact_value_distribution`, with any asset correlation matrix: each joint outcome is the
+    multivariate normal probability of its rectangle of asset returns."""
+    count, states = values.shape
+    lower, upper = _state_bounds(thresholds)
+    possible = upper > lower
+    law = multivariate_normal(mean=np.zeros(count), cov=correlation, allow_singular=True)
+    joint_values = np.zeros(1)
+    for j in range(count):
+        joint_values = (joint_values[:, None] + values[j][None, :]).ravel()
+    probabilities = np.zeros(states**count)
+    for index, outcome in enumerate(itertools.product(range(states), repeat=count)):
+        pick = np.array(outcome)
+        rows = np.arange(count)
+        if not possible[rows, pick].all():
+            continue
+        a, b = lower[rows, pick], upper[rows, pick]
+        probabilities[index] = max(float(law.cdf(np.minimum(b, 40.0), lower_limit=np.maximum(a, -40.0))), 0.0)
+    return joint_values, probabilities / probabilities.sum()
+
+
+def joint_migration_probabilities(thresholds_a: np.ndarray, thresholds_b: np.ndarray, rho: float) -> np.ndarray:
+    """P(obligor a ends in state k, obligor b in state l), states worst first, for asset correlation ``rho``
+    (bivariate normal rectangle probabilities; CreditMetrics Table 3.2).
+
+    >>> t = ndtri(np.array([0.1, 1.0]))
+    >>> joint_migration_probabilities(t, t, 0.0).round(4).tolist()
+    [[0.01, 0.09], [0.09, 0.81]]
+    """
+    edges_a = np.r_[-40.0, np.minimum(thresholds_a, 40.0)]
+    edges_b = np.r_[-40.0, np.minimum(thresholds_b, 40.0)]
+    grid = np.stack(np.meshgrid(edges_a, edges_b, indexing="ij"), axis=-1).reshape(-1, 2)
+    law = multivariate_normal(mean=[0.0, 0.0], cov=[[1.0, rho], [rho, 1.0]], allow_singular=True)
+    cdf = np.asarray(law.cdf(grid), dtype=float).reshape(len(edges_a), len(edges_b))
+    cells = np.diff(np.diff(cdf, axis=0), axis=1)
+    return np.clip(cells, 0.0, 1.0)
+
+
+def pairwise_joint_migration(
+    obligors: list[str], thresholds: np.ndarray, states: tuple[str, ...], dependence: AssetDependence
+) -> list[dict[str, Any]]:
+    """Joint migration tables of every pair of obligors (rows: first obligor's state, best first)."""
+    best_first = list(states)
+    out = []
+    for i, j in itertools.combinations(range(len(obligors)), 2):
+        rho = dependence.pair(i, j)
+        table = joint_migration_probabilities(thresholds[i], thresholds[j], rho)[::-1, ::-1]
+        out.append(
+            {
+                "obligors": [obligors[i], obligors[j]],
+                "asset_correlation": rho,
+                "states": best_first,
+                "probabilities": table.tolist(),
+            }
+        )
+    return out
+
+
 def migration_risk(
     instruments: pd.DataFrame,
     transitions: TransitionMatrix,
@@ -322,11 +482,16 @@ def migration_risk(
     simulations: int = 100_000,
     seed: int = 0,
     source: str | None = None,
+    correlation: pd.DataFrame | None = None,
+    loadings: pd.DataFrame | None = None,
 ) -> MigrationResult:
     """Mean, standard deviation and 1 − confidence quantile of the book's value at the one-year horizon.
 
-    ``method``: ``exact`` (enumeration; books with at most ~200,000 joint outcomes), ``simulation``, or
-    ``auto`` (exact when small enough).
+    Dependence: one factor with ``asset_correlation``, or an obligor asset correlation matrix
+    (``correlation`` table) or per-obligor factor ``loadings`` (see :func:`asset_correlation_matrix`).
+    ``method``: ``exact`` (enumeration; up to ~200,000 joint outcomes with one factor, 4,096 with a
+    matrix), ``simulation``, or ``auto`` (exact when small enough). Books of at most
+    ``JOINT_TABLE_LIMIT`` obligors report every pair's joint migration probabilities.
     """
     confidence = check_confidence(confidence)
     if not 0.0 <= asset_correlation < 1.0:
@@ -337,17 +502,27 @@ def migration_risk(
     obligors, thresholds, values, recovery_variance = obligor_state_values(
         instruments, transitions, curves, recovery, source
     )
+    dependence = AssetDependence.one_factor(len(obligors), asset_correlation)
+    if correlation is not None or loadings is not None:
+        if asset_correlation != 0.0:
+            raise InputError("asset_correlation", asset_correlation, "give one correlation or a matrix/loadings")
+        dependence = asset_dependence(obligors, correlation, loadings, source)
+    matrix = dependence.matrix
     states = values.shape[1]
     outcomes = float(states) ** len(obligors)
+    limit = EXACT_STATE_LIMIT if matrix is None else EXACT_MATRIX_LIMIT
     if method == "auto":
-        method = "exact" if outcomes <= EXACT_STATE_LIMIT else "simulation"
-    if method == "exact" and outcomes > EXACT_STATE_LIMIT:
+        method = "exact" if outcomes <= limit else "simulation"
+    if method == "exact" and outcomes > limit:
         raise InputError(
             "method", "exact", f"{len(obligors)} obligors give {outcomes:.3g} joint outcomes: simulate"
         )
     alpha = 1.0 - confidence
     if method == "exact":
-        joint_values, probabilities = exact_value_distribution(thresholds, values, asset_correlation)
+        if matrix is None:
+            joint_values, probabilities = exact_value_distribution(thresholds, values, asset_correlation)
+        else:
+            joint_values, probabilities = exact_value_distribution_correlated(thresholds, values, matrix)
         mean = float(probabilities @ joint_values)
         variance = float(probabilities @ (joint_values - mean) ** 2) + recovery_variance
         order = np.argsort(joint_values, kind="stable")
@@ -362,12 +537,15 @@ def migration_risk(
             instruments,
             transitions,
             recovery,
-            asset_correlation,
+            dependence,
             alpha,
             simulations,
             seed,
         )
         details = {"obligors": len(obligors), "simulations": simulations, "seed": seed}
+    details["dependence"] = "one_factor" if matrix is None else ("loadings" if loadings is not None else "matrix")
+    if len(obligors) <= JOINT_TABLE_LIMIT:
+        details["joint_migration"] = pairwise_joint_migration(obligors, thresholds, transitions.states, dependence)
     return MigrationResult(mean, math.sqrt(max(variance, 0.0)), quantile, confidence, method, details)
 
 
@@ -378,7 +556,7 @@ def _simulate(
     instruments: pd.DataFrame,
     transitions: TransitionMatrix,
     recovery: Mapping[str, tuple[float, float]],
-    rho: float,
+    dependence: AssetDependence,
     alpha: float,
     simulations: int,
     seed: int,
@@ -394,8 +572,8 @@ def _simulate(
     batch = max(1, 2_000_000 // max(len(obligors), 1))
     for start in range(0, simulations, batch):
         size = min(batch, simulations - start)
-        factor = rng.standard_normal(size)
-        assets = math.sqrt(rho) * factor[:, None] + math.sqrt(1.0 - rho) * rng.standard_normal(
+        factors = rng.standard_normal((size, dependence.loadings.shape[1]))
+        assets = factors @ dependence.loadings.T + dependence.idiosyncratic * rng.standard_normal(
             (size, len(obligors))
         )
         state = np.empty((size, len(obligors)), dtype=np.int64)

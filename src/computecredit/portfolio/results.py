@@ -29,7 +29,8 @@ def provenance(*tables: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class LossResult:
     """Loss-distribution figures (元): ``var`` is the loss quantile at ``confidence`` (not net of EL),
-    ``es`` the expected shortfall at the same level, ``unexpected_loss`` the standard deviation of loss."""
+    ``es`` the expected shortfall at the same level, ``unexpected_loss`` the standard deviation of loss.
+    Simulated results also carry standard errors of VaR, ES and UL and a 95% interval for VaR."""
 
     method: str
     confidence: float
@@ -40,6 +41,8 @@ class LossResult:
     contributions: np.ndarray
     var_std_error: float | None = None
     es_std_error: float | None = None
+    ul_std_error: float | None = None
+    var_interval: tuple[float, float] | None = None
     simulations: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -56,8 +59,12 @@ class LossResult:
         if self.var_std_error is not None:
             out["var_std_error"] = self.var_std_error
             out["var_relative_std_error"] = self.var_std_error / self.var if self.var > 0 else None
+        if self.var_interval is not None:
+            out["var_interval_95"] = list(self.var_interval)
         if self.es_std_error is not None:
             out["es_std_error"] = self.es_std_error
+        if self.ul_std_error is not None:
+            out["ul_std_error"] = self.ul_std_error
         if self.simulations is not None:
             out["simulations"] = self.simulations
         return out

@@ -21,10 +21,11 @@ from computecredit.errors import InputError
 from computecredit.portfolio.creditriskplus import creditriskplus_loss
 from computecredit.portfolio.inputs import FactorModel, Portfolio
 from computecredit.portfolio.mc import BatchMapper, CopulaModel, mc_loss
+from computecredit.portfolio.pykhtin import multi_factor_loss
 from computecredit.portfolio.results import LossResult, provenance
 from computecredit.portfolio.vasicek import vasicek_loss
 
-METHODS = ("vasicek", "mc", "creditriskplus")
+METHODS = ("vasicek", "pykhtin", "mc", "creditriskplus")
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,18 @@ def loss_result(
     sector_index = factors.sector_index(obligors.sector, source=portfolio.source)
     if method == "vasicek":
         return vasicek_loss(obligors.exposure, pd, factors.rho[sector_index], confidence)
+    if method == "pykhtin":
+        return multi_factor_loss(obligors.exposure, pd, sector_index, factors.rho, factors.loadings(), confidence)
     if method == "creditriskplus":
         return creditriskplus_loss(
-            obligors.exposure, pd, sector_index, factors.volatility, factors.correlation, confidence, loss_unit
+            obligors.exposure,
+            pd,
+            sector_index,
+            factors.volatility,
+            factors.correlation,
+            confidence,
+            loss_unit,
+            sector_weights=portfolio.sector_weights(factors.sectors),
         )
     model = CopulaModel.build(obligors.exposure, pd, sector_index, factors.loadings(), factors.rho)
     return mc_loss(
@@ -139,7 +149,7 @@ def portfolio_risk(
     rho: float | None = None,
     **options: Any,
 ) -> PortfolioRisk:
-    """Risk figures of the book under ``method`` (``vasicek``, ``mc`` or ``creditriskplus``).
+    """Risk figures of the book under ``method`` (``vasicek``, ``pykhtin``, ``mc`` or ``creditriskplus``).
 
     ``options`` are passed to :func:`loss_result` (confidence, simulations, target_error, seed, mapper,
     workers, backend, loss_unit, pd_override, progress).

@@ -31,9 +31,9 @@ from scipy.special import ndtr, ndtri
 
 from computecredit import reference
 from computecredit.errors import InputError
+from computecredit.facilities.capital import effective_maturity, irb_terms
 from computecredit.portfolio.inputs import FactorModel, Portfolio
 from computecredit.portfolio.risk import loss_result
-from computecredit.portfolio.vasicek import irb_corporate_capital
 
 SCENARIO_TABLE = "portfolio_stress_scenarios.yaml"
 DRIVERS = ("gpu_rental_price", "merchant_utilisation", "electricity_price", "export_controls", "ai_demand")
@@ -224,7 +224,7 @@ def _figures(
 ) -> dict[str, float]:
     stressed = portfolio.replace(pd=pd, lgd=lgd)
     result = loss_result(stressed, method, factors, contributions=False, **options)
-    k = irb_corporate_capital(pd, lgd, portfolio.maturity)
+    k = irb_terms(pd, lgd, effective_maturity(portfolio.maturity)).k
     capital = float((k * portfolio.ead).sum())
     return {
         "expected_loss": float((pd * lgd * portfolio.ead).sum()),

@@ -34,27 +34,6 @@ def conditional_pd(pd: np.ndarray, rho: np.ndarray, adverse_factor: float | np.n
     return ndtr((ndtri(pd) + np.sqrt(rho) * np.asarray(adverse_factor)) / np.sqrt(1.0 - rho))
 
 
-def irb_corporate_capital(pd: np.ndarray, lgd: np.ndarray, maturity: np.ndarray) -> np.ndarray:
-    """Basel IRB capital requirement K per unit of EAD for corporate exposures (Basel II ¶272; no SME
-    adjustment, no 1.06 scaling): the ASRF unexpected loss at 99.9% with the supervisory correlation
-    R(PD) and the maturity adjustment. Risk-weighted assets are 12.5·K·EAD.
-
-    >>> round(float(12.5 * irb_corporate_capital(np.array(0.01), np.array(0.45), np.array(2.5))), 4)
-    0.9232
-    """
-    pd = np.clip(np.asarray(pd, dtype=float), 0.0003, 1.0)  # the 0.03% PD floor of Basel II ¶285
-    lgd = np.asarray(lgd, dtype=float)
-    maturity = np.clip(np.asarray(maturity, dtype=float), 1.0, 5.0)
-    weight = (1.0 - np.exp(-50.0 * pd)) / (1.0 - np.exp(-50.0))
-    correlation = 0.12 * weight + 0.24 * (1.0 - weight)
-    b = (0.11852 - 0.05478 * np.log(pd)) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        unexpected = lgd * conditional_pd(pd, correlation, ndtri(0.999)) - pd * lgd
-        k = unexpected * (1.0 + (maturity - 2.5) * b) / (1.0 - 1.5 * b)
-    # A defaulted exposure (PD = 1) needs no unexpected-loss capital under this formula.
-    return np.where(pd >= 1.0, 0.0, np.maximum(k, 0.0))
-
-
 def vasicek_loss(exposure: np.ndarray, pd: np.ndarray, rho: np.ndarray, confidence: float = 0.999) -> LossResult:
     """ASRF loss quantile, expected shortfall and Euler ES contributions for ``exposure = EAD·LGD``.
 
