@@ -128,7 +128,13 @@ def test_borrower_rate_stores_a_record(demo_db, monkeypatch: pytest.MonkeyPatch)
         records = rating_store.list_ratings(session, SERVER_MAKER)
     assert records[-1].model_id == "expert_compute" and records[-1].rated_by == "analyst1"
     assert records[-1].grade == payload["grade"]
-    assert records[-1].factor_contributions["technology_position"] == pytest.approx(0.1 * (80 - 50))
+    # weight 0.10 of a card whose weights sum to 1, renormalised over the share present
+    present = payload["completeness"]
+    assert 0 < present < 1 and payload["information"]["missing_factors"]
+    assert records[-1].factor_contributions["technology_position"] == pytest.approx(0.1 / present * (80 - 50), rel=1e-3)
+    # a factor the servers card does not use is refused naming the card
+    refused = runner.invoke(app, ["borrower", "rate", SERVER_MAKER, "--factor", "utilisation=0.9"])
+    assert refused.exit_code == 2 and "servers card" in refused.output
 
 
 def test_borrower_rate_override_needs_a_reason(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:

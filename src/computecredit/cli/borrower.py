@@ -158,7 +158,8 @@ def export(
 @report_errors
 def rate(
     target: str = typer.Argument(..., help="USCC of a stored borrower, or a rating request file (.yaml/.json)"),
-    factor: list[str] = typer.Option([], "--factor", help="Industry factor as KEY=VALUE (e.g. utilisation=0.72)."),
+    factor: list[str] = typer.Option([], "--factor", help="Factor of the borrower's card as KEY=VALUE (e.g. utilisation=0.72); a ratio factor given here "
+        "replaces the statements' value.",),
     user: str = typer.Option("cli", "--user", help="Who rates (stored with the record)."),
     override_grade: str | None = typer.Option(None, "--override-grade", help="Override the model's grade."),
     override_reason: str | None = typer.Option(None, "--override-reason", help="Why (required with an override)."),
@@ -190,26 +191,37 @@ def rate(
         f"[bold]{b['name_zh']}[/] ({b['uscc']}, {b['segment']}, {b['size_class']}) FY{result['fiscal_year']}: "
         f"score {result['score']:.1f} → model grade {result['model_grade']} (PD {result['model_pd']:.4%})"
     )
-    console.print(f"innovation: {result['innovation']['note']} → grade {result['grade']}")
+    info = result["information"]
+    console.print(f"innovation: {result['innovation']['note']}")
+    console.print(
+        f"information: {info['completeness']:.0%} of the card's weight present"
+        + (f"; best grade reachable {info['cap_grade']}" if info["cap_grade"] else "")
+        + (" (the cap applies)" if info["capped"] else "")
+        + f" → grade {result['grade']}"
+    )
     if result["override"]:
         console.print(
             f"override by {result['override']['user']}: {result['final_grade']} — {result['override']['reason']}"
         )
     for title, key in (("moved it up 上调因素", "moved_up"), ("moved it down 下调因素", "moved_down")):
         table = Table(title=title)
-        for col in ("factor", "value", "score", "weight", "contribution"):
+        for col in ("factor", "value", "source", "score", "weight", "contribution"):
             table.add_column(col)
         for row in result[key]:
             table.add_row(
                 f"{row['name_zh']} {row['factor']}",
                 str(row["value"]),
+                str(row["source"]),
                 f"{row['score']:.0f}",
                 f"{row['weight']:.2f}",
                 f"{row['contribution']:+.2f}",
             )
         console.print(table)
-    if result["missing_factors"]:
-        console.print(f"missing (scored conservatively): {', '.join(result['missing_factors'])}")
+    if info["missing_factors"]:
+        console.print(
+            "missing, left out of the score 缺失因素(不计分): "
+            + ", ".join(f"{m['name_zh']} {m['factor']}" for m in info["missing_factors"])
+        )
     console.print(
         f"final grade {result['final_grade']}, PD {result['final_pd']:.4%}; "
         + ("stored" if result["stored"] else "not stored (borrower not in the database)")
