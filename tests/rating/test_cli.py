@@ -131,7 +131,9 @@ def test_borrower_rate_stores_a_record(demo_db, monkeypatch: pytest.MonkeyPatch)
     # weight 0.10 of a card whose weights sum to 1, renormalised over the share present
     present = payload["completeness"]
     assert 0 < present < 1 and payload["information"]["missing_factors"]
-    assert records[-1].factor_contributions["technology_position"] == pytest.approx(0.1 / present * (80 - 50), rel=1e-3)
+    assert records[-1].factor_contributions["technology_position"] == pytest.approx(
+        0.1 / present * (80 - 50), rel=1e-3
+    )
     # a factor the servers card does not use is refused naming the card
     refused = runner.invoke(app, ["borrower", "rate", SERVER_MAKER, "--factor", "utilisation=0.9"])
     assert refused.exit_code == 2 and "servers card" in refused.output

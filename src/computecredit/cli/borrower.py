@@ -158,8 +158,12 @@ def export(
 @report_errors
 def rate(
     target: str = typer.Argument(..., help="USCC of a stored borrower, or a rating request file (.yaml/.json)"),
-    factor: list[str] = typer.Option([], "--factor", help="Factor of the borrower's card as KEY=VALUE (e.g. utilisation=0.72); a ratio factor given here "
-        "replaces the statements' value.",),
+    factor: list[str] = typer.Option(
+        [],
+        "--factor",
+        help="Factor of the borrower's card as KEY=VALUE (e.g. utilisation=0.72); a ratio factor given here "
+        "replaces the statements' value.",
+    ),
     user: str = typer.Option("cli", "--user", help="Who rates (stored with the record)."),
     override_grade: str | None = typer.Option(None, "--override-grade", help="Override the model's grade."),
     override_reason: str | None = typer.Option(None, "--override-reason", help="Why (required with an override)."),

@@ -178,7 +178,9 @@ class ExpertConfig:
                 threshold, best = float(row[0]), scale.grade(str(row[1])).code
             except (TypeError, ValueError, IndexError, InputError):
                 raise InputError(
-                    "information_caps", row, "each cap is [completeness 0–1, best grade of the master scale]",
+                    "information_caps",
+                    row,
+                    "each cap is [completeness 0–1, best grade of the master scale]",
                     source=source,
                 ) from None
             if not 0.0 < threshold <= 1.0:
@@ -406,7 +408,9 @@ def rate(
             score,
             weight,
             0.0 if score is None else weight / present_weight,
-            0.0 if score is None else round(weight / present_weight * (score - NEUTRAL_SCORE), 10),  # no float noise
+            0.0
+            if score is None
+            else round(weight / present_weight * (score - NEUTRAL_SCORE), 10),  # no float noise
             source,
         )
         for code, weight, value, score, source in scored
