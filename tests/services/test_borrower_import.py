@@ -376,3 +376,23 @@ def test_a_derived_negative_closing_cash_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         statement_service.read_statements(write(tmp_path / "s.csv", rows))
     assert caught.value.problems[0].field == "cash_at_end" and caught.value.problems[0].row == 2
+
+
+def test_borrowers_are_found_by_stock_code(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from computecredit.cli.main import app
+
+    monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", demo_db.url)
+    runner = CliRunner()
+    listed = runner.invoke(app, ["borrower", "list", "--search", "sh688931", "--json"])
+    assert listed.exit_code == 0, listed.output
+    found = json.loads(listed.stdout)["borrowers"]
+    assert [b["ticker"] for b in found] == ["688931.SH"]
+    shown = runner.invoke(app, ["borrower", "show", "688931", "--json"])
+    assert shown.exit_code == 0, shown.output
+    borrower = json.loads(shown.stdout)["borrower"]
+    assert (borrower["uscc"], borrower["exchange"]) == ("91310115MA8HADU2D8", "SSE")
+    assert runner.invoke(app, ["borrower", "show", "600000"]).exit_code != 0

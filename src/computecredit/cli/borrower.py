@@ -45,16 +45,19 @@ def import_(
 def list_(
     segment: str | None = typer.Option(None, help=f"Only this chain segment ({ChainSegment.choices()})."),
     hub: str | None = typer.Option(None, help="Only this compute hub (code, 中文 or English)."),
+    search: str | None = typer.Option(
+        None, "--search", help="Part of the name (中文/English), the USCC or the stock code (688256, 688256.SH)."
+    ),
     lang: str = typer.Option("zh", help="Label language: zh or en."),
     as_json: bool = JSON,
 ) -> None:
-    """List borrowers with segment, hub, size class and revenue."""
+    """List borrowers with segment, hub, size class, stock code and revenue."""
     wanted_segment = _choice(ChainSegment, segment, "segment")
     wanted_hub = _choice(Hub, hub, "hub")
     db = open_database()
     borrowers = [
         b
-        for b in service.list_borrowers(db)
+        for b in service.list_borrowers(db, search)
         if (wanted_segment is None or b.segment is wanted_segment) and (wanted_hub is None or b.hub is wanted_hub)
     ]
     db.dispose()
@@ -64,15 +67,16 @@ def list_(
     zh = lang.startswith("zh")
     table = Table(title=f"{'借款人' if zh else 'Borrowers'} ({len(borrowers)})")
     for header in (
-        ("统一社会信用代码", "名称", "环节", "枢纽", "规模", "营业收入")
+        ("统一社会信用代码", "名称", "股票代码", "环节", "枢纽", "规模", "营业收入")
         if zh
-        else ("USCC", "Name", "Segment", "Hub", "Size", "Revenue")
+        else ("USCC", "Name", "Stock code", "Segment", "Hub", "Size", "Revenue")
     ):
         table.add_column(header)
     for b in borrowers:
         table.add_row(
             b.uscc,
             b.name_zh if zh else b.name_en,
+            b.ticker or "—",
             b.segment.label(lang),
             b.hub.label(lang) if b.hub else "—",
             b.size_class.label(lang),
@@ -84,18 +88,18 @@ def list_(
 @app.command()
 @report_errors
 def show(
-    uscc: str = typer.Argument(..., help="统一社会信用代码"),
+    identifier: str = typer.Argument(..., help="统一社会信用代码, or the stock code (688256.SH or 688256)"),
     lang: str = typer.Option("zh", help="Label language: zh or en."),
     as_json: bool = JSON,
 ) -> None:
     """One borrower with the key lines of its statements, year by year."""
     db = open_database()
-    borrower, statements = service.borrower_with_statements(db, uscc)
+    borrower, statements = service.borrower_with_statements(db, identifier)
     db.dispose()
     if as_json:
         print_json(
             {
-                "borrower": borrower.model_dump(mode="json"),
+                "borrower": {**borrower.model_dump(mode="json"), "exchange": borrower.exchange},
                 "statements": [s.model_dump(mode="json") for s in statements],
             }
         )
@@ -109,7 +113,8 @@ def show(
             borrower.province.label(lang),
         ),
         (
-            borrower.ownership.label(lang) + (f" {borrower.ticker}" if borrower.ticker else ""),
+            borrower.ownership.label(lang)
+            + (f" {borrower.ticker} ({borrower.exchange})" if borrower.ticker else ""),
             borrower.size_class.label(lang),
             borrower.credentials.specialised_level.label(lang),
         ),

@@ -128,7 +128,7 @@ def innovation_inputs(borrower: Borrower, rd_intensity: float | None, extra: Map
         "rd_intensity": rd_intensity
         if rd_intensity is not None
         else (float(cred.rd_spend) / float(borrower.revenue) if borrower.revenue else None),
-        "rd_staff_share": cred.rd_staff / borrower.employees,
+        "rd_staff_share": cred.rd_staff / borrower.employees if borrower.employees else None,
         "specialised_level": cred.specialised_level.value,
         "high_tech_enterprise": str(cred.high_tech_enterprise).lower(),
     }
