@@ -181,6 +181,10 @@ def test_borrower_rate_stores_a_record(demo_db, monkeypatch: pytest.MonkeyPatch)
     # a factor the servers card does not use is refused naming the card
     refused = runner.invoke(app, ["borrower", "rate", SERVER_MAKER, "--factor", "utilisation=0.9"])
     assert refused.exit_code == 2 and "servers card" in refused.output
+    # a ratio factor given by hand replaces the statements' value and moves the score
+    weak = runner.invoke(app, ["borrower", "rate", SERVER_MAKER, "--factor", "interest_coverage=0.5", "--json"])
+    strong = runner.invoke(app, ["borrower", "rate", SERVER_MAKER, "--factor", "interest_coverage=10", "--json"])
+    assert json.loads(strong.stdout)["score"] > json.loads(weak.stdout)["score"]
 
 
 def test_borrower_rate_override_needs_a_reason(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
