@@ -4,6 +4,7 @@ and one transaction per import (a failure half-way leaves nothing behind)."""
 from __future__ import annotations
 
 import csv
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -396,3 +397,33 @@ def test_borrowers_are_found_by_stock_code(demo_db, monkeypatch: pytest.MonkeyPa
     borrower = json.loads(shown.stdout)["borrower"]
     assert (borrower["uscc"], borrower["exchange"]) == ("91310115MA8HADU2D8", "SSE")
     assert runner.invoke(app, ["borrower", "show", "600000"]).exit_code != 0
+
+
+def test_three_statement_sheets_merge_into_one_statement_per_year(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    uscc = "91640100MA7X00001X"
+    header, facts = PRINTED[0], [[c.replace("{uscc}", uscc) for c in r] for r in PRINTED[1:3]]
+    body = PRINTED[3:]
+    starts = [
+        0,
+        next(i for i, r in enumerate(body) if r[0] == "一、营业总收入"),
+        next(i for i, r in enumerate(body) if r[0] == "经营活动产生的现金流量净额"),
+        len(body),
+    ]
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, (a, b) in zip(
+        ("合并资产负债表", "合并利润表", "合并现金流量表"), itertools.pairwise(starts), strict=True
+    ):
+        sheet = workbook.create_sheet(title)
+        for row in [header, *facts, *body[a:b]]:
+            sheet.append(row)
+    path = tmp_path / "annual_report.xlsx"
+    workbook.save(path)
+    merged = {s.fiscal_year: s for s in statement_service.read_statements(path)}
+    single = {
+        s.fiscal_year: s
+        for s in statement_service.read_statements(_write_printed(tmp_path / "one.csv", PRINTED, uscc))
+    }
+    assert merged == single and sorted(merged) == [2023, 2024]

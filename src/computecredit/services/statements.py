@@ -199,7 +199,7 @@ def read_located(path: Path, *, required: bool = True) -> list[Located]:
 def _merged(readings: list[Reading]) -> list[Reading]:
     """Readings of one borrower, year and consolidation merged (an annual report's three statements on
     three sheets make one statement); a line given on two sheets with different amounts is refused."""
-    merged: dict[tuple[str, str, str], Reading] = {}
+    merged: dict[tuple[str, ...], Reading] = {}
     out: list[Reading] = []
     for reading in readings:
         values, source, row, rows_of = reading
@@ -218,10 +218,11 @@ def _merged(readings: list[Reading]) -> list[Reading]:
                     code,
                     value,
                     f"given twice with different amounts ({into[code]} in {first_source})",
-                    source,
-                    row,
+                    source=source,
+                    row=row,
                 )
             into.setdefault(code, value)
+        assert first_rows is not None  # merged readings always carry their rows
         first_rows.update({k: v for k, v in rows_of.items() if k not in first_rows})
     return out
 
