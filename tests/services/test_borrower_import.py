@@ -355,6 +355,11 @@ def test_a_headline_only_statement_puts_the_rest_in_not_itemised_lines(tmp_path:
     assert values["unitemised_non_current_assets"] == 1700  # conservatively non-current
     assert values["unitemised_operating_items"] == -780  # costs the source did not itemise
     assert "cash_at_end" not in values  # no opening cash: the closing cash is not derived
+    for suffix in (".csv", ".xlsx"):  # exported with its not-itemised lines, it reads back the same
+        exported = tmp_path / f"export{suffix}"
+        statement_service.write_statements(exported, [statement])
+        (again,) = statement_service.read_statements(exported)
+        assert again.values == statement.values
     without_flag = _write_printed(tmp_path / "full.csv", [r for r in headline if r[0] != "仅主要项目"], "")
     with pytest.raises(InputError, match="mark the statement headline_only"):
         statement_service.read_statements(without_flag)

@@ -72,9 +72,12 @@ META_LABELS: dict[str, tuple[str, str]] = {
     "headline_only": ("仅主要项目", "Headline only"),
 }
 BOOLEAN_META = ("consolidated", "audited", "headline_only")
+# Facts written on export: ``headline_only`` is read on import only (the gaps are then in the stored
+# "not itemised" lines, so an exported statement is itemised as it stands).
+EXPORTED_META = tuple(key for key in META if key != "headline_only")
 PRINTED_HEADER = "项目"
 _META_BY_LABEL = {label.lower(): key for key, labels in META_LABELS.items() for label in (key, *labels)}
-CSV_COLUMNS: tuple[str, ...] = (*META, *(item.code for item in LINE_ITEMS))
+CSV_COLUMNS: tuple[str, ...] = (*EXPORTED_META, *(item.code for item in LINE_ITEMS))
 FIRST_YEAR_COLUMN = 5  # column E
 HEADER = ("code", "报表 statement", "项目", "Item")
 MAX_REPORTED = 50
@@ -412,12 +415,16 @@ def import_statements(db: Database, path: Path) -> dict[str, Any]:
 
 def statement_row(statement: FinancialStatement) -> dict[str, Any]:
     """One CSV row: facts then every line item (blank when not reported)."""
-    return {**statement.model_dump(include=set(META)), **statement.values}
+    return {**statement.model_dump(include=set(EXPORTED_META)), **statement.values}
 
 
 def write_csv(path: Path, statements: Sequence[FinancialStatement]) -> None:
-    labels = [META_LABELS[c][0] if c in META_LABELS else ITEMS[c].zh for c in CSV_COLUMNS]
-    spreadsheets.write_rows(path, CSV_COLUMNS, [statement_row(s) for s in statements], labels=labels)
+    """The machine format: :data:`CSV_COLUMNS`, less the "not itemised" columns when no statement uses them
+    (files of fully itemised statements keep the layout they always had)."""
+    used = {code for s in statements for code in s.values}
+    columns = [c for c in CSV_COLUMNS if not c.startswith("unitemised_") or c in used]
+    labels = [META_LABELS[c][0] if c in META_LABELS else ITEMS[c].zh for c in columns]
+    spreadsheets.write_rows(path, columns, [statement_row(s) for s in statements], labels=labels)
 
 
 def write_workbook(
