@@ -21,7 +21,7 @@ def _counts(db: Database) -> tuple[int, int]:
 
 def test_upgrade_and_downgrade_keep_borrowers_and_their_statements(database_url: str) -> None:
     db = Database(database_url)
-    db.upgrade("0004_monitoring")
+    db.upgrade("0005_deal_record")
     borrowers = borrower_service.read_borrowers(DEMO_DIR / "borrowers.csv")[:3]
     wanted = {b.uscc for b in borrowers}
     statements = [
@@ -39,7 +39,7 @@ def test_upgrade_and_downgrade_keep_borrowers_and_their_statements(database_url:
         assert columns["employees"]["nullable"]
         employees = conn.execute(sa.text("SELECT employees FROM borrowers ORDER BY uscc")).scalars().all()
     assert employees == [b.employees for b in sorted(borrowers, key=lambda b: b.uscc)]
-    _downgrade(db, "0004_monitoring")
+    _downgrade(db, "0005_deal_record")
     assert _counts(db) == before
     db.dispose()
 

@@ -1,7 +1,7 @@
 """realfirms: borrowers' headcount optional (statement sources lack it), ticker indexed for search
 
 Revision ID: 0006_realfirms
-Revises: 0004_monitoring
+Revises: 0005_deal_record
 Create Date: 2026-12-06
 
 SQLite cannot relax NOT NULL in place, and Alembic's batch mode would copy the table and DROP
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_realfirms"
-down_revision: str | None = "0004_monitoring"
+down_revision: str | None = "0005_deal_record"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
