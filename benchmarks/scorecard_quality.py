@@ -43,7 +43,7 @@ FILL = -999.0
 def fit_ours(kind: str) -> Callable[[pd.DataFrame, np.ndarray], Callable[[pd.DataFrame], np.ndarray]]:
     def fit(x: pd.DataFrame, y: np.ndarray) -> Callable[[pd.DataFrame], np.ndarray]:
         frame = x.assign(**{TARGET: y})
-        model = train(frame, TrainOptions(target=TARGET, test_size=0.0), model=kind)
+        model = train(frame, TrainOptions(target=TARGET, folds=0), model=kind)
         return lambda data: model.predict(data).pd
 
     return fit

@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
 
     data = pd.read_csv(DATA)
-    trained = train(data, TrainOptions(target="class", test_size=0.0))
+    trained = train(data, TrainOptions(target="class", folds=0))
     assert isinstance(trained, PointsModel)
     with tempfile.TemporaryDirectory() as folder:
         model = PointsModel.load(trained.save(Path(folder) / "model.json"))

@@ -53,7 +53,7 @@ def test_a_dumped_borrower_reads_back_equal() -> None:
         ({"ownership": "mutual"}, "ownership", "Input should be"),
         ({"ownership": "listed"}, "ticker", "a listed borrower needs its ticker"),
         ({"ticker": "688256.SH"}, "ticker", "only listed borrowers have a ticker"),
-        ({"ownership": "listed", "ticker": "688256"}, "ticker", "ticker must look like"),
+        ({"ownership": "listed", "ticker": "68825"}, "ticker", "ticker must look like"),
         ({"employees": 0}, "employees", "greater than or equal to 1"),
         ({"revenue": "-5万"}, "revenue", "greater than or equal to 0"),
         ({"revenue": "lots"}, "revenue", "must be a number"),
@@ -133,3 +133,26 @@ def test_segment_decides_the_industry_unless_overridden() -> None:
     as_software = parse(Borrower, {**GOOD, "sme_industry_override": "software_it"})
     assert as_software.sme_industry is SmeIndustry.SOFTWARE_IT
     assert as_software.size_class is SizeClass.MEDIUM  # 180 staff, 1.2亿 revenue: medium under software too
+
+
+def test_stock_codes_are_normalised_with_their_exchange() -> None:
+    for given, ticker, exchange in [
+        ("688256", "688256.SH", "SSE"),
+        ("sz000977", "000977.SZ", "SZSE"),
+        ("830799.BJ", "830799.BJ", "BSE"),
+        ("HKEX:981", "0981.HK", "HKEX"),
+    ]:
+        borrower = Borrower.model_validate({**GOOD, "ownership": "listed", "ticker": given})
+        assert (borrower.ticker, borrower.exchange) == (ticker, exchange)
+    assert Borrower.model_validate(GOOD).exchange is None
+
+
+def test_unknown_staff_classes_by_revenue_alone() -> None:
+    without = {k: v for k, v in GOOD.items() if k != "employees"}
+    borrower = Borrower.model_validate(without)
+    assert borrower.employees is None
+    expected = size_class(borrower.sme_industry, employees=None, revenue=borrower.revenue)
+    assert borrower.size_class is expected
+    # the headcount bound counts as met: never a smaller class than with a known headcount
+    small_staff = Borrower.model_validate({**without, "employees": 50})
+    assert list(SizeClass).index(borrower.size_class) <= list(SizeClass).index(small_staff.size_class)

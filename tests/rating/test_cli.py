@@ -39,7 +39,10 @@ def test_train_score_validate(data_csv: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["model_type"] == "additive" and "leverage" in summary["variables"]  # the default model
-    assert summary["metrics"]["test"]["auc"] > 0.6
+    # fitted on every row; performance measured out of fold; no holdout unless asked for
+    assert "test" not in summary["metrics"] and summary["metrics"]["train"]["n"] == 1500
+    oof = summary["metrics"]["out_of_fold"]
+    assert oof["n"] == 1500 and oof["folds"] == 5 and len(oof["fold_auc"]) == 5 and oof["auc"] > 0.6
 
     scored = tmp_path / "scored.csv"
     result = runner.invoke(app, ["rating", "score", str(model), str(data_csv), "--out", str(scored), "--json"])
@@ -70,6 +73,47 @@ def test_train_score_validate(data_csv: Path, tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["stability"]["psi_score"] == pytest.approx(0.0, abs=1e-12)
     assert "<svg" in card.read_text() and "calibration_by_grade" in json.loads(card_json.read_text())
+    assert "out_of_fold" in card.read_text()  # the cross-validated estimate is on the model card
+
+
+def test_group_folds_and_opt_in_holdout(tmp_path: Path) -> None:
+    """Rows of one firm never sit on both sides of a split; the group column is not a feature."""
+    rng = np.random.default_rng(3)
+    firms, years = 150, 6
+    firm = np.repeat(np.arange(firms), years)
+    effect = rng.normal(0, 1, firms)[firm]  # what a firm-level feature captures only within the firm
+    frame = pd.DataFrame({"firm": firm, "firm_code": effect + rng.normal(0, 0.05, firm.size)})
+    frame["noise"] = rng.normal(0, 1, firm.size)
+    frame["bad"] = (rng.random(firm.size) < 1 / (1 + np.exp(-(-3 + 1.5 * (effect > 1))))).astype(int)
+    path = tmp_path / "panel.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "m.json"
+    grouped = runner.invoke(
+        app,
+        [
+            "rating",
+            "train",
+            str(path),
+            "--target",
+            "bad",
+            "--group",
+            "firm",
+            "--model",
+            "scorecard",
+            "--test-size",
+            "0.2",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
+    assert grouped.exit_code == 0, grouped.output
+    summary = json.loads(grouped.stdout)
+    assert "firm" not in summary["variables"] and summary["metrics"]["out_of_fold"]["group"] == "firm"
+    assert summary["metrics"]["test"]["n"] == pytest.approx(0.2 * firm.size, abs=years)
+    assert summary["metrics"]["test"]["n"] % years == 0  # whole firms held out
+    bad_group = runner.invoke(app, ["rating", "train", str(path), "--target", "bad", "--group", "nope"])
+    assert bad_group.exit_code == 2 and "group" in bad_group.output
 
 
 def test_gbm_kind(data_csv: Path, tmp_path: Path) -> None:
@@ -128,7 +172,19 @@ def test_borrower_rate_stores_a_record(demo_db, monkeypatch: pytest.MonkeyPatch)
         records = rating_store.list_ratings(session, SERVER_MAKER)
     assert records[-1].model_id == "expert_compute" and records[-1].rated_by == "analyst1"
     assert records[-1].grade == payload["grade"]
-    assert records[-1].factor_contributions["technology_position"] == pytest.approx(0.1 * (80 - 50))
+    # weight 0.10 of a card whose weights sum to 1, renormalised over the share present
+    present = payload["completeness"]
+    assert 0 < present < 1 and payload["information"]["missing_factors"]
+    assert records[-1].factor_contributions["technology_position"] == pytest.approx(
+        0.1 / present * (80 - 50), rel=1e-3
+    )
+    # a factor the servers card does not use is refused naming the card
+    refused = runner.invoke(app, ["borrower", "rate", SERVER_MAKER, "--factor", "utilisation=0.9"])
+    assert refused.exit_code == 2 and "servers card" in refused.output
+    # a ratio factor given by hand replaces the statements' value and moves the score
+    weak = runner.invoke(app, ["borrower", "rate", SERVER_MAKER, "--factor", "interest_coverage=0.5", "--json"])
+    strong = runner.invoke(app, ["borrower", "rate", SERVER_MAKER, "--factor", "interest_coverage=10", "--json"])
+    assert json.loads(strong.stdout)["score"] > json.loads(weak.stdout)["score"]
 
 
 def test_borrower_rate_override_needs_a_reason(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from computecredit.rating.expert import ExpertConfig, load_expert_config, rate
 
 CONFIG = {
     "version": "t1",
-    "missing_score": 20,
+    "information_caps": [[0.6, "BB+"]],
     "calibration": {"score_high": 100, "pd_high": 0.001, "score_low": 0, "pd_low": 0.2},
     "factors": {
         "debt_to_assets": {"source": "ratio", "anchors": [[0.2, 100], [0.8, 0]]},
@@ -51,12 +51,60 @@ def test_hand_worked_case() -> None:
     assert [f.code for f in result.moved_up] == ["state_support"] and result.moved_down == []
 
 
-def test_missing_factor_scores_conservatively_and_moves_down() -> None:
+def test_missing_factor_is_left_out_and_weights_renormalise() -> None:
     config = ExpertConfig.from_dict(CONFIG)
     result = rate(config, "test", {"debt_to_assets": 0.5}, {"state_support": "strong"})
-    assert result.score == pytest.approx(0.5 * 50 + 0.3 * 20 + 0.2 * 100)
-    assert result.moved_down[0].code == "utilisation" and result.moved_down[0].contribution == pytest.approx(-9.0)
-    assert result.moved_down[0].missing
+    # utilisation missing: score = (0.5*50 + 0.2*100) / 0.7, nothing scored as poor
+    assert result.score == pytest.approx((0.5 * 50 + 0.2 * 100) / 0.7)
+    assert result.moved_down == [] and result.missing == ["utilisation"]
+    missing = next(f for f in result.factors if f.code == "utilisation")
+    assert missing.score is None and missing.contribution == 0.0 and missing.source is None
+    assert result.completeness == pytest.approx(0.7) and result.cap_grade is None
+    # the same borrower with utilisation entered at the card's neutral point scores lower: the missing
+    # factor was not read as poor, and entering a value changes the result
+    known = rate(config, "test", {"debt_to_assets": 0.5}, {"state_support": "strong", "utilisation": 0.4})
+    assert known.score < result.score
+
+
+def test_little_information_caps_the_best_grade() -> None:
+    config = ExpertConfig.from_dict(CONFIG)
+    # only state support, the strongest answer: 20% of the weight present, cap BB+ below 60%
+    result = rate(config, "test", {}, {"state_support": "strong"})
+    assert result.completeness == pytest.approx(0.2)
+    assert result.model_grade != "BB+" and config.master_scale.notches_between("BB+", result.model_grade) > 0
+    assert (result.grade, result.capped) == ("BB+", True)
+    assert result.pd == pytest.approx(config.master_scale.pd_for_grade("BB+"))
+    with pytest.raises(InputError, match="no factor of the test card has a value"):
+        rate(config, "test", {}, {})
+
+
+def test_entered_ratio_replaces_the_statements_value() -> None:
+    config = ExpertConfig.from_dict(CONFIG)
+    from_statements = rate(config, "test", {"debt_to_assets": 0.5}, {})
+    entered = rate(config, "test", {"debt_to_assets": 0.5}, {"debt_to_assets": 0.2})
+    assert entered.score > from_statements.score
+    assert [f.source for f in entered.factors if f.code == "debt_to_assets"] == ["entered"]
+    assert [f.source for f in from_statements.factors if f.code == "debt_to_assets"] == ["statements"]
+
+
+def test_factor_outside_the_card_is_refused_naming_the_card() -> None:
+    config = load_expert_config()
+    with pytest.raises(InputError, match=r"factors\.utilisation.*does not apply to the servers card"):
+        rate(config, "servers_hardware", {"debt_to_assets": 0.5}, {"utilisation": 0.9})
+
+
+def test_every_factor_of_every_card_moves_the_result() -> None:
+    config = load_expert_config()
+    for key, card in config.cards.items():
+        base = rate(config, key, {"debt_to_assets": 0.5}, {})
+        for code in card.weights:
+            factor = config.factors[code]
+            strong = next(iter(factor.scale.levels)) if factor.scale.levels else factor.scale.anchors[-1][0]
+            weak = list(factor.scale.levels)[-1] if factor.scale.levels else factor.scale.anchors[0][0]
+            a = rate(config, key, {"debt_to_assets": 0.5}, {code: strong})
+            b = rate(config, key, {"debt_to_assets": 0.5}, {code: weak})
+            assert a.score != b.score, (key, code)
+            assert {a.score, b.score} != {base.score}, (key, code)
 
 
 def test_innovation_lifts_smes_within_the_limit_only() -> None:

@@ -57,16 +57,26 @@ def test_compare_gives_all_three_models(trained: tuple[Path, dict]) -> None:
     assert [r["explainable"] for r in rows] == [True, True, False]
     explainable = [r for r in rows if r["explainable"]]
     assert summary["comparison"]["best_explainable"] == max(explainable, key=lambda r: r["auc"])["model"]
-    assert summary["comparison"]["rows"] == 180  # 30 % of 600 held out
-    # the comparison travels with the model file and the additive row is the model's own test AUC
+    # without a holdout every kind is measured on the same folds' out-of-fold PDs, all 600 rows
+    assert (summary["comparison"]["sample"], summary["comparison"]["rows"]) == ("out-of-fold", 600)
+    # the comparison travels with the model file and the additive row is the model's own out-of-fold AUC
     stored = load_model(model)
     assert stored.training["comparison"] == summary["comparison"]
-    assert rows[0]["auc"] == pytest.approx(summary["metrics"]["test"]["auc"], abs=1e-4)
+    assert rows[0]["auc"] == pytest.approx(summary["metrics"]["out_of_fold"]["auc"], abs=1e-4)
 
 
-def test_compare_needs_held_out_rows(data_csv: Path, tmp_path: Path) -> None:
+def test_compare_on_an_opt_in_holdout(data_csv: Path, tmp_path: Path) -> None:
     out = tmp_path / "m.json"
-    result = runner.invoke(app, train_args(data_csv, out, "--compare", "--test-size", "0"))
+    result = runner.invoke(app, train_args(data_csv, out, "--compare", "--test-size", "0.3", "--json"))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["comparison"]["sample"], summary["comparison"]["rows"]) == ("test", 180)
+    assert summary["comparison"]["models"][0]["auc"] == pytest.approx(summary["metrics"]["test"]["auc"], abs=1e-4)
+
+
+def test_compare_needs_folds_or_a_holdout(data_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.json"
+    result = runner.invoke(app, train_args(data_csv, out, "--compare", "--folds", "0"))
     assert result.exit_code == 2 and not out.exists()
 
 

@@ -113,7 +113,7 @@ def test_trained_model_round_trips_exactly(tmp_path) -> None:
     loaded = load_model(model.to_dict())
     assert loaded == model
     assert loaded.score(x).tobytes() == model.score(x).tobytes()
-    assert set(model.metrics) == {"train", "test", "psi_score_train_test"}
+    assert set(model.metrics) == {"train", "out_of_fold"}  # fitted on every row, measured out of fold
 
 
 def test_bad_target_is_bad_input() -> None:

@@ -4,6 +4,7 @@ and one transaction per import (a failure half-way leaves nothing behind)."""
 from __future__ import annotations
 
 import csv
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -242,3 +243,192 @@ def _cell(value: object) -> object:
     from computecredit.services.spreadsheets import excel_cell
 
     return excel_cell(value)
+
+
+# An annual report's three statements as printed (合并资产负债表, 合并利润表, 合并现金流量表), in 万元, one
+# column per year, the way an analyst pastes them from the PDF: numbering, 其中/加/减, filling notes,
+# section headings without amounts, thousands separators, negatives in brackets. Illustrative figures.
+PRINTED = [
+    ["项目", "2024年12月31日", "2023年12月31日"],
+    ["统一社会信用代码", "{uscc}", "{uscc}"],
+    ["金额单位", "万元", "万元"],
+    ["流动资产：", "", ""],
+    ["货币资金", "52,310.25", "40,120.00"],
+    ["应收账款", "31,200.00", "28,900.00"],
+    ["存货", "18,450.00", "17,300.00"],
+    ["流动资产合计", "101,960.25", "86,320.00"],
+    ["非流动资产：", "", ""],
+    ["固定资产", "60,000.00", "58,000.00"],
+    ["无形资产", "8,039.75", "7,680.00"],
+    ["非流动资产合计", "68,039.75", "65,680.00"],
+    ["资产总计", "170,000.00", "152,000.00"],
+    ["短期借款", "20,000.00", "18,000.00"],
+    ["应付账款", "25,000.00", "23,000.00"],
+    ["流动负债合计", "45,000.00", "41,000.00"],
+    ["长期借款", "30,000.00", "30,000.00"],
+    ["非流动负债合计", "30,000.00", "30,000.00"],
+    ["负债合计", "75,000.00", "71,000.00"],
+    ["股本", "40,000.00", "40,000.00"],
+    ["资本公积", "30,000.00", "30,000.00"],
+    ["未分配利润", "25,000.00", "11,000.00"],
+    ["归属于母公司所有者权益（或股东权益）合计", "95,000.00", "81,000.00"],
+    ["所有者权益（或股东权益）合计", "95,000.00", "81,000.00"],
+    ["负债和所有者权益（或股东权益）总计", "170,000.00", "152,000.00"],
+    ["一、营业总收入", "150,000.00", "120,000.00"],
+    ["其中：营业收入", "150,000.00", "120,000.00"],
+    ["二、营业总成本", "133,500.00", "108,400.00"],
+    ["其中：营业成本", "110,000.00", "90,000.00"],
+    ["税金及附加", "1,000.00", "800.00"],
+    ["销售费用", "6,000.00", "5,000.00"],
+    ["管理费用", "7,000.00", "6,000.00"],
+    ["研发费用", "8,000.00", "5,400.00"],
+    ["财务费用", "1,500.00", "1,200.00"],
+    ["其中：利息费用", "2,000.00", "1,800.00"],
+    ["加：其他收益", "500.00", "400.00"],
+    ["信用减值损失（损失以“－”号填列）", "(300.00)", "(200.00)"],
+    ["三、营业利润（亏损以“－”号填列）", "16,700.00", "11,800.00"],
+    ["四、利润总额（亏损总额以“－”号填列）", "16,700.00", "11,800.00"],
+    ["减：所得税费用", "2,700.00", "1,800.00"],
+    ["五、净利润（净亏损以“－”号填列）", "14,000.00", "10,000.00"],
+    ["经营活动产生的现金流量净额", "18,000.00", "12,000.00"],
+    ["投资活动产生的现金流量净额", "－6,000.00", "(5,000.00)"],
+    ["筹资活动产生的现金流量净额", "190.25", "—"],
+    ["五、现金及现金等价物净增加额", "12,190.25", "7,000.00"],
+]
+
+
+def _write_printed(path: Path, rows: list[list[str]], uscc: str) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([[c.replace("{uscc}", uscc) for c in r] for r in rows])
+    return path
+
+
+def test_statements_as_printed_in_an_annual_report_import_and_rate(database_url: str, tmp_path: Path) -> None:
+    from computecredit.services import rating as rating_service
+    from computecredit.store import borrowers as borrower_store
+
+    borrower = next(b for b in borrower_service.read_borrowers(DEMO_BORROWERS) if b.segment.value == "chip_design")
+    path = _write_printed(tmp_path / "annual_report.csv", PRINTED, borrower.uscc)
+    statements = {s.fiscal_year: s for s in statement_service.read_statements(path)}
+    latest = statements[2024]
+    assert latest.unit == "万元" and latest.values["cash"] == Decimal("52310.25")
+    assert latest.values["credit_impairment_losses"] == Decimal("-300.00")
+    assert latest.values["net_profit"] == Decimal("14000.00") and latest.values["interest_expense"] == 2000
+    assert statements[2023].values["net_investing_cash_flow"] == Decimal("-5000.00")
+    db = migrated(database_url)
+    with db.transaction() as session:
+        borrower_service.store_borrowers(session, [borrower])
+    statement_service.import_statements(db, path)
+    with db.transaction() as session:
+        stored = borrower_store.list_statements(session, borrower.uscc)
+    result, _ = rating_service.rate_borrower_data(borrower, stored)
+    assert result.completeness > 0.35 and not {"net_margin", "interest_coverage"} & set(result.missing)
+
+
+def test_an_unknown_printed_line_names_its_row(tmp_path: Path) -> None:
+    rows = [*PRINTED[:5], ["结算备付金", "1,000.00", ""], *PRINTED[5:]]
+    path = _write_printed(tmp_path / "report.csv", rows, "91640100MA7X00001X")
+    with pytest.raises(InputError) as caught:
+        statement_service.read_statements(path)
+    problem = caught.value.problems[0]
+    assert (problem.field, problem.row) == ("结算备付金", 6) and "headline_only" in problem.rule
+
+
+def test_a_headline_only_statement_puts_the_rest_in_not_itemised_lines(tmp_path: Path) -> None:
+    headline = [
+        ["项目", "2024年度"],
+        ["统一社会信用代码", "91640100MA7X00001X"],
+        ["金额单位", "百万元"],
+        ["仅主要项目", "是"],
+        ["货币资金", "300"],
+        ["资产总计", "2,000"],
+        ["负债合计", "900"],
+        ["所有者权益合计", "1,100"],
+        ["营业收入", "5,000"],
+        ["营业成本", "3,800"],
+        ["净利润", "420"],
+        ["现金及现金等价物净增加额", "-442"],
+    ]
+    path = _write_printed(tmp_path / "headline.csv", headline, "")
+    (statement,) = statement_service.read_statements(path)
+    values = statement.values
+    assert values["unitemised_non_current_assets"] == 1700  # conservatively non-current
+    assert values["unitemised_operating_items"] == -780  # costs the source did not itemise
+    assert "cash_at_end" not in values  # no opening cash: the closing cash is not derived
+    for suffix in (".csv", ".xlsx"):  # exported with its not-itemised lines, it reads back the same
+        exported = tmp_path / f"export{suffix}"
+        statement_service.write_statements(exported, [statement])
+        (again,) = statement_service.read_statements(exported)
+        assert again.values == statement.values
+    without_flag = _write_printed(tmp_path / "full.csv", [r for r in headline if r[0] != "仅主要项目"], "")
+    with pytest.raises(InputError, match="mark the statement headline_only"):
+        statement_service.read_statements(without_flag)
+
+
+def test_a_derived_negative_closing_cash_is_refused(tmp_path: Path) -> None:
+    rows = [
+        {
+            "borrower_uscc": "91640100MA7X00001X",
+            "fiscal_year": "2024",
+            "total_assets": "100",
+            "total_liabilities": "40",
+            "total_equity": "60",
+            "operating_revenue": "50",
+            "net_profit": "50",
+            "net_operating_cash_flow": "-30",
+            "cash_at_beginning": "10",
+        },
+    ]
+    with pytest.raises(InputError) as caught:
+        statement_service.read_statements(write(tmp_path / "s.csv", rows))
+    assert caught.value.problems[0].field == "cash_at_end" and caught.value.problems[0].row == 2
+
+
+def test_borrowers_are_found_by_stock_code(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from computecredit.cli.main import app
+
+    monkeypatch.setenv("COMPUTECREDIT_DATABASE_URL", demo_db.url)
+    runner = CliRunner()
+    listed = runner.invoke(app, ["borrower", "list", "--search", "sh688931", "--json"])
+    assert listed.exit_code == 0, listed.output
+    found = json.loads(listed.stdout)["borrowers"]
+    assert [b["ticker"] for b in found] == ["688931.SH"]
+    shown = runner.invoke(app, ["borrower", "show", "688931", "--json"])
+    assert shown.exit_code == 0, shown.output
+    borrower = json.loads(shown.stdout)["borrower"]
+    assert (borrower["uscc"], borrower["exchange"]) == ("91310115MA8HADU2D8", "SSE")
+    assert runner.invoke(app, ["borrower", "show", "600000"]).exit_code != 0
+
+
+def test_three_statement_sheets_merge_into_one_statement_per_year(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    uscc = "91640100MA7X00001X"
+    header, facts = PRINTED[0], [[c.replace("{uscc}", uscc) for c in r] for r in PRINTED[1:3]]
+    body = PRINTED[3:]
+    starts = [
+        0,
+        next(i for i, r in enumerate(body) if r[0] == "一、营业总收入"),
+        next(i for i, r in enumerate(body) if r[0] == "经营活动产生的现金流量净额"),
+        len(body),
+    ]
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, (a, b) in zip(
+        ("合并资产负债表", "合并利润表", "合并现金流量表"), itertools.pairwise(starts), strict=True
+    ):
+        sheet = workbook.create_sheet(title)
+        for row in [header, *facts, *body[a:b]]:
+            sheet.append(row)
+    path = tmp_path / "annual_report.xlsx"
+    workbook.save(path)
+    merged = {s.fiscal_year: s for s in statement_service.read_statements(path)}
+    single = {
+        s.fiscal_year: s
+        for s in statement_service.read_statements(_write_printed(tmp_path / "one.csv", PRINTED, uscc))
+    }
+    assert merged == single and sorted(merged) == [2023, 2024]

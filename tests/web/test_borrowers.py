@@ -20,6 +20,8 @@ def test_search_by_name_and_uscc(server: Server) -> None:
         assert client.get("/api/v1/borrowers", params={"q": BORROWER_USCC[:10]}).json()["total"] >= 1
         page = client.get("/api/v1/borrowers", params={"limit": 5, "offset": 5}).json()
         assert len(page["items"]) == 5 and page["total"] >= 30
+        by_code = client.get("/api/v1/borrowers", params={"q": "sh688931"}).json()["items"]
+        assert [(b["ticker"], b["exchange"]) for b in by_code] == [("688931.SH", "SSE")]
 
 
 def test_import_statements_from_csv(server: Server, demo_uscc: str, tmp_path: Path) -> None:

@@ -45,16 +45,19 @@ def import_(
 def list_(
     segment: str | None = typer.Option(None, help=f"Only this chain segment ({ChainSegment.choices()})."),
     hub: str | None = typer.Option(None, help="Only this compute hub (code, 中文 or English)."),
+    search: str | None = typer.Option(
+        None, "--search", help="Part of the name (中文/English), the USCC or the stock code (688256, 688256.SH)."
+    ),
     lang: str = typer.Option("zh", help="Label language: zh or en."),
     as_json: bool = JSON,
 ) -> None:
-    """List borrowers with segment, hub, size class and revenue."""
+    """List borrowers with segment, hub, size class, stock code and revenue."""
     wanted_segment = _choice(ChainSegment, segment, "segment")
     wanted_hub = _choice(Hub, hub, "hub")
     db = open_database()
     borrowers = [
         b
-        for b in service.list_borrowers(db)
+        for b in service.list_borrowers(db, search)
         if (wanted_segment is None or b.segment is wanted_segment) and (wanted_hub is None or b.hub is wanted_hub)
     ]
     db.dispose()
@@ -64,15 +67,16 @@ def list_(
     zh = lang.startswith("zh")
     table = Table(title=f"{'借款人' if zh else 'Borrowers'} ({len(borrowers)})")
     for header in (
-        ("统一社会信用代码", "名称", "环节", "枢纽", "规模", "营业收入")
+        ("统一社会信用代码", "名称", "股票代码", "环节", "枢纽", "规模", "营业收入")
         if zh
-        else ("USCC", "Name", "Segment", "Hub", "Size", "Revenue")
+        else ("USCC", "Name", "Stock code", "Segment", "Hub", "Size", "Revenue")
     ):
         table.add_column(header)
     for b in borrowers:
         table.add_row(
             b.uscc,
             b.name_zh if zh else b.name_en,
+            b.ticker or "—",
             b.segment.label(lang),
             b.hub.label(lang) if b.hub else "—",
             b.size_class.label(lang),
@@ -84,18 +88,18 @@ def list_(
 @app.command()
 @report_errors
 def show(
-    uscc: str = typer.Argument(..., help="统一社会信用代码"),
+    identifier: str = typer.Argument(..., help="统一社会信用代码, or the stock code (688256.SH or 688256)"),
     lang: str = typer.Option("zh", help="Label language: zh or en."),
     as_json: bool = JSON,
 ) -> None:
     """One borrower with the key lines of its statements, year by year."""
     db = open_database()
-    borrower, statements = service.borrower_with_statements(db, uscc)
+    borrower, statements = service.borrower_with_statements(db, identifier)
     db.dispose()
     if as_json:
         print_json(
             {
-                "borrower": borrower.model_dump(mode="json"),
+                "borrower": {**borrower.model_dump(mode="json"), "exchange": borrower.exchange},
                 "statements": [s.model_dump(mode="json") for s in statements],
             }
         )
@@ -109,7 +113,8 @@ def show(
             borrower.province.label(lang),
         ),
         (
-            borrower.ownership.label(lang) + (f" {borrower.ticker}" if borrower.ticker else ""),
+            borrower.ownership.label(lang)
+            + (f" {borrower.ticker} ({borrower.exchange})" if borrower.ticker else ""),
             borrower.size_class.label(lang),
             borrower.credentials.specialised_level.label(lang),
         ),
@@ -158,7 +163,12 @@ def export(
 @report_errors
 def rate(
     target: str = typer.Argument(..., help="USCC of a stored borrower, or a rating request file (.yaml/.json)"),
-    factor: list[str] = typer.Option([], "--factor", help="Industry factor as KEY=VALUE (e.g. utilisation=0.72)."),
+    factor: list[str] = typer.Option(
+        [],
+        "--factor",
+        help="Factor of the borrower's card as KEY=VALUE (e.g. utilisation=0.72); a ratio factor given here "
+        "replaces the statements' value.",
+    ),
     user: str = typer.Option("cli", "--user", help="Who rates (stored with the record)."),
     override_grade: str | None = typer.Option(None, "--override-grade", help="Override the model's grade."),
     override_reason: str | None = typer.Option(None, "--override-reason", help="Why (required with an override)."),
@@ -190,26 +200,37 @@ def rate(
         f"[bold]{b['name_zh']}[/] ({b['uscc']}, {b['segment']}, {b['size_class']}) FY{result['fiscal_year']}: "
         f"score {result['score']:.1f} → model grade {result['model_grade']} (PD {result['model_pd']:.4%})"
     )
-    console.print(f"innovation: {result['innovation']['note']} → grade {result['grade']}")
+    info = result["information"]
+    console.print(f"innovation: {result['innovation']['note']}")
+    console.print(
+        f"information: {info['completeness']:.0%} of the card's weight present"
+        + (f"; best grade reachable {info['cap_grade']}" if info["cap_grade"] else "")
+        + (" (the cap applies)" if info["capped"] else "")
+        + f" → grade {result['grade']}"
+    )
     if result["override"]:
         console.print(
             f"override by {result['override']['user']}: {result['final_grade']} — {result['override']['reason']}"
         )
     for title, key in (("moved it up 上调因素", "moved_up"), ("moved it down 下调因素", "moved_down")):
         table = Table(title=title)
-        for col in ("factor", "value", "score", "weight", "contribution"):
+        for col in ("factor", "value", "source", "score", "weight", "contribution"):
             table.add_column(col)
         for row in result[key]:
             table.add_row(
                 f"{row['name_zh']} {row['factor']}",
                 str(row["value"]),
+                str(row["source"]),
                 f"{row['score']:.0f}",
                 f"{row['weight']:.2f}",
                 f"{row['contribution']:+.2f}",
             )
         console.print(table)
-    if result["missing_factors"]:
-        console.print(f"missing (scored conservatively): {', '.join(result['missing_factors'])}")
+    if info["missing_factors"]:
+        console.print(
+            "missing, left out of the score 缺失因素(不计分): "
+            + ", ".join(f"{m['name_zh']} {m['factor']}" for m in info["missing_factors"])
+        )
     console.print(
         f"final grade {result['final_grade']}, PD {result['final_pd']:.4%}; "
         + ("stored" if result["stored"] else "not stored (borrower not in the database)")

@@ -1,8 +1,11 @@
 """``computecredit rating``: train PD models, score tables, validate and write model cards.
 
-- ``rating train DATA.csv --target COL [--model additive|scorecard|gbm] [--compare] [--out MODEL.json] [--json]``
-  (default ``additive``: the most accurate model that is explainable; ``--compare`` also fits the other
-  kinds and records their held-out AUC/Gini/KS/Brier in the model, for the model card)
+- ``rating train DATA.csv --target COL [--model additive|scorecard|gbm] [--folds 5] [--group COL]
+  [--test-size 0.3] [--compare] [--out MODEL.json] [--json]`` (default ``additive``: the most accurate model
+  that is explainable). The saved model is fitted on all rows; performance is estimated by k-fold
+  cross-validation (out-of-fold predictions; ``--group`` keeps each firm's rows in one fold); a holdout is
+  opt-in with ``--test-size``. ``--compare`` also measures the other kinds on the same folds (or holdout)
+  and records their AUC/Gini/KS/Brier in the model, for the model card.
 - ``rating score MODEL.json DATA.csv --out SCORED.csv [--reasons 3] [--json]``
 - ``rating validate MODEL.json DATA.csv --target COL [--baseline OTHER.csv] [--html CARD.html] [--json]``
 
@@ -45,7 +48,13 @@ def train(
     model: str = typer.Option("additive", "--model", help="Model kind: " + " | ".join(_model_kinds())),
     out: Path = typer.Option(Path("model.json"), "--out", help="Where to write the model JSON."),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not features (ids, dates)."),
-    test_size: float = typer.Option(0.3, "--test-size", help="Share held out for validation (0: none)."),
+    test_size: float = typer.Option(
+        0.0, "--test-size", help="Share held out of the fit for validation (default 0: fit on all rows)."
+    ),
+    folds: int = typer.Option(5, "--folds", help="Cross-validation folds for the out-of-fold estimate (0: none)."),
+    group: str | None = typer.Option(
+        None, "--group", help="Column of firm (or group) ids: all its rows stay in one fold; not a feature."
+    ),
     central_tendency: float = typer.Option(None, "--central-tendency", help="Long-run PD to calibrate to."),
     seed: int = typer.Option(42, "--seed"),
     compare: bool = typer.Option(
@@ -61,6 +70,8 @@ def train(
         target=target,
         exclude=tuple(exclude),
         test_size=test_size,
+        folds=folds,
+        group=group,
         seed=seed,
         central_tendency=central_tendency,
         source=str(data),
@@ -85,7 +96,7 @@ def train(
     table = Table(title=f"{fitted.model_type} → {out}")
     for col in ("sample", "rows", "defaults", "AUC", "Gini", "KS", "Brier"):
         table.add_column(col)
-    for sample in ("train", "test"):
+    for sample in ("train", "out_of_fold", "test"):
         m = fitted.metrics.get(sample)
         if m:
             table.add_row(
@@ -106,7 +117,7 @@ def train(
 def _print_comparison(comparison: dict) -> None:
     from rich.table import Table
 
-    table = Table(title=f"models compared on the held-out rows (n={comparison['rows']})")
+    table = Table(title=f"models compared on the {comparison['sample']} rows (n={comparison['rows']})")
     for col in ("model", "explainable", "AUC", "Gini", "KS", "Brier"):
         table.add_column(col)
     for row in comparison["models"]:

@@ -188,6 +188,41 @@ class SpecialisedLevel(LabelledEnum):
 
 # A-shares (SH/SZ/BJ, six digits), Hong Kong (four or five digits), US listings (letters).
 TICKER = re.compile(r"^(\d{6}\.(SH|SZ|BJ)|\d{4,5}\.HK|[A-Z]{1,5}\.(US|O|N))$")
+EXCHANGES: dict[str, tuple[str, str, str]] = {
+    "SH": ("SSE", "上海证券交易所", "Shanghai Stock Exchange"),
+    "SZ": ("SZSE", "深圳证券交易所", "Shenzhen Stock Exchange"),
+    "BJ": ("BSE", "北京证券交易所", "Beijing Stock Exchange"),
+    "HK": ("HKEX", "香港交易所", "Hong Kong Exchanges and Clearing"),
+    "US": ("US", "美国", "United States"),
+    "O": ("NASDAQ", "纳斯达克", "Nasdaq"),
+    "N": ("NYSE", "纽约证券交易所", "New York Stock Exchange"),
+}
+_SUFFIX_OF_EXCHANGE = {"SSE": "SH", "SZSE": "SZ", "BSE": "BJ", "HKEX": "HK", "SEHK": "HK"}
+
+
+def normal_ticker(text: str) -> str:
+    """A stock code as written in many ways, in the form ``688256.SH``: a bare A-share code gets its
+    exchange from its first digits (6 → SSE, 0/3 → SZSE, 4/8/92 → BSE), prefixes like ``SH688256`` or
+    ``SSE:688256`` and a bare ``HK`` code of 1–5 digits are rewritten; anything else is returned as given
+    (upper case) for the format check.
+
+    >>> normal_ticker("688256"), normal_ticker("sz000977"), normal_ticker("SSE:603019"), normal_ticker("700.hk")
+    ('688256.SH', '000977.SZ', '603019.SH', '0700.HK')
+    >>> normal_ticker("830799"), normal_ticker("HKEX:981")
+    ('830799.BJ', '0981.HK')
+    """
+    code = re.sub(r"\s+", "", text).upper()
+    prefixed = re.fullmatch(r"(SH|SZ|BJ|HK|SSE|SZSE|BSE|HKEX|SEHK)[:.]?(\d{1,6})", code)
+    if prefixed:
+        suffix = _SUFFIX_OF_EXCHANGE.get(prefixed.group(1), prefixed.group(1))
+        code = f"{prefixed.group(2)}.{suffix}"
+    if re.fullmatch(r"\d{6}", code):
+        suffix = "SH" if code[0] == "6" else "SZ" if code[0] in "03" else "BJ" if code[0] in "489" else ""
+        return f"{code}.{suffix}" if suffix else code
+    hong_kong = re.fullmatch(r"(\d{1,5})\.HK", code)
+    if hong_kong:
+        return f"{int(hong_kong.group(1)):04d}.HK"
+    return code
 
 
 class TechCredentials(BaseModel):
@@ -224,9 +259,11 @@ class Borrower(BaseModel):
     hub: Annotated[Hub | None, lenient(Hub)] = None
     group_name: str | None = Field(None, max_length=200, description="集团客户: the group the borrower belongs to")
     ownership: Annotated[Ownership, lenient(Ownership)]
-    ticker: str | None = None
+    ticker: str | None = Field(None, description="stock code, e.g. 688256.SH (SSE), 000977.SZ, 830799.BJ, 0700.HK")
     established: date | None = None
-    employees: int = Field(ge=1)
+    employees: int | None = Field(
+        None, ge=1, description="从业人员; when unknown the size class follows revenue (assets for leasing)"
+    )
     revenue: Amount = Field(ge=0, description="operating revenue of the last fiscal year, 元")
     total_assets: Amount = Field(gt=0, description="total assets at the last year end, 元")
     sme_industry_override: Annotated[SmeIndustry | None, lenient(SmeIndustry)] = Field(
@@ -253,6 +290,8 @@ class Borrower(BaseModel):
     @field_validator("ticker")
     @classmethod
     def _ticker_format(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = normal_ticker(value)
         if value is not None and not TICKER.match(value):
             raise ValueError("ticker must look like 688256.SH, 000977.SZ, 830799.BJ, 0700.HK or NVDA.O")
         return value
@@ -270,7 +309,7 @@ class Borrower(BaseModel):
                     f"only listed borrowers have a ticker; ownership is {self.ownership.value}",
                 )
             )
-        if self.credentials.rd_staff > self.employees:
+        if self.employees is not None and self.credentials.rd_staff > self.employees:
             problems.append(
                 ("credentials.rd_staff", self.credentials.rd_staff, f"cannot exceed employees ({self.employees})")
             )
@@ -293,11 +332,32 @@ class Borrower(BaseModel):
         )
 
     @property
+    def exchange(self) -> str | None:
+        """The exchange of the listing (SSE, SZSE, BSE, HKEX, …), from the ticker's suffix.
+
+        >>> Borrower.model_validate({**_EXAMPLE, "ownership": "listed", "ticker": "688256"}).exchange
+        'SSE'
+        """
+        return EXCHANGES[self.ticker.rsplit(".", 1)[1]][0] if self.ticker else None
+
+    @property
     def is_sme(self) -> bool:
         return self.size_class is not SizeClass.LARGE
 
 
+_EXAMPLE = {  # for the doctests
+    "uscc": "91640100MA7X00001X",
+    "name_zh": "宁夏示例算力有限公司",
+    "name_en": "Ningxia Example Compute Co.",
+    "segment": "datacenter_operator",
+    "province": "ningxia",
+    "ownership": "private",
+    "revenue": 120000000,
+    "total_assets": 900000000,
+}
+
 __all__ = [
+    "EXCHANGES",
     "HUB_PROVINCES",
     "PROVINCE_CODES",
     "SEGMENT_SME_INDUSTRY",
@@ -309,4 +369,5 @@ __all__ = [
     "SpecialisedLevel",
     "TechCredentials",
     "hub_of",
+    "normal_ticker",
 ]

@@ -20,6 +20,14 @@ The same thresholds are used by the statistical rules (国统字〔2017〕213号
 <SizeClass.MEDIUM: 'medium'>
 >>> size_class(SmeIndustry.SOFTWARE_IT, employees=40, revenue=Decimal("30000000"))
 <SizeClass.SMALL: 'small'>
+
+When the headcount is unknown (a statement source does not give it), the class follows the money
+indicator alone — revenue, or total assets for leasing — as if the headcount bound were met. This errs
+towards the larger class, which is the conservative side here: the SME-only technology-innovation uplift
+of the expert model then applies less often.
+
+>>> size_class(SmeIndustry.SOFTWARE_IT, employees=None, revenue=Decimal("30000000"))
+<SizeClass.MEDIUM: 'medium'>
 """
 
 from __future__ import annotations
@@ -87,11 +95,12 @@ USES_TOTAL_ASSETS = frozenset({SmeIndustry.LEASING_BUSINESS})
 def size_class(
     industry: SmeIndustry,
     *,
-    employees: int,
+    employees: int | None,
     revenue: Decimal | None = None,
     total_assets: Decimal | None = None,
 ) -> SizeClass:
-    """Size class from employees and revenue (or total assets for leasing), amounts in 元.
+    """Size class from employees and revenue (or total assets for leasing), amounts in 元; with
+    ``employees=None`` from the money indicator alone (see the module docstring).
 
     >>> size_class(SmeIndustry.LEASING_BUSINESS, employees=120, total_assets=Decimal("2000000000"))
     <SizeClass.MEDIUM: 'medium'>
@@ -109,7 +118,7 @@ def size_class(
     for bounds, cls in zip(
         THRESHOLDS[industry], (SizeClass.LARGE, SizeClass.MEDIUM, SizeClass.SMALL), strict=True
     ):
-        if employees >= bounds.employees and money_wan >= bounds.money_wan:
+        if (employees is None or employees >= bounds.employees) and money_wan >= bounds.money_wan:
             return cls
     return SizeClass.MICRO
 

@@ -9,8 +9,14 @@ Rules a :class:`FinancialStatement` enforces:
 
 - only known codes; items with sign ``+`` are never negative (expenses are entered as positive numbers;
   impairment losses follow the CAS format, "losses entered with a minus sign");
-- a missing subtotal is computed from its parts (missing parts count as zero); a subtotal that is given
-  while any of its parts is given must equal their sum within the tolerance;
+- a missing subtotal is computed from its parts (missing parts count as zero, except for the closing cash,
+  which needs the opening cash); a computed subtotal that cannot be negative is never negative; a subtotal
+  that is given while any of its parts is given must equal their sum within the tolerance;
+- a **headline-only** statement (``headline_only``: the source prints totals and a few lines, as a data
+  vendor or a press release does) puts what the source does not itemise into the explicit "not itemised"
+  lines (``unitemised_*``, 未逐项列示): the gap of each given subtotal goes to the line of
+  :data:`ABSORBERS`, conservatively placed (unitemised assets are non-current, unitemised liabilities
+  current, unitemised costs operating). The lines are stored and shown as such;
 - the balance sheet balances: ``total_assets`` = ``total_liabilities`` + ``total_equity`` within
   :data:`BALANCE_TOLERANCE` of total assets (at least 1 元), else the statement is refused with the gap.
 
@@ -25,6 +31,7 @@ Decimal('600')
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -95,6 +102,14 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
     ),
     ("other_current_assets", BS, "其他流动资产", "Other current assets", "+", ""),
     (
+        "unitemised_current_assets",
+        BS,
+        "其他流动资产项目（未逐项列示）",
+        "Current assets not itemised by the source",
+        "+",
+        "",
+    ),
+    (
         "total_current_assets",
         BS,
         "流动资产合计",
@@ -102,7 +117,7 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
         "+",
         "cash + trading_financial_assets + notes_receivable + accounts_receivable + receivables_financing"
         " + prepayments + other_receivables + inventories + contract_assets"
-        " + non_current_assets_due_within_one_year + other_current_assets",
+        " + non_current_assets_due_within_one_year + other_current_assets + unitemised_current_assets",
     ),
     ("long_term_receivables", BS, "长期应收款", "Long-term receivables", "+", ""),
     ("long_term_equity_investments", BS, "长期股权投资", "Long-term equity investments", "+", ""),
@@ -125,6 +140,14 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
     ("deferred_tax_assets", BS, "递延所得税资产", "Deferred tax assets", "+", ""),
     ("other_non_current_assets", BS, "其他非流动资产", "Other non-current assets", "+", ""),
     (
+        "unitemised_non_current_assets",
+        BS,
+        "其他非流动资产项目（未逐项列示）",
+        "Non-current assets not itemised by the source",
+        "+",
+        "",
+    ),
+    (
         "total_non_current_assets",
         BS,
         "非流动资产合计",
@@ -133,7 +156,7 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
         "long_term_receivables + long_term_equity_investments + other_non_current_financial_assets"
         " + investment_property + fixed_assets + construction_in_progress + right_of_use_assets"
         " + intangible_assets + development_expenditure + goodwill + long_term_prepaid_expenses"
-        " + deferred_tax_assets + other_non_current_assets",
+        " + deferred_tax_assets + other_non_current_assets + unitemised_non_current_assets",
     ),
     ("total_assets", BS, "资产总计", "Total assets", "+", "total_current_assets + total_non_current_assets"),
     # --- balance sheet: liabilities
@@ -156,6 +179,14 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
     ),
     ("other_current_liabilities", BS, "其他流动负债", "Other current liabilities", "+", ""),
     (
+        "unitemised_current_liabilities",
+        BS,
+        "其他流动负债项目（未逐项列示）",
+        "Current liabilities not itemised by the source",
+        "+",
+        "",
+    ),
+    (
         "total_current_liabilities",
         BS,
         "流动负债合计",
@@ -163,7 +194,8 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
         "+",
         "short_term_borrowings + trading_financial_liabilities + notes_payable + accounts_payable"
         " + advances_from_customers + contract_liabilities + employee_benefits_payable + taxes_payable"
-        " + other_payables + non_current_liabilities_due_within_one_year + other_current_liabilities",
+        " + other_payables + non_current_liabilities_due_within_one_year + other_current_liabilities"
+        " + unitemised_current_liabilities",
     ),
     ("long_term_borrowings", BS, "长期借款", "Long-term borrowings", "+", ""),
     ("bonds_payable", BS, "应付债券", "Bonds payable", "+", ""),
@@ -174,13 +206,22 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
     ("deferred_tax_liabilities", BS, "递延所得税负债", "Deferred tax liabilities", "+", ""),
     ("other_non_current_liabilities", BS, "其他非流动负债", "Other non-current liabilities", "+", ""),
     (
+        "unitemised_non_current_liabilities",
+        BS,
+        "其他非流动负债项目（未逐项列示）",
+        "Non-current liabilities not itemised by the source",
+        "+",
+        "",
+    ),
+    (
         "total_non_current_liabilities",
         BS,
         "非流动负债合计",
         "Total non-current liabilities",
         "+",
         "long_term_borrowings + bonds_payable + lease_liabilities + long_term_payables + provisions"
-        " + deferred_income + deferred_tax_liabilities + other_non_current_liabilities",
+        " + deferred_income + deferred_tax_liabilities + other_non_current_liabilities"
+        " + unitemised_non_current_liabilities",
     ),
     (
         "total_liabilities",
@@ -199,13 +240,21 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
     ("surplus_reserve", BS, "盈余公积", "Surplus reserve", "+", ""),
     ("retained_earnings", BS, "未分配利润", "Retained earnings", "±", ""),
     (
+        "unitemised_equity",
+        BS,
+        "其他权益项目（未逐项列示）",
+        "Equity items not itemised by the source",
+        "±",
+        "",
+    ),
+    (
         "equity_attributable_to_parent",
         BS,
         "归属于母公司所有者权益合计",
         "Equity attributable to owners of the parent",
         "±",
         "paid_in_capital + other_equity_instruments + capital_reserve - treasury_stock"
-        " + other_comprehensive_income + surplus_reserve + retained_earnings",
+        " + other_comprehensive_income + surplus_reserve + retained_earnings + unitemised_equity",
     ),
     ("minority_interests", BS, "少数股东权益", "Minority interests", "±", ""),
     (
@@ -255,6 +304,14 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
     ),
     ("asset_disposal_gains", IS, "资产处置收益", "Gains on disposal of assets", "±", ""),
     (
+        "unitemised_operating_items",
+        IS,
+        "其他经营损益（未逐项列示，损失以“-”号填列）",
+        "Operating items not itemised by the source (net; losses negative)",
+        "±",
+        "",
+    ),
+    (
         "operating_profit",
         IS,
         "营业利润",
@@ -262,17 +319,25 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
         "±",
         "operating_revenue - operating_costs - taxes_and_surcharges - selling_expenses - administrative_expenses"
         " - rd_expenses - financial_expenses + other_income + investment_income + fair_value_change_gains"
-        " + credit_impairment_losses + asset_impairment_losses + asset_disposal_gains",
+        " + credit_impairment_losses + asset_impairment_losses + asset_disposal_gains + unitemised_operating_items",
     ),
     ("non_operating_income", IS, "营业外收入", "Non-operating income", "+", ""),
     ("non_operating_expenses", IS, "营业外支出", "Non-operating expenses", "+", ""),
+    (
+        "unitemised_non_operating_items",
+        IS,
+        "其他营业外收支（未逐项列示，净损失以“-”号填列）",
+        "Non-operating items not itemised by the source (net; losses negative)",
+        "±",
+        "",
+    ),
     (
         "total_profit",
         IS,
         "利润总额",
         "Total profit",
         "±",
-        "operating_profit + non_operating_income - non_operating_expenses",
+        "operating_profit + non_operating_income - non_operating_expenses + unitemised_non_operating_items",
     ),
     ("income_tax_expense", IS, "所得税费用", "Income tax expense", "±", ""),
     ("net_profit", IS, "净利润", "Net profit", "±", "total_profit - income_tax_expense"),
@@ -471,12 +536,21 @@ _TABLE: tuple[tuple[str, StatementKind, str, str, str, str], ...] = (
         "",
     ),
     (
+        "unitemised_cash_flows",
+        CF,
+        "其他现金流量净额（未逐项列示）",
+        "Cash flows not itemised by the source (net)",
+        "±",
+        "",
+    ),
+    (
         "net_increase_in_cash",
         CF,
         "现金及现金等价物净增加额",
         "Net increase in cash and cash equivalents",
         "±",
-        "net_operating_cash_flow + net_investing_cash_flow + net_financing_cash_flow + fx_effect_on_cash",
+        "net_operating_cash_flow + net_investing_cash_flow + net_financing_cash_flow + fx_effect_on_cash"
+        " + unitemised_cash_flows",
     ),
     ("cash_at_beginning", CF, "期初现金及现金等价物余额", "Cash and cash equivalents at the beginning", "+", ""),
     (
@@ -534,6 +608,25 @@ REQUIRED: tuple[str, ...] = (
     "net_profit",
 )
 
+# Where the gap of a given subtotal goes in a headline-only statement: the first candidate that the source
+# did not give; a candidate subtotal passes the gap on to its own candidates.
+ABSORBERS: dict[str, tuple[str, ...]] = {
+    "total_current_assets": ("unitemised_current_assets",),
+    "total_non_current_assets": ("unitemised_non_current_assets",),
+    "total_assets": ("total_non_current_assets", "total_current_assets"),
+    "total_current_liabilities": ("unitemised_current_liabilities",),
+    "total_non_current_liabilities": ("unitemised_non_current_liabilities",),
+    "total_liabilities": ("total_current_liabilities", "total_non_current_liabilities"),
+    "equity_attributable_to_parent": ("unitemised_equity",),
+    "total_equity": ("equity_attributable_to_parent",),
+    "operating_profit": ("unitemised_operating_items",),
+    "total_profit": ("operating_profit", "unitemised_non_operating_items"),
+    "net_profit": ("total_profit", "income_tax_expense"),
+    "net_increase_in_cash": ("unitemised_cash_flows",),
+}
+# Subtotals computed only when every part is given (a balance, not a sum of flows).
+NEEDS_ALL_PARTS = frozenset({"cash_at_end"})
+
 BALANCE_TOLERANCE = Decimal("0.0001")  # 0.01% of total assets, and never less than 1 元
 MIN_TOLERANCE_YUAN = Decimal(1)
 
@@ -546,6 +639,69 @@ UNITS: dict[str, Decimal] = {
 }
 StatementUnit = Literal["元", "千元", "万元", "百万元", "亿元"]
 Currency = Literal["CNY", "USD", "HKD", "EUR"]
+
+
+# Line names as A-share annual reports print them (合并资产负债表, 合并利润表, 合并现金流量表) where they differ
+# from the CAS format's names above; numbering, "其中：/加：/减：" and "（损失以“－”号填列）" are ignored anyway.
+PRINTED_ALIASES: dict[str, str] = {
+    "股本": "paid_in_capital",
+    "实收资本": "paid_in_capital",
+    "所有者权益合计": "total_equity",
+    "股东权益合计": "total_equity",
+    "负债和所有者权益总计": "total_liabilities_and_equity",
+    "负债和股东权益总计": "total_liabilities_and_equity",
+    "归属于母公司所有者权益合计": "equity_attributable_to_parent",
+    "归属于母公司股东权益合计": "equity_attributable_to_parent",
+    "归属于母公司所有者的净利润": "net_profit_attributable_to_parent",
+    "归属于母公司股东的净利润": "net_profit_attributable_to_parent",
+    "利息费用": "interest_expense",
+    "营业总收入": "operating_revenue",  # non-financial firms: equal to 营业收入 (read once, see below)
+    "现金及现金等价物净增加额": "net_increase_in_cash",
+    "期初现金及现金等价物余额": "cash_at_beginning",
+    "期末现金及现金等价物余额": "cash_at_end",
+    "固定资产折旧、使用权资产折旧及无形资产摊销": "depreciation_and_amortisation",
+}
+# Printed lines that are sums of lines read separately: recognised and skipped.
+PRINTED_SUMS = frozenset({"营业总成本"})
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_PREFIXES = ("其中：", "其中:", "加：", "加:", "减：", "减:", "补充资料：")
+_FILLING_NOTE = re.compile(r"[（(][^（()）]*(?:填列|号)[^（()）]*[)）]")
+
+
+def normal_label(text: str) -> str:
+    """A printed line name without numbering, ``其中：/加：/减：`` prefixes, filling notes and spaces.
+
+    >>> normal_label(" 四、净利润（净亏损以“－”号填列）"), normal_label("减：所得税费用")
+    ('净利润', '所得税费用')
+    """
+    label = re.sub(r"\s+", "", str(text)).replace("(", "（").replace(")", "）")
+    label = _FILLING_NOTE.sub("", label)
+    label = _NUMBERING.sub("", label)
+    for prefix in _PREFIXES:
+        label = label.removeprefix(prefix)
+    return _FILLING_NOTE.sub("", label).replace("（或股东权益）", "").replace("（或股本）", "")
+
+
+_BY_LABEL: dict[str, str] = {
+    **{normal_label(item.zh): item.code for item in LINE_ITEMS},
+    **{normal_label(item.en).lower(): item.code for item in LINE_ITEMS},
+    **PRINTED_ALIASES,
+}
+
+
+def code_for_label(text: str) -> str | None:
+    """The line-item code of a line name as printed in an annual report (or its English label), ``""`` for
+    a printed sum that is read from its parts, ``None`` when unknown.
+
+    >>> code_for_label("一、营业收入"), code_for_label("加：期初现金及现金等价物余额"), code_for_label("营业总成本")
+    ('operating_revenue', 'cash_at_beginning', '')
+    >>> code_for_label("信用减值损失（损失以“－”号填列）"), code_for_label("Total assets"), code_for_label("结算备付金")
+    ('credit_impairment_losses', 'total_assets', None)
+    """
+    label = normal_label(text)
+    if label in PRINTED_SUMS:
+        return ""
+    return _BY_LABEL.get(label) or _BY_LABEL.get(label.lower())
 
 
 def items_of(statement: StatementKind) -> tuple[LineItem, ...]:
@@ -582,6 +738,9 @@ class FinancialStatement(BaseModel):
     auditor: str | None = Field(None, max_length=200)
     unit: StatementUnit = "元"
     currency: Currency = "CNY"
+    headline_only: bool = Field(
+        False, description="仅主要项目: what the source does not itemise goes to the 'not itemised' lines"
+    )
     values: Annotated[dict[str, Amount], BeforeValidator(_drop_blanks)] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -592,7 +751,7 @@ class FinancialStatement(BaseModel):
             raise rule_error(
                 [("period_end", self.period_end.isoformat(), f"must fall in fiscal year {self.fiscal_year}")]
             )
-        completed, problems = complete_values(self.values, self.unit)
+        completed, problems = complete_values(self.values, self.unit, headline_only=self.headline_only)
         if problems:
             raise rule_error(problems)
         object.__setattr__(self, "values", completed)
@@ -635,13 +794,16 @@ def tolerance(total_assets: Decimal | None, unit: str) -> Decimal:
 
 
 def complete_values(
-    values: dict[str, Decimal], unit: str
+    values: dict[str, Decimal], unit: str, *, headline_only: bool = False
 ) -> tuple[dict[str, Decimal], list[tuple[str, Any, str]]]:
     """Check signs and subtotals, fill missing subtotals; return the values and the problems found.
 
     >>> vals, problems = complete_values({"cash": Decimal(5), "total_current_assets": Decimal(7)}, "元")
     >>> problems[0]
-    ('values.total_current_assets', '7', 'must equal the sum of its parts, 5 (gap 2 元, tolerance 1 元)')
+    ('values.total_current_assets', '7', 'must equal the sum of its parts, 5 (gap 2 元, tolerance 1 元); if the source does not itemise the rest, mark the statement headline_only')
+    >>> vals, _ = complete_values({"cash": Decimal(5), "total_current_assets": Decimal(7)}, "元", headline_only=True)
+    >>> vals["unitemised_current_assets"]
+    Decimal('2')
     """
     problems: list[tuple[str, Any, str]] = []
     out: dict[str, Decimal] = {}
@@ -661,27 +823,49 @@ def complete_values(
                 out[item.code] = given
             continue
         parts = [(out.get(code), sign) for code, sign in item.formula]
-        if all(value is None for value, _ in parts):
+        if all(value is None for value, _ in parts) or (
+            item.code in NEEDS_ALL_PARTS and any(value is None for value, _ in parts)
+        ):
             if given is not None:
                 out[item.code] = given
             continue
         computed = sum((value * sign for value, sign in parts if value is not None), Decimal(0))
         if given is None:
+            if item.sign == "+" and computed < 0:
+                missing = [
+                    code for (value, _), (code, _) in zip(parts, item.formula, strict=True) if value is None
+                ]
+                problems.append(
+                    (
+                        f"values.{item.code}",
+                        str(computed),
+                        f"{item.en} ({item.zh}) computed from its parts is negative; "
+                        f"give it, or its missing parts ({', '.join(missing) or 'none'})",
+                    )
+                )
             out[item.code] = computed
             continue
         limit = tolerance(provisional_assets if provisional_assets is not None else given, unit)
-        if abs(given - computed) > limit:
+        gap = given - computed
+        if abs(gap) > limit and not (headline_only and _absorb(item.code, gap, values, out)):
+            hint = (
+                "; if the source does not itemise the rest, mark the statement headline_only"
+                if not headline_only and item.code in ABSORBERS
+                else ""
+            )
             problems.append(
                 (
                     f"values.{item.code}",
                     str(given),
-                    f"must equal the sum of its parts, {computed} (gap {given - computed} {unit}, tolerance {_normal(limit)} {unit})",
+                    f"must equal the sum of its parts, {computed} (gap {gap} {unit}, tolerance {_normal(limit)} {unit})"
+                    + hint,
                 )
             )
         out[item.code] = given
     for code in REQUIRED:
         if code not in out:
             problems.append((f"values.{code}", None, f"{ITEMS[code].en} ({ITEMS[code].zh}) is required"))
+    out = {item.code: out[item.code] for item in LINE_ITEMS if item.code in out}  # presentation order
     if problems:
         return out, problems
     assets, claims = out["total_assets"], out["total_liabilities"] + out["total_equity"]
@@ -699,7 +883,26 @@ def complete_values(
     return out, problems
 
 
+def _absorb(code: str, gap: Decimal, given: dict[str, Decimal], out: dict[str, Decimal]) -> bool:
+    """Put ``gap`` of subtotal ``code`` into its first absorber the source did not give (headline-only
+    statements); a line that cannot be negative never becomes negative. Updates ``out``; ``False`` if none."""
+    signs = dict(ITEMS[code].formula)
+    for candidate in ABSORBERS.get(code, ()):
+        if candidate in given:
+            continue
+        share = gap * signs[candidate]
+        value = out.get(candidate, Decimal(0)) + share
+        if ITEMS[candidate].sign == "+" and value < 0:
+            continue
+        if ITEMS[candidate].is_subtotal and not _absorb(candidate, share, given, out):
+            continue
+        out[candidate] = value
+        return True
+    return False
+
+
 __all__ = [
+    "ABSORBERS",
     "BALANCE_TOLERANCE",
     "ITEMS",
     "LINE_ITEMS",
@@ -709,7 +912,9 @@ __all__ = [
     "FinancialStatement",
     "LineItem",
     "StatementKind",
+    "code_for_label",
     "complete_values",
     "items_of",
+    "normal_label",
     "tolerance",
 ]

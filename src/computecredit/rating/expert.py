@@ -4,18 +4,24 @@ Configuration is YAML (bundled: ``reference/data/expert_scorecards.yaml``; its h
 choice). A rating goes:
 
 1. each factor of the borrower's segment card gets a **factor score** 0–100 from its raw value — a ratio
-   from :mod:`computecredit.rating.ratios` or an industry input (technology position, customer
+   from :mod:`computecredit.rating.ratios` (or a value the analyst entered for it, which then replaces the
+   statements' figure and is marked ``entered``) or an industry input (technology position, customer
    concentration, key customers' credit, order backlog, utilisation, export-control exposure, PUE, state
-   and group support) — by linear interpolation between ``anchors`` or by ``levels``; a missing value
-   scores ``missing_score``;
-2. **segment score** = Σ wᵢ·sᵢ / Σ wᵢ; each factor's **contribution** = wᵢ/Σw · (sᵢ − 50) score points
-   (what it moved the score away from a neutral 50: positive up, negative down);
-3. **model PD** = logistic(a + b·score) with a, b fixed by two calibration points; **model grade** = the
+   and group support) — by linear interpolation between ``anchors`` or by ``levels``. A factor with no
+   value is **missing**: it gets no score and no weight (missing information is not bad news);
+2. **segment score** = Σ wᵢ·sᵢ / Σ wᵢ over the factors *present*; each factor's **contribution** =
+   wᵢ/Σw_present · (sᵢ − 50) score points (what it moved the score away from a neutral 50);
+   **completeness** = Σw_present / Σw of the card (the share of the card's weight that has a value);
+3. **model PD** = logistic(a + b·score) with a, b fixed by two calibration points anchored on published
+   long-run default rates (see ``calibration`` in the YAML and docs/rating.md); **model grade** = the
    master-scale grade of that PD;
 4. **technology innovation** (SMEs only): a 0–100 score from patents, citations, R&D intensity and staff,
    专精特新 level, high-tech status, awards and venture funding lifts the grade by the configured notches
    (at most ``max_uplift_notches``); the PD becomes the new grade's mid-point;
-5. **override**: a person may set another grade with a reason and their user name; it is kept beside the
+5. **information cap**: below a completeness threshold the grade cannot be better than the configured best
+   grade (``information_caps``); the PD is then at least that grade's mid-point. Little information never
+   earns a top grade, yet never scores a factor as poor;
+6. **override**: a person may set another grade with a reason and their user name; it is kept beside the
    model grade, never instead of it.
 
 >>> config = load_expert_config()
@@ -23,6 +29,8 @@ choice). A rating goes:
 ...               inputs={"utilisation": 0.8, "energy_efficiency": 1.25})
 >>> result.card, [f.code for f in result.moved_up][:2], result.grade == result.final_grade
 ('datacentres', ['utilisation', 'energy_efficiency'], True)
+>>> round(result.completeness, 2), result.cap_grade, "interest_coverage" in result.missing
+(0.36, 'BBB+', True)
 """
 
 from __future__ import annotations
@@ -125,7 +133,7 @@ class ExpertConfig:
     segment_map: Mapping[str, str]
     intercept: float
     slope: float
-    missing_score: float
+    information_caps: tuple[tuple[float, str], ...]  # (completeness below which, best grade), ascending
     innovation: InnovationConfig
     master_scale: MasterScale
     source: str = ""
@@ -156,6 +164,28 @@ class ExpertConfig:
                     f"segments.{key}.weights", weights, "weights must be ≥ 0 with a positive sum", source=source
                 )
             cards[key] = SegmentCard(key, str(card.get("name_zh", key)), str(card.get("name_en", key)), weights)
+        if "missing_score" in data:
+            raise InputError(
+                "missing_score",
+                data["missing_score"],
+                "no longer used: missing factors are left out and information_caps limit the grade",
+                source=source,
+            )
+        scale = master_scale or load_master_scale()
+        caps = []
+        for row in data.get("information_caps", ()):
+            try:
+                threshold, best = float(row[0]), scale.grade(str(row[1])).code
+            except (TypeError, ValueError, IndexError, InputError):
+                raise InputError(
+                    "information_caps",
+                    row,
+                    "each cap is [completeness 0–1, best grade of the master scale]",
+                    source=source,
+                ) from None
+            if not 0.0 < threshold <= 1.0:
+                raise InputError("information_caps", row, "completeness must lie in (0, 1]", source=source)
+            caps.append((threshold, best))
         cal = data["calibration"]
         high, low = _logit(float(cal["pd_high"])), _logit(float(cal["pd_low"]))
         slope = (high - low) / (float(cal["score_high"]) - float(cal["score_low"]))
@@ -182,9 +212,9 @@ class ExpertConfig:
             segment_map={str(k): str(v) for k, v in data.get("segment_map", {}).items()},
             intercept=intercept,
             slope=slope,
-            missing_score=float(data.get("missing_score", 0.0)),
+            information_caps=tuple(sorted(caps)),
             innovation=innovation,
-            master_scale=master_scale or load_master_scale(),
+            master_scale=scale,
             source=str(data.get("source", source)),
         )
 
@@ -195,6 +225,15 @@ class ExpertConfig:
                 "segment", segment, f"no expert scorecard; known: {', '.join([*self.segment_map, *self.cards])}"
             )
         return self.cards[key]
+
+    def best_grade_for(self, completeness: float) -> str | None:
+        """The best grade reachable with this share of the card's weight present (``None``: no cap).
+
+        >>> config = load_expert_config()
+        >>> config.best_grade_for(0.2), config.best_grade_for(0.4), config.best_grade_for(0.8)
+        ('BB+', 'BBB+', None)
+        """
+        return next((best for threshold, best in self.information_caps if completeness < threshold), None)
 
 
 def _logit(p: float) -> float:
@@ -209,14 +248,23 @@ def load_expert_config(table: str = DEFAULT_TABLE) -> ExpertConfig:
 
 @dataclass(frozen=True)
 class FactorResult:
+    """One factor of the card: its value and where it came from (``statements``, ``entered``, ``record``:
+    defaulted from the borrower record, or ``None`` when missing), its score (``None`` when missing), its
+    card weight, the weight it carried after renormalising over the factors present, and its contribution."""
+
     code: str
     name_zh: str
     name_en: str
     value: Any
-    score: float
+    score: float | None
     weight: float
+    weight_used: float
     contribution: float
-    missing: bool
+    source: str | None
+
+    @property
+    def missing(self) -> bool:
+        return self.score is None
 
 
 @dataclass(frozen=True)
@@ -244,6 +292,14 @@ class ExpertRating:
     final_grade: str
     final_pd: float
     config_version: str
+    completeness: float
+    cap_grade: str | None
+    capped: bool
+
+    @property
+    def missing(self) -> list[str]:
+        """Codes of the card's factors that had no value (left out of the score)."""
+        return [f.code for f in self.factors if f.missing]
 
     @property
     def moved_up(self) -> list[FactorResult]:
@@ -302,38 +358,65 @@ def rate(
     innovation: Mapping[str, Any] | None = None,
     is_sme: bool = False,
     override: Override | None = None,
+    defaulted: frozenset[str] = frozenset(),
 ) -> ExpertRating:
-    """Rate one borrower of ``segment`` (a chain segment or card key) — see the module docstring."""
+    """Rate one borrower of ``segment`` (a chain segment or card key) — see the module docstring.
+
+    ``inputs`` are the values given for factors: industry inputs, or a ratio factor's value entered by hand
+    (it replaces the statements' ratio). A factor the card does not use is refused naming the card.
+    ``defaulted`` names inputs that were defaulted from the borrower record (shown as source ``record``).
+    """
     card = config.card_for(segment)
-    unknown = sorted(set(inputs) - set(config.factors))
-    if unknown:
-        raise InputError(
-            f"factors.{unknown[0]}", inputs[unknown[0]], f"not a factor; known: {', '.join(config.factors)}"
-        )
+    for code, value in inputs.items():
+        if code not in config.factors:
+            raise InputError(f"factors.{code}", value, f"not a factor; known: {', '.join(config.factors)}")
+        if code not in card.weights:
+            raise InputError(
+                f"factors.{code}",
+                value,
+                f"does not apply to the {card.key} card ({card.name_en}); its factors: {', '.join(card.weights)}",
+            )
     total_weight = sum(card.weights.values())
-    results = []
+    scored: list[tuple[str, float, Any, float | None, str | None]] = []
     for code, weight in card.weights.items():
         factor = config.factors[code]
-        value = ratios.get(code) if factor.source == "ratio" else inputs.get(code)
+        if code in inputs:
+            value, source = inputs[code], ("record" if code in defaulted else "entered")
+        elif factor.source == "ratio":
+            value, source = ratios.get(code), "statements"
+        else:
+            value, source = None, None
         try:
             score = factor.scale.score(value)
         except InputError as exc:
             raise InputError(f"factors.{code}", value, exc.problems[0].rule) from None
-        missing = score is None
-        score = config.missing_score if score is None else score
-        results.append(
-            FactorResult(
-                code,
-                factor.name_zh,
-                factor.name_en,
-                value,
-                score,
-                weight,
-                round(weight / total_weight * (score - NEUTRAL_SCORE), 10),  # float noise is no move
-                missing,
-            )
+        scored.append((code, weight, value, score, source if score is not None else None))
+    present_weight = sum(weight for _, weight, _, score, _ in scored if score is not None)
+    if present_weight <= 0:
+        raise InputError(
+            "factors",
+            None,
+            f"no factor of the {card.key} card has a value: import statements or give factors "
+            f"({', '.join(card.weights)})",
         )
-    total = sum(r.weight * r.score for r in results) / total_weight
+    results = tuple(
+        FactorResult(
+            code,
+            config.factors[code].name_zh,
+            config.factors[code].name_en,
+            value,
+            score,
+            weight,
+            0.0 if score is None else weight / present_weight,
+            0.0
+            if score is None
+            else round(weight / present_weight * (score - NEUTRAL_SCORE), 10),  # no float noise
+            source,
+        )
+        for code, weight, value, score, source in scored
+    )
+    total = sum(r.weight * r.score for r in results if r.score is not None) / present_weight
+    completeness = present_weight / total_weight
     model_pd = 1.0 / (1.0 + math.exp(-(config.intercept + config.slope * total)))
     scale = config.master_scale
     model_grade = scale.grade_for_pd(model_pd).code
@@ -342,6 +425,11 @@ def rate(
     if inn.notches:
         grade = scale.notch(model_grade, inn.notches)
         pd = min(model_pd, scale.pd_for_grade(grade))
+    cap = config.best_grade_for(completeness)
+    capped = cap is not None and scale.notches_between(cap, grade) > 0
+    if capped:
+        assert cap is not None
+        grade, pd = cap, max(pd, scale.pd_for_grade(cap))
     final_grade, final_pd = grade, pd
     if override is not None:
         if override.grade == grade:
@@ -350,7 +438,7 @@ def rate(
         final_pd = float(override.pd) if override.pd is not None else scale.pd_for_grade(final_grade)
     return ExpertRating(
         card.key,
-        tuple(results),
+        results,
         total,
         model_pd,
         model_grade,
@@ -361,6 +449,9 @@ def rate(
         final_grade,
         final_pd,
         config.version,
+        completeness,
+        cap,
+        capped,
     )
 
 

@@ -1,23 +1,28 @@
-"""Train any PD model kind on a table with a default flag: split, fit, calibrate, measure.
+"""Train any PD model kind on a table with a default flag: fit on all rows, measure out of fold.
 
 Model kinds are registered in :data:`TRAINERS` (name → function ``(x, y, options) -> model``); the CLI's
 ``--model`` choices are its keys, so adding a kind (e.g. ``additive``) is one entry here. Every trained
 model has ``score``/``predict``/``to_json`` and a ``calibration`` on the points scale, so the steps after
 fitting are shared:
 
-1. stratified split (``test_size``; 0 fits on all rows) with a fixed seed;
-2. fit on the training part;
-3. calibrate: keep the slope, move the intercept so the mean training PD equals the central tendency
+1. the saved model is fitted on **all rows** given — unless a holdout is asked for (``test_size`` > 0,
+   stratified, or by group with ``group``), which is then kept out of the fit;
+2. calibrate: keep the slope, move the intercept so the mean training PD equals the central tendency
    (the training default rate unless one is given);
-4. record discrimination metrics on both parts, the PSI of the score between them, and training
-   metadata (rows, default rate, data fingerprint, library versions).
+3. estimate performance by **k-fold cross-validation** (``folds``, default 5; stratified, or
+   ``StratifiedGroupKFold`` when ``group`` names a column such as a firm id, so that every row of one firm
+   falls in the same fold): the model kind is refitted and calibrated on k−1 folds and predicts the
+   k-th; the out-of-fold PDs of all rows give ``metrics["out_of_fold"]`` (AUC, Gini, KS, Brier, plus the
+   AUC of each fold), shown on the model card;
+4. record discrimination on the fitted rows (and the holdout), and training metadata (rows, default rate,
+   data fingerprint, library versions).
 
 >>> rng = np.random.default_rng(0)
 >>> frame = pd.DataFrame({"leverage": rng.uniform(0, 1, 2000)})
 >>> frame["bad"] = (rng.random(2000) < 0.02 + 0.2 * frame["leverage"] ** 2).astype(int)
->>> model = train(frame, TrainOptions(target="bad"))
->>> sorted(model.metrics), model.metrics["test"]["auc"] > 0.6
-(['psi_score_train_test', 'test', 'train'], True)
+>>> model = train(frame, TrainOptions(target="bad", folds=3))
+>>> sorted(model.metrics), model.training["train_rows"], model.metrics["out_of_fold"]["auc"] > 0.6
+(['out_of_fold', 'train'], 2000, True)
 """
 
 from __future__ import annotations
@@ -81,7 +86,9 @@ class TrainOptions:
 
     target: str
     exclude: tuple[str, ...] = ()
-    test_size: float = 0.3
+    test_size: float = 0.0
+    folds: int = 5
+    group: str | None = None
     seed: int = 42
     central_tendency: float | None = None
     scaling: Scaling = field(default_factory=Scaling)
@@ -136,45 +143,126 @@ def target_flags(frame: pd.DataFrame, target: str, source: str | None = None) ->
     return flags.to_numpy(dtype=float)
 
 
-def split(y: np.ndarray, test_size: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Stratified train/test row indices (``test_size`` 0: all rows train, none test)."""
+def split(
+    y: np.ndarray, test_size: float, seed: int, groups: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Train/test row indices: stratified, or whole groups when ``groups`` is given (``test_size`` 0: all
+    rows train, none test)."""
     rows = np.arange(y.size)
     if test_size == 0:
         return rows, rows[:0]
     if not 0 < test_size < 1:
         raise InputError("test_size", test_size, "must lie in [0, 1)")
+    if groups is not None:
+        from sklearn.model_selection import GroupShuffleSplit
+
+        train_rows, test_rows = next(
+            GroupShuffleSplit(1, test_size=test_size, random_state=seed).split(rows, y, groups)
+        )
+        return np.sort(train_rows), np.sort(test_rows)
     from sklearn.model_selection import train_test_split
 
     train_rows, test_rows = train_test_split(rows, test_size=test_size, random_state=seed, stratify=y)
     return np.sort(train_rows), np.sort(test_rows)
 
 
+def folds_of(y: np.ndarray, folds: int, seed: int, groups: np.ndarray | None = None) -> list[np.ndarray]:
+    """The held-out rows of each of ``folds`` folds: stratified, and by whole groups when ``groups`` is given.
+
+    >>> y, firms = np.array([0, 1] * 6), np.repeat(np.arange(6), 2)
+    >>> held = folds_of(y, 3, 0, groups=firms)
+    >>> sorted(np.concatenate(held).tolist()) == list(range(12))
+    True
+    >>> all(set(firms[a]).isdisjoint(firms[b]) for a in held for b in held if a is not b)
+    True
+    """
+    if folds < 2:
+        raise InputError("folds", folds, "cross-validation needs at least 2 folds")
+    rows = np.arange(y.size)
+    if groups is not None:
+        from sklearn.model_selection import StratifiedGroupKFold
+
+        distinct = np.unique(groups).size
+        if distinct < folds:
+            raise InputError("group", distinct, f"needs at least {folds} groups for {folds} folds")
+        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+        return [np.sort(held) for _, held in splitter.split(rows, y, groups)]
+    from sklearn.model_selection import StratifiedKFold
+
+    if y.sum() < folds:
+        raise InputError("folds", folds, f"more folds than defaults ({int(y.sum())}); use fewer folds")
+    splitter_rows = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return [np.sort(held) for _, held in splitter_rows.split(rows, y)]
+
+
+def _fit_calibrated(x: pd.DataFrame, y: np.ndarray, options: TrainOptions, model: str) -> ScoringModel:
+    fitted = TRAINERS[model](x, y, options)
+    central = options.central_tendency if options.central_tendency is not None else float(y.mean())
+    return replace(fitted, calibration=fitted.calibration.shifted_to(central, fitted.score(x)))  # type: ignore[type-var]
+
+
+def out_of_fold_pds(
+    x: pd.DataFrame, y: np.ndarray, options: TrainOptions, model: str, groups: np.ndarray | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each row's PD from the ``model`` kind fitted (and calibrated) without that row's fold; the folds."""
+    held_out = folds_of(y, options.folds, options.seed, groups)
+    pds = np.full(y.size, np.nan)
+    for held in held_out:
+        fit_rows = np.setdiff1d(np.arange(y.size), held)
+        if y[fit_rows].sum() < 2:
+            raise InputError("folds", options.folds, "a fold leaves fewer than two defaults to fit on")
+        fitted = _fit_calibrated(x.iloc[fit_rows], y[fit_rows], options, model)
+        pds[held] = fitted.predict(x.iloc[held]).pd
+    return pds, held_out
+
+
+def _features(frame: pd.DataFrame, options: TrainOptions) -> tuple[pd.DataFrame, np.ndarray | None]:
+    unknown = [
+        c for c in (*options.exclude, *([options.group] if options.group else [])) if c not in frame.columns
+    ]
+    if unknown:
+        field = "group" if unknown[0] == options.group else "exclude"
+        raise InputError(field, unknown[0], "no such column", source=options.source)
+    drop = [
+        options.target,
+        *options.exclude,
+        *([options.group] if options.group and options.group not in options.exclude else []),
+    ]
+    x = frame.drop(columns=drop)
+    x.columns = [str(c) for c in x.columns]
+    groups = frame[options.group].astype(str).to_numpy() if options.group else None
+    return x, groups
+
+
 def train(frame: pd.DataFrame, options: TrainOptions, model: str = "scorecard") -> ScoringModel:
-    """Split, fit the ``model`` kind, calibrate and measure (see the module docstring)."""
+    """Fit the ``model`` kind on all rows (or all but an opt-in holdout), calibrate, and measure out of
+    fold (see the module docstring)."""
     if model not in TRAINERS:
         raise InputError("model", model, f"must be one of {', '.join(TRAINERS)}")
     y = target_flags(frame, options.target, options.source)
-    unknown = [c for c in options.exclude if c not in frame.columns]
-    if unknown:
-        raise InputError("exclude", unknown[0], "no such column", source=options.source)
-    x = frame.drop(columns=[options.target, *options.exclude])
-    x.columns = [str(c) for c in x.columns]
-    train_rows, test_rows = split(y, options.test_size, options.seed)
+    x, groups = _features(frame, options)
+    train_rows, test_rows = split(y, options.test_size, options.seed, groups)
     if y[train_rows].sum() < 2:
         raise InputError(
             "target", int(y.sum()), "needs at least two defaults in the training rows", source=options.source
         )
     started = datetime.now(UTC)
-    fitted = TRAINERS[model](x.iloc[train_rows], y[train_rows], options)
+    fitted = _fit_calibrated(x.iloc[train_rows], y[train_rows], options, model)
     fit_seconds = (datetime.now(UTC) - started).total_seconds()
 
     train_scores = fitted.score(x.iloc[train_rows])
-    central = options.central_tendency if options.central_tendency is not None else float(y[train_rows].mean())
-    fitted = replace(fitted, calibration=fitted.calibration.shifted_to(central, train_scores))  # type: ignore[type-var]
-
     metrics: dict[str, Any] = {
         "train": validation.discrimination(y[train_rows], fitted.calibration.pd(train_scores))
     }
+    if options.folds:
+        fit_groups = groups[train_rows] if groups is not None else None
+        oof, held_out = out_of_fold_pds(x.iloc[train_rows], y[train_rows], options, model, fit_groups)
+        metrics["out_of_fold"] = {
+            **validation.discrimination(y[train_rows], oof),
+            "folds": options.folds,
+            "group": options.group,
+            "fold_auc": [_fold_auc(y[train_rows][held], oof[held]) for held in held_out],
+        }
     if test_rows.size:
         test_scores = fitted.score(x.iloc[test_rows])
         metrics["test"] = validation.discrimination(y[test_rows], fitted.calibration.pd(test_scores))
@@ -189,10 +277,14 @@ def train(frame: pd.DataFrame, options: TrainOptions, model: str = "scorecard") 
         "train_rows": int(train_rows.size),
         "test_rows": int(test_rows.size),
         "test_size": options.test_size,
+        "folds": options.folds,
+        "group": options.group,
         "seed": options.seed,
         "default_rate": float(y.mean()),
         "train_default_rate": float(y[train_rows].mean()),
-        "central_tendency": central,
+        "central_tendency": options.central_tendency
+        if options.central_tendency is not None
+        else float(y[train_rows].mean()),
         "features_offered": list(map(str, x.columns)),
         "excluded": list(options.exclude),
         "libraries": _library_versions(),
@@ -200,36 +292,45 @@ def train(frame: pd.DataFrame, options: TrainOptions, model: str = "scorecard") 
     return replace(fitted, target=options.target, training=training, metrics=metrics)  # type: ignore[type-var]
 
 
+def _fold_auc(y: np.ndarray, pds: np.ndarray) -> float | None:
+    return (
+        None if y.min(initial=1) == y.max(initial=0) else round(float(validation.discrimination(y, pds)["auc"]), 6)
+    )
+
+
 def train_compared(frame: pd.DataFrame, options: TrainOptions, model: str = "additive") -> ScoringModel:
-    """:func:`train` the ``model`` kind and every other kind on the same split; measure all of them on the
-    same held-out rows (:func:`~computecredit.rating.additive_compare.compare_fitted`) and record the
-    table in the chosen model's ``training["comparison"]``.
+    """:func:`train` the ``model`` kind, and measure every kind on the same rows: the holdout when there is
+    one, else the out-of-fold PDs of the same folds; record the table in ``training["comparison"]``.
 
     >>> rng = np.random.default_rng(1)
     >>> frame = pd.DataFrame({"leverage": rng.uniform(0, 1, 600)})
     >>> frame["bad"] = (rng.random(600) < 0.05 + 0.3 * frame["leverage"]).astype(int)
-    >>> model = train_compared(frame, TrainOptions(target="bad"), "scorecard")
-    >>> [r["model"] for r in model.training["comparison"]["models"]]
-    ['scorecard', 'additive', 'gbm']
+    >>> model = train_compared(frame, TrainOptions(target="bad", folds=3), "scorecard")
+    >>> [r["model"] for r in model.training["comparison"]["models"]], model.training["comparison"]["sample"]
+    (['scorecard', 'additive', 'gbm'], 'out-of-fold')
     """
-    from computecredit.rating.additive_compare import best_explainable, compare_fitted
+    from computecredit.rating.additive_compare import best_explainable, compare_fitted, compare_models
 
     if model not in TRAINERS:
         raise InputError("model", model, f"must be one of {', '.join(TRAINERS)}")
-    if options.test_size == 0:
-        raise InputError("test_size", 0, "comparing models needs held-out rows (a test size above 0)")
     kinds = [model, *(k for k in TRAINERS if k != model)]
-    fitted = {kind: train(frame, options, kind) for kind in kinds}
+    chosen = train(frame, options, model)
     y = target_flags(frame, options.target, options.source)
-    _, test_rows = split(y, options.test_size, options.seed)  # the same seed gives the split train() used
-    rows = compare_fitted(fitted, frame.iloc[test_rows], y[test_rows])
-    comparison = {
-        "sample": "test",
-        "rows": int(test_rows.size),
-        "models": rows,
-        "best_explainable": best_explainable(rows),
-    }
-    chosen = fitted[model]
+    x, groups = _features(frame, options)
+    if options.test_size > 0:
+        fitted = {
+            kind: chosen if kind == model else train(frame, replace(options, folds=0), kind) for kind in kinds
+        }
+        _, test_rows = split(y, options.test_size, options.seed, groups)  # the same seed: train()'s split
+        rows = compare_fitted(fitted, frame.iloc[test_rows], y[test_rows])
+        sample, n = "test", int(test_rows.size)
+    else:
+        if not options.folds:
+            raise InputError("folds", 0, "comparing models needs cross-validation folds or a holdout")
+        pds = {kind: out_of_fold_pds(x, y, options, kind, groups)[0] for kind in kinds}
+        rows = compare_models(y, pds)
+        sample, n = "out-of-fold", int(y.size)
+    comparison = {"sample": sample, "rows": n, "models": rows, "best_explainable": best_explainable(rows)}
     return replace(chosen, training={**chosen.training, "comparison": comparison})  # type: ignore[type-var]
 
 
@@ -288,7 +389,9 @@ __all__ = [
     "TRAINERS",
     "ScoringModel",
     "TrainOptions",
+    "folds_of",
     "load_model",
+    "out_of_fold_pds",
     "split",
     "target_flags",
     "train",

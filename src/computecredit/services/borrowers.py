@@ -195,18 +195,21 @@ def import_file(db: Database, path: Path) -> dict[str, Any]:
     }
 
 
-def list_borrowers(db: Database) -> list[Borrower]:
-    """All borrowers, ordered by USCC."""
+def list_borrowers(db: Database, search: str | None = None) -> list[Borrower]:
+    """All borrowers, ordered by USCC; with ``search`` those whose name, USCC or stock code contains it."""
     with db.transaction() as session:
-        return store.list_borrowers(session)
+        if not search:
+            return store.list_borrowers(session)
+        found, _ = store.search_borrowers(session, search)
+        return sorted(found, key=lambda b: b.uscc)
 
 
-def borrower_with_statements(db: Database, uscc: str) -> tuple[Borrower, list[Any]]:
-    """One borrower and its statements (oldest first); :class:`NotFoundError` if there is no such borrower."""
+def borrower_with_statements(db: Database, identifier: str) -> tuple[Borrower, list[Any]]:
+    """One borrower, named by its USCC or stock code, and its statements (oldest first);
+    :class:`NotFoundError` if there is no such borrower."""
     with db.transaction() as session:
-        return store.get_borrower(session, uscc.strip().upper()), store.list_statements(
-            session, uscc.strip().upper()
-        )
+        uscc = store.resolve_uscc(session, identifier)
+        return store.get_borrower(session, uscc), store.list_statements(session, uscc)
 
 
 def export_borrowers(db: Database, path: Path) -> int:

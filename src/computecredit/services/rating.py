@@ -128,7 +128,7 @@ def innovation_inputs(borrower: Borrower, rd_intensity: float | None, extra: Map
         "rd_intensity": rd_intensity
         if rd_intensity is not None
         else (float(cred.rd_spend) / float(borrower.revenue) if borrower.revenue else None),
-        "rd_staff_share": cred.rd_staff / borrower.employees,
+        "rd_staff_share": cred.rd_staff / borrower.employees if borrower.employees else None,
         "specialised_level": cred.specialised_level.value,
         "high_tech_enterprise": str(cred.high_tech_enterprise).lower(),
     }
@@ -158,7 +158,8 @@ def rate_borrower_data(
     config = config or load_expert_config()
     year, ratio_values, trends = statement_ratios(statements)
     ratio_numbers = {code: r.value for code, r in ratio_values.items()}
-    inputs = default_inputs(borrower, factors or {})
+    given = dict(factors or {})
+    inputs = default_inputs(borrower, given)
     inn_inputs = innovation_inputs(borrower, ratio_numbers.get("rd_intensity"), innovation or {})
     result = expert.rate(
         config,
@@ -168,6 +169,7 @@ def rate_borrower_data(
         inn_inputs,
         is_sme=borrower.is_sme,
         override=override,
+        defaulted=frozenset(inputs) - frozenset(given),
     )
     used = {
         "fiscal_year": year,
@@ -175,11 +177,26 @@ def rate_borrower_data(
         "trends": {c: t["direction"] for c, t in trends.items() if t["direction"] != "n/a"},
         "factors": dict(inputs),
         "innovation": inn_inputs,
+        "information": information(result),
         "size_class": borrower.size_class.value,
         "config_version": config.version,
         "reference_versions": {t: reference.version(t) for t in (DEFAULT_EXPERT_TABLE, "master_scale.yaml")},
     }
     return result, used
+
+
+def information(result: ExpertRating) -> dict[str, Any]:
+    """How much of the card was known: completeness, the cap it implies, and the missing factors by name."""
+    return {
+        "completeness": round(result.completeness, 4),
+        "cap_grade": result.cap_grade,
+        "capped": result.capped,
+        "missing_factors": [
+            {"factor": f.code, "name_zh": f.name_zh, "name_en": f.name_en, "weight": f.weight}
+            for f in result.factors
+            if f.missing
+        ],
+    }
 
 
 def explain(result: ExpertRating, top: int = 5) -> dict[str, Any]:
@@ -194,8 +211,9 @@ def explain(result: ExpertRating, top: int = 5) -> dict[str, Any]:
                 "value": f.value,
                 "score": f.score,
                 "weight": f.weight,
+                "weight_used": round(f.weight_used, 4),
                 "contribution": round(f.contribution, 4),
-                "missing": f.missing,
+                "source": f.source,
             }
             for f in factors[:top]
         ]
@@ -210,6 +228,7 @@ def explain(result: ExpertRating, top: int = 5) -> dict[str, Any]:
             "notches": result.innovation.notches,
             "note": result.innovation.reason,
         },
+        "completeness": round(result.completeness, 4),
         "grade": result.grade,
         "pd": result.pd,
         "final_grade": result.final_grade,
@@ -217,7 +236,8 @@ def explain(result: ExpertRating, top: int = 5) -> dict[str, Any]:
         "override": result.override.model_dump(mode="json") if result.override else None,
         "moved_up": rows(result.moved_up),
         "moved_down": rows(result.moved_down),
-        "missing_factors": [f.code for f in result.factors if f.missing],
+        "missing_factors": result.missing,
+        "information": information(result),
     }
 
 

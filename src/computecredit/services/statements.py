@@ -6,6 +6,14 @@ Two layouts, both keyed by the line-item codes of :data:`computecredit.domain.st
   Chinese and English labels, and each further column one fiscal year. The first rows hold the
   statement's facts (:data:`META`): borrower, year, period end, consolidated, audited, auditor, unit,
   currency. Subtotals may be left blank: they are computed; if filled in they must add up.
+- **As printed** (Excel sheet or CSV whose first header cell is ``项目``): the statements as an A-share
+  annual report prints them (合并资产负债表, 合并利润表, 合并现金流量表, one sheet each or all in one):
+  column A the line name as printed (numbering, 其中/加/减 and filling notes are ignored), each further
+  column one year (the year read from the header, e.g. ``2024年12月31日``, or from a 会计年度 row); the
+  facts as labelled rows (统一社会信用代码, 金额单位 元/万元, …). Amounts as printed: ``1,234.56``,
+  ``(1,234.56)`` or ``－1,234.56`` for negatives, ``-``/``—`` for none. The sheets of one borrower and year
+  are merged into one statement. A line the model does not have is refused with its row; with
+  ``headline_only`` (仅主要项目) leave it out and the totals put it in the "not itemised" lines.
 - **CSV** (for machines): one row per statement, columns :data:`META` then every line-item code.
 
 Import → export → import gives the same statements, to the last digit.
@@ -17,14 +25,22 @@ Import → export → import gives the same statements, to the last digit.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from computecredit.domain.statements import ITEMS, LINE_ITEMS, STATEMENT_LABELS, FinancialStatement
+from computecredit.domain.statements import (
+    ITEMS,
+    LINE_ITEMS,
+    STATEMENT_LABELS,
+    FinancialStatement,
+    code_for_label,
+)
 from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError, Problem
 from computecredit.services import spreadsheets
@@ -41,6 +57,7 @@ META: tuple[str, ...] = (
     "auditor",
     "unit",
     "currency",
+    "headline_only",
 )
 META_LABELS: dict[str, tuple[str, str]] = {
     "borrower_uscc": ("统一社会信用代码", "Borrower USCC"),
@@ -52,9 +69,15 @@ META_LABELS: dict[str, tuple[str, str]] = {
     "auditor": ("审计机构", "Auditor"),
     "unit": ("金额单位", "Unit"),
     "currency": ("币种", "Currency"),
+    "headline_only": ("仅主要项目", "Headline only"),
 }
-BOOLEAN_META = ("consolidated", "audited")
-CSV_COLUMNS: tuple[str, ...] = (*META, *(item.code for item in LINE_ITEMS))
+BOOLEAN_META = ("consolidated", "audited", "headline_only")
+# Facts written on export: ``headline_only`` is read on import only (the gaps are then in the stored
+# "not itemised" lines, so an exported statement is itemised as it stands).
+EXPORTED_META = tuple(key for key in META if key != "headline_only")
+PRINTED_HEADER = "项目"
+_META_BY_LABEL = {label.lower(): key for key, labels in META_LABELS.items() for label in (key, *labels)}
+CSV_COLUMNS: tuple[str, ...] = (*EXPORTED_META, *(item.code for item in LINE_ITEMS))
 FIRST_YEAR_COLUMN = 5  # column E
 HEADER = ("code", "报表 statement", "项目", "Item")
 MAX_REPORTED = 50
@@ -70,11 +93,14 @@ class Located:
 
 
 def file_kind(path: Path) -> str:
-    """``"statements"`` or ``"borrowers"`` for a CSV (by its header), ``"workbook"`` for an .xlsx."""
+    """``"statements"`` or ``"borrowers"`` for a CSV (by its header), ``"printed"`` for a CSV laid out as an
+    annual report prints it, ``"workbook"`` for an .xlsx."""
     if spreadsheets.check_suffix(path) == ".xlsx":
         return "workbook"
     with path.open(encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle), [])
+    if header and _is_vertical(header[0]):
+        return "printed"
     return "statements" if "fiscal_year" in header else "borrowers"
 
 
@@ -91,6 +117,19 @@ def statement_from_values(values: dict[str, Any], *, source: str | None, row: in
             meta[key] = value
         elif key in ITEMS:
             lines[key] = value
+        elif key.startswith("row "):
+            number, label = key.removeprefix("row ").split(": ", 1)
+            problems.append(
+                Problem(
+                    label,
+                    value,
+                    "unknown line name: use the name printed in the annual report (e.g. 货币资金) or a code, "
+                    "put the amount in the section's 未逐项列示 line, or leave it out and mark 仅主要项目 "
+                    "(headline_only)",
+                    source,
+                    int(number),
+                )
+            )
         else:
             problems.append(Problem(key, value, "unknown line-item code (see domain/statements.py)", source, row))
     for key in BOOLEAN_META:
@@ -128,7 +167,11 @@ def read_located(path: Path, *, required: bool = True) -> list[Located]:
         )
     found: list[Located] = []
     problems: list[Problem] = []
-    readings = _read_csv(path) if kind == "statements" else _read_workbook(path)
+    readers = {"statements": _read_csv, "printed": _read_printed_csv, "workbook": _read_workbook}
+    try:
+        readings = _merged(list(readers[kind](path)))
+    except InputError as exc:
+        raise InputError(problems=exc.problems[:MAX_REPORTED]) from None
     for values, source, row, rows_of in readings:
         try:
             found.append(Located(statement_from_values(values, source=source, row=row), source, row))
@@ -156,6 +199,37 @@ def read_located(path: Path, *, required: bool = True) -> list[Located]:
     return found
 
 
+def _merged(readings: list[Reading]) -> list[Reading]:
+    """Readings of one borrower, year and consolidation merged (an annual report's three statements on
+    three sheets make one statement); a line given on two sheets with different amounts is refused."""
+    merged: dict[tuple[str, ...], Reading] = {}
+    out: list[Reading] = []
+    for reading in readings:
+        values, source, row, rows_of = reading
+        key = tuple(str(values.get(k, "")).strip() for k in ("borrower_uscc", "fiscal_year", "consolidated"))
+        if rows_of is None or not key[0] or not key[1]:
+            out.append(reading)
+            continue
+        if key not in merged:
+            merged[key] = (dict(values), source, row, dict(rows_of))
+            out.append(merged[key])
+            continue
+        into, first_source, _, first_rows = merged[key]
+        for code, value in values.items():
+            if code in ITEMS and code in into and str(into[code]) != str(value):
+                raise InputError(
+                    code,
+                    value,
+                    f"given twice with different amounts ({into[code]} in {first_source})",
+                    source=source,
+                    row=row,
+                )
+            into.setdefault(code, value)
+        assert first_rows is not None  # merged readings always carry their rows
+        first_rows.update({k: v for k, v in rows_of.items() if k not in first_rows})
+    return out
+
+
 def read_statements(path: Path) -> list[FinancialStatement]:
     """The statements of ``path`` (see :func:`read_located`)."""
     return [item.statement for item in read_located(path)]
@@ -178,30 +252,129 @@ def _read_csv(path: Path) -> Iterable[Reading]:
 
 def _read_workbook(path: Path) -> Iterable[Reading]:
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         for sheet in workbook.worksheets:
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-            if not rows or not rows[0] or rows[0][0] != HEADER[0]:
-                continue  # instructions, borrowers or other sheets
-            codes = {str(r[0]).strip(): number for number, r in enumerate(rows, start=1) if r and r[0]}
-            width = max(len(r) for r in rows)
-            for column in range(FIRST_YEAR_COLUMN - 1, width):
-                values = {}
-                for r in rows[1:]:
-                    if not r or r[0] is None or column >= len(r):
-                        continue
-                    cell = spreadsheets.clean(r[column])
-                    if cell is not None:
-                        values[str(r[0]).strip()] = cell
-                if not values:
-                    continue
-                source = f"{path.name}[{sheet.title}!{get_column_letter(column + 1)}]"
-                yield values, source, codes.get("fiscal_year"), codes
+            yield from _read_vertical(rows, lambda column, title=sheet.title: f"{path.name}[{title}!{column}]")
     finally:
         workbook.close()
+
+
+def _read_printed_csv(path: Path) -> Iterable[Reading]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows: list[list[Any]] = [list(r) for r in csv.reader(handle)]
+    yield from _read_vertical(rows, lambda column: f"{path.name}[{column}]")
+
+
+def _is_vertical(first_cell: Any) -> bool:
+    text = str(first_cell or "").strip()
+    return text == HEADER[0] or text.startswith(PRINTED_HEADER)
+
+
+def _read_vertical(rows: list[list[Any]], source_of: Any) -> Iterable[Reading]:
+    """Statements of a sheet laid out one line per row, one year per column: the template (codes in
+    column A, labels in C and D, years from E) or a statement as printed (line names in A, years from B)."""
+    from openpyxl.utils import get_column_letter
+
+    if not rows or not rows[0] or not _is_vertical(rows[0][0]):
+        return  # instructions, borrowers or other sheets
+    template = str(rows[0][0]).strip() == HEADER[0]
+    first = FIRST_YEAR_COLUMN - 1 if template else 1
+    keys: dict[int, str] = {}  # row number -> code or fact
+    problems: dict[int, tuple[str, str]] = {}
+    for number, r in enumerate(rows[1:], start=2):
+        if not r or all(spreadsheets.clean(c) is None for c in r[first:]):
+            continue  # blank or a section heading such as 流动资产：
+        key = _row_key(r, template)
+        if key is None:
+            problems[number] = (str(r[0] if r[0] is not None else r[2] if len(r) > 2 else ""), "unknown line")
+        elif key:
+            keys[number] = key
+    rows_of = {key: number for number, key in keys.items()}
+    width = max(len(r) for r in rows)
+    for column in range(first, width):
+        letter = get_column_letter(column + 1)
+        values: dict[str, Any] = {}
+        clashes: list[Problem] = []
+        for number, key in keys.items():
+            r = rows[number - 1]
+            raw = r[column] if column < len(r) else None
+            cell = _printed_cell(raw) if key in ITEMS else spreadsheets.clean(raw)
+            if cell is None:
+                continue
+            if key in values and values[key] != cell:
+                clashes.append(
+                    Problem(key, cell, f"given twice with different amounts ({values[key]})", None, number)
+                )
+            values[key] = cell
+        if not values:
+            continue
+        if "fiscal_year" not in values:
+            year = _year_of(rows[0][column] if column < len(rows[0]) else None)
+            if year is not None:
+                values["fiscal_year"] = year
+        for number, (label, _) in problems.items():
+            r = rows[number - 1]
+            if column < len(r) and _printed_cell(r[column]) is not None:
+                values[f"row {number}: {label}"] = r[column]
+        yield values, source_of(letter), rows_of.get("fiscal_year"), {**rows_of, **_unknown_rows(problems)}
+        if clashes:
+            raise InputError(
+                problems=[Problem(p.field, p.value, p.rule, source_of(letter), p.row) for p in clashes]
+            )
+
+
+def _unknown_rows(problems: dict[int, tuple[str, str]]) -> dict[str, int]:
+    return {f"row {number}: {label}": number for number, (label, _) in problems.items()}
+
+
+def _row_key(r: list[Any], template: bool) -> str | None:
+    """The code or fact a row holds: a code in column A, else the line name (column A, or C in the
+    template); ``""`` for a printed sum that is read from its parts; ``None`` when unknown."""
+    first = str(r[0]).strip() if r[0] is not None else ""
+    if first in ITEMS or first in META:
+        return first
+    labels = [first] + ([str(r[2]).strip()] if template and len(r) > 2 and r[2] is not None else [])
+    for label in labels:
+        if not label:
+            continue
+        fact = _META_BY_LABEL.get(label.lower())
+        if fact is not None:
+            return fact
+        code = code_for_label(label)
+        if code is not None:
+            return code
+    return None
+
+
+def _printed_cell(cell: Any) -> Any:
+    """An amount as annual reports print it: ``1,234.5``; ``(1,234.5)`` and ``－1,234.5`` are negative;
+    ``-``/``—`` mean none.
+
+    >>> _printed_cell("(1,234.5)"), _printed_cell("－20"), _printed_cell("—"), _printed_cell(7)
+    ('-1234.5', '-20', None, 7)
+    """
+    cell = spreadsheets.clean(cell)
+    if not isinstance(cell, str):
+        return cell
+    text = cell.replace("－", "-").replace("（", "(").replace("）", ")").replace(",", "").replace("，", "")
+    if text in {"-", "--", "—", "——", "/"}:
+        return None
+    if text.startswith("(") and text.endswith(")"):
+        return "-" + text[1:-1].strip()
+    return text
+
+
+def _year_of(header: Any) -> int | None:
+    """The fiscal year in a column header such as ``2024``, ``2024年度`` or ``2024年12月31日``."""
+    if isinstance(header, (int, float)) and 1990 <= header <= 2100:
+        return int(header)
+    if isinstance(header, date):
+        return header.year
+    found = re.search(r"(19|20)\d{2}", str(header or ""))
+    return int(found.group(0)) if found else None
 
 
 # --- storing ----------------------------------------------------------------------------------------
@@ -242,12 +415,16 @@ def import_statements(db: Database, path: Path) -> dict[str, Any]:
 
 def statement_row(statement: FinancialStatement) -> dict[str, Any]:
     """One CSV row: facts then every line item (blank when not reported)."""
-    return {**statement.model_dump(include=set(META)), **statement.values}
+    return {**statement.model_dump(include=set(EXPORTED_META)), **statement.values}
 
 
 def write_csv(path: Path, statements: Sequence[FinancialStatement]) -> None:
-    labels = [META_LABELS[c][0] if c in META_LABELS else ITEMS[c].zh for c in CSV_COLUMNS]
-    spreadsheets.write_rows(path, CSV_COLUMNS, [statement_row(s) for s in statements], labels=labels)
+    """The machine format: :data:`CSV_COLUMNS`, less the "not itemised" columns when no statement uses them
+    (files of fully itemised statements keep the layout they always had)."""
+    used = {code for s in statements for code in s.values}
+    columns = [c for c in CSV_COLUMNS if not c.startswith("unitemised_") or c in used]
+    labels = [META_LABELS[c][0] if c in META_LABELS else ITEMS[c].zh for c in columns]
+    spreadsheets.write_rows(path, columns, [statement_row(s) for s in statements], labels=labels)
 
 
 def write_workbook(
@@ -280,10 +457,13 @@ def write_workbook(
             sheet.append([key, "", zh, en, *(spreadsheets.excel_cell(getattr(s, key)) for s in group)])
         for item in LINE_ITEMS:
             zh_statement, en_statement = STATEMENT_LABELS[item.statement]
+            merged = all(s.consolidated for s in group)
             sheet.append(
                 [
                     item.code,
-                    f"{zh_statement} {en_statement}",
+                    f"合并{zh_statement} Consolidated {en_statement.lower()}"
+                    if merged
+                    else f"{zh_statement} {en_statement}",
                     item.zh,
                     item.en,
                     *(spreadsheets.excel_cell(s.values.get(item.code)) for s in group),
@@ -320,6 +500,11 @@ INSTRUCTIONS = (
     "合计行可留空，系统自动计算；如填写，须与明细相加一致。资产总计须等于负债和所有者权益总计（容差：资产总计的0.01%，至少1元）。",
     "Subtotals may be left blank and are computed; if filled in they must add up. Total assets must equal total "
     "liabilities and equity within 0.01% of total assets (at least 1 CNY).",
+    "C列为年报中的项目名称（财会〔2019〕6号格式）。来源只列示主要项目时，将“仅主要项目”设为“是”：合计与明细之差记入“未逐项列示”行并如此显示。",
+    "Column C holds the line names as annual reports print them. When the source gives headline figures only, set "
+    "'headline only' to yes: the gap between each total and its lines goes to the 'not itemised' lines, shown as such.",
+    "也可直接导入年报原样的报表：首行首格为“项目”，A列为年报项目名称，其后每列一个年度（表头如“2024年12月31日”）。",
+    "Statements as printed also import: first cell '项目', line names in column A, one year per column after it.",
     "导入命令 / import with:  computecredit statements import FILE.xlsx",
 )
 

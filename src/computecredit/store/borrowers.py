@@ -12,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from computecredit.domain.borrowers import Borrower, TechCredentials
+from computecredit.domain.borrowers import Borrower, TechCredentials, normal_ticker
 from computecredit.domain.statements import FinancialStatement
 from computecredit.errors import NotFoundError
 from computecredit.store.base import Base, Money, TimestampMixin
@@ -30,9 +30,9 @@ class BorrowerRow(TimestampMixin, Base):
     hub: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     group_name: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     ownership: Mapped[str] = mapped_column(sa.String(16))
-    ticker: Mapped[str | None] = mapped_column(sa.String(16))
+    ticker: Mapped[str | None] = mapped_column(sa.String(16), index=True)
     established: Mapped[date | None] = mapped_column(sa.Date)
-    employees: Mapped[int] = mapped_column(sa.Integer)
+    employees: Mapped[int | None] = mapped_column(sa.Integer)
     revenue: Mapped[Decimal] = mapped_column(Money)
     total_assets: Mapped[Decimal] = mapped_column(Money)
     sme_industry_override: Mapped[str | None] = mapped_column(sa.String(32))
@@ -165,6 +165,50 @@ def save_borrower(session: Session, borrower: Borrower) -> tuple[BorrowerRow, bo
     return row, False
 
 
+def search_condition(text: str) -> sa.ColumnElement[bool]:
+    """Rows whose Chinese or English name, USCC or stock code contains ``text`` (any case), or whose stock
+    code is ``text`` written another way (``sh688256``, ``688256``)."""
+    pattern = f"%{text.strip()}%"
+    return sa.or_(
+        BorrowerRow.name_zh.ilike(pattern),
+        BorrowerRow.name_en.ilike(pattern),
+        BorrowerRow.uscc.ilike(pattern),
+        BorrowerRow.ticker.ilike(pattern),
+        BorrowerRow.ticker == normal_ticker(text),
+    )
+
+
+def search_borrowers(
+    session: Session,
+    text: str | None = None,
+    segment: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[Borrower], int]:
+    """Borrowers matching ``text`` (see :func:`search_condition`) and ``segment``, by English name, with the
+    total number that match."""
+    query = sa.select(BorrowerRow)
+    if text and text.strip():
+        query = query.where(search_condition(text))
+    if segment is not None:
+        query = query.where(BorrowerRow.segment == segment)
+    total = int(session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+    rows = session.scalars(query.order_by(BorrowerRow.name_en, BorrowerRow.uscc).offset(offset).limit(limit))
+    return [to_borrower(row) for row in rows], total
+
+
+def resolve_uscc(session: Session, identifier: str) -> str:
+    """The USCC of the borrower named by its USCC or its stock code (``688256.SH``, ``688256``);
+    :class:`NotFoundError` if none."""
+    text = identifier.strip().upper()
+    if find_borrower_row(session, text) is not None:
+        return text
+    uscc = session.scalars(sa.select(BorrowerRow.uscc).where(BorrowerRow.ticker == normal_ticker(text))).first()
+    if uscc is None:
+        raise NotFoundError(f"no borrower with 统一社会信用代码 or stock code {identifier}")
+    return uscc
+
+
 def get_borrower(session: Session, uscc: str) -> Borrower:
     return to_borrower(borrower_row(session, uscc))
 
@@ -252,8 +296,11 @@ __all__ = [
     "get_borrower",
     "list_borrowers",
     "list_statements",
+    "resolve_uscc",
     "save_borrower",
     "save_statement",
+    "search_borrowers",
+    "search_condition",
     "to_borrower",
     "to_statement",
 ]

@@ -28,7 +28,6 @@ from computecredit.services import statements as statement_service
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import ratings as rating_store
-from computecredit.store.borrowers import BorrowerRow
 from computecredit.store.database import Database
 from computecredit.store.workbench import Proposal
 from computecredit.web import charts
@@ -58,27 +57,15 @@ KEY_LINES = (
 def search(
     session: Session, q: str | None, segment: ChainSegment | None, offset: int, limit: int
 ) -> tuple[list[Any], int]:
-    """Borrowers whose name or USCC contains ``q``, optionally of one chain segment, by name."""
-    query = sa.select(BorrowerRow)
-    if q:
-        pattern = f"%{q.strip()}%"
-        query = query.where(
-            sa.or_(
-                BorrowerRow.name_zh.ilike(pattern),
-                BorrowerRow.name_en.ilike(pattern),
-                BorrowerRow.uscc.ilike(pattern),
-            )
-        )
-    if segment is not None:
-        query = query.where(BorrowerRow.segment == segment.value)
-    total = int(session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
-    rows = session.execute(query.order_by(BorrowerRow.name_en).offset(offset).limit(limit)).scalars()
-    return [borrower_store.to_borrower(row) for row in rows], total
+    """Borrowers whose name, USCC or stock code contains ``q``, optionally of one chain segment, by name."""
+    return borrower_store.search_borrowers(session, q, segment.value if segment else None, offset, limit)
 
 
 @api.get("", response_model=Page[BorrowerSummary], summary="Search borrowers by name or USCC")
 def list_borrowers(
-    q: str | None = Query(None, max_length=100, description="Part of the Chinese or English name, or of the USCC"),
+    q: str | None = Query(
+        None, max_length=100, description="Part of the Chinese or English name, of the USCC or of the stock code"
+    ),
     segment: ChainSegment | None = Query(None),
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*ALL_ROLES)),

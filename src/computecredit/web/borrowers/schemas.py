@@ -20,6 +20,8 @@ class BorrowerSummary(BaseModel):
     province: str
     hub: str | None
     group_name: str | None
+    ticker: str | None = None
+    exchange: str | None = None
     size_class: str
     links: dict[str, str]
 
@@ -29,6 +31,8 @@ class BorrowerSummary(BaseModel):
             uscc=b.uscc,
             name_zh=b.name_zh,
             name_en=b.name_en,
+            ticker=b.ticker,
+            exchange=b.exchange,
             segment=b.segment.value,
             province=b.province.value,
             hub=b.hub.value if b.hub else None,
