@@ -7,8 +7,8 @@ and put ``csrf_field()`` into every form.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 

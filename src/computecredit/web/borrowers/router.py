@@ -262,6 +262,8 @@ def ratio_view(statements: list[Any], lang: str) -> tuple[list[dict[str, Any]], 
             for d in chosen
             if d.code in trends
         },
+        x_label=translate(lang, "chart.years"),
+        y_label=translate(lang, "chart.ratio_unit"),
     )
     return rows, chart
 
@@ -289,11 +291,15 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         f"{translate(lang, 'borrower.trend_title')} ({chart_unit_label})",
         years,
         series(("operating_revenue", "net_profit", "net_operating_cash_flow")),
+        x_label=translate(lang, "chart.years"),
+        y_label=chart_unit_label,
     )
     balance = charts.line_chart(
         f"{translate(lang, 'borrower.balance_title')} ({chart_unit_label})",
         years,
         series(("total_assets", "total_liabilities")),
+        x_label=translate(lang, "chart.years"),
+        y_label=chart_unit_label,
     )
     table = [(name, [v / table_unit if v is not None else None for v in values]) for name, values in lines]
     proposals = (

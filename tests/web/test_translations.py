@@ -1,0 +1,97 @@
+"""Every label on every page comes from the translations: each role walks all its pages (the demo bank loaded)
+and a zh-CN page shows no snake_case key and no English word outside code, inputs and proper names; an en page
+shows no snake_case key either."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import httpx
+import pytest
+from tests.web.support import ROLE_USER, Server, browser_login
+from tests.web.visible import WORD, engine_text, untranslated
+
+from computecredit.web import i18n
+
+# The pages each role reaches from the navigation (proposal pages: see test_proposal_pages_are_translated).
+NAV = {
+    "analyst": ("/", "/borrowers", "/projects", "/proposals", "/portfolio", "/monitoring"),
+    "approver": ("/", "/borrowers", "/projects", "/proposals", "/approvals", "/portfolio", "/monitoring"),
+    "risk_manager": (
+        "/",
+        "/borrowers",
+        "/projects",
+        "/proposals",
+        "/approvals",
+        "/portfolio",
+        "/monitoring",
+        "/audit",
+    ),
+    "admin": ("/", "/borrowers", "/projects", "/portfolio", "/monitoring", "/admin", "/audit"),
+}
+SORTS = ("/borrowers?sort=pd&desc=true", "/borrowers?sort=exposure&desc=true&segment=servers_hardware")
+
+
+def pages_of(client: httpx.Client, role: str, demo_uscc: str) -> list[str]:
+    """The role's navigation pages, a few borrower pages (the demo server maker first), every project page,
+    sorted and filtered borrower lists and an error page."""
+    listed = client.get("/borrowers?sort=pd&desc=true&limit=4").text
+    borrowers = [
+        f"/borrowers/{demo_uscc}",
+        *dict.fromkeys(re.findall(r'href="(/borrowers/[0-9A-Z]{18})"', listed)),
+    ]
+    projects = list(dict.fromkeys(re.findall(r'href="(/projects/[\w.-]+)"', client.get("/projects").text)))
+    return [*NAV[role], *SORTS, *borrowers[:4], *projects, "/borrowers/91110000MA0000000X"]
+
+
+def walk(server: Server, role: str, lang: str, demo_uscc: str) -> dict[str, list[str]]:
+    client = browser_login(server, ROLE_USER[role])
+    client.cookies.set(i18n.COOKIE, lang)
+    found: dict[str, list[str]] = {}
+    for path in pages_of(client, role, demo_uscc):
+        page = client.get(path)
+        assert page.status_code in (200, 404), (path, page.status_code)
+        words = untranslated(page.text)
+        if lang == "en":
+            words = [w for w in words if "_" in w]
+        if words:
+            found[path] = sorted(set(words))
+    return found
+
+
+@pytest.mark.parametrize("role", sorted(NAV))
+def test_chinese_pages_show_no_keys_and_no_english(server: Server, demo_uscc: str, role: str) -> None:
+    found = walk(server, role, "zh-CN", demo_uscc)
+    assert not found, "\n".join(f"{path}: {', '.join(words)}" for path, words in found.items())
+
+
+@pytest.mark.parametrize("role", ["risk_manager", "admin"])
+def test_english_pages_show_no_keys(server: Server, demo_uscc: str, role: str) -> None:
+    found = walk(server, role, "en", demo_uscc)
+    assert not found, "\n".join(f"{path}: {', '.join(words)}" for path, words in found.items())
+
+
+def test_the_walk_sees_what_it_should(server: Server, demo_uscc: str) -> None:
+    """The check can fail: the borrower page holds rating drivers (translated), and a raw key would be caught."""
+    client = browser_login(server, ROLE_USER["risk_manager"])
+    client.cookies.set(i18n.COOKIE, "zh-CN")
+    page = client.get(f"/borrowers/{demo_uscc}").text
+    assert "最新评级的主要驱动因素" in page and "算力产业链专家打分卡" in page
+    assert set(untranslated(page.replace("算力产业链专家打分卡", "expert_compute"))) == {"expert_compute"}
+
+
+@pytest.mark.xfail(
+    strict=True, reason="monitoring/rules.py writes part of its evidence in English (issue 14 follow-up)"
+)
+def test_alert_evidence_is_chinese(server: Server) -> None:
+    """Alert titles and evidence are the monitoring engine's text; they are checked here, apart, until the
+    engine returns keys and figures for every rule (today e.g. '… days past due on …')."""
+    from computecredit.services.monitoring import run_monitoring
+
+    run_monitoring(server.db, date.today(), actor="t_risk")
+    client = browser_login(server, ROLE_USER["risk_manager"])
+    client.cookies.set(i18n.COOKIE, "zh-CN")
+    texts = engine_text(client.get("/monitoring").text)
+    assert texts, "the check needs alerts to look at"
+    assert [w for t in texts for w in WORD.findall(t) if not w.isupper() and not any(c.isdigit() for c in w)] == []
