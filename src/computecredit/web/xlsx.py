@@ -6,7 +6,7 @@ numbers as numbers (amounts in 元, shares as fractions with a percent format), 
 >>> content = workbook([Sheet("预警", ["借款人", "金额（元）"], [["甲公司", 1.5e8]], formats={1: AMOUNT})])
 >>> sheet = load_workbook(io.BytesIO(content))["预警"]
 >>> [c.value for c in sheet[1]], sheet["B2"].value, sheet["B2"].number_format
-(['借款人', '金额（元）'], 150000000.0, '#,##0.00')
+(['借款人', '金额（元）'], 150000000, '#,##0.00')
 """
 
 from __future__ import annotations
