@@ -137,17 +137,17 @@ def borrower_list(
     if where.grade:
         query = query.where(ratings.c.grade == where.grade)
     total = int(session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+    # Amounts and PDs are exact decimals (text on SQLite): order them as numbers.
     column = {
         "name": BorrowerRow.name_en,
-        "pd": ratings.c.pd,
-        "exposure": exposure,
+        "pd": sa.cast(ratings.c.pd, sa.Float),
+        "exposure": sa.cast(exposure, sa.Float),
         "alerts": alert_count,
         "segment": BorrowerRow.segment,
     }[sort if sort in SORT_KEYS else "name"]
-    ordered = column.desc() if descending else column.asc()
-    query = query.order_by(
-        ratings.c.pd.is_(None) if sort == "pd" else sa.true(), ordered, BorrowerRow.name_en, BorrowerRow.uscc
-    )
+    order = [ratings.c.pd.is_(None)] if sort == "pd" else []  # unrated last, either way
+    order += [column.desc() if descending else column.asc(), BorrowerRow.name_en, BorrowerRow.uscc]
+    query = query.order_by(*order)
     rows = session.execute(query.offset(offset).limit(limit)).all()
     return [
         BorrowerListRow(
