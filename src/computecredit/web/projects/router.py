@@ -20,6 +20,7 @@ from computecredit.store.database import Database
 from computecredit.web import charts, xlsx
 from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require
 from computecredit.web.i18n import translate
+from computecredit.web.projects import form as project_form
 from computecredit.web.templating import language, render, term
 
 api = APIRouter(prefix="/api/v1/projects", tags=["projects"])
@@ -182,10 +183,11 @@ def project_page(
 ) -> Response:
     document = inputs_of(session, code)
     result = evaluate(document, simulations)
-    text = yaml.safe_dump(to_jsonable(document, exact=True), allow_unicode=True, sort_keys=False)
     context = {
         "code": code,
-        "inputs_text": text,
+        "inputs_text": dump(document),
+        "form": project_form.sections(document),
+        "field_problems": {},
         "problems": [],
         "stored": is_stored(session, code),
         "saved": request.query_params.get("saved") == "1",
@@ -203,31 +205,102 @@ def project_edit_page(
     user: CurrentUser = Depends(require(*ALL_ROLES)),
     db: Database = Depends(database),
 ) -> Response:
-    """Evaluate edited inputs (the analyst's what-if) or, for a stored project, save them."""
-    with db.transaction() as session:
-        stored = is_stored(session, code)
-    page = {"code": code, "inputs_text": inputs_text, "stored": stored}
+    """Evaluate edited inputs, written as YAML (the analyst's what-if), or, for a stored project, save them."""
     try:
         document = yaml.safe_load(inputs_text)
         if not isinstance(document, dict):
             raise InputError("inputs", type(document).__name__, "must be a YAML mapping")
+    except yaml.YAMLError as exc:
+        problems = InputError("inputs", "…", f"not valid YAML: {exc}").problems
+        return edit_failed(request, db, code, None, inputs_text, problems)
+    except InputError as exc:
+        return edit_failed(request, db, code, None, inputs_text, exc.problems)
+    return evaluate_or_save(request, db, user, code, document, action, inputs_text)
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The project form's fields (``f:<path>``); at most MAX_FORM_FIELDS of them."""
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    return {k: str(v) for k, v in form.items() if k.startswith(project_form.PREFIX) and isinstance(v, str)}
+
+
+MAX_FORM_FIELDS = 1000
+
+
+@pages.post("/projects/{code}/form")
+def project_form_page(
+    request: Request,
+    code: str = Code,
+    action: str = Query("evaluate", pattern="^(evaluate|save)$"),
+    values: dict[str, str] = Depends(form_values),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    db: Database = Depends(database),
+) -> Response:
+    """Evaluate or save the inputs as edited in the structured form (the stored or example inputs, changed)."""
+    with db.transaction() as session:
+        document = project_form.document_from_form(inputs_of(session, code), values)
+    return evaluate_or_save(request, db, user, code, document, action, dump(document))
+
+
+def dump(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(to_jsonable(document, exact=True), allow_unicode=True, sort_keys=False)
+
+
+def evaluate_or_save(
+    request: Request,
+    db: Database,
+    user: CurrentUser,
+    code: str,
+    document: dict[str, Any],
+    action: str,
+    inputs_text: str,
+) -> Response:
+    with db.transaction() as session:
+        stored = is_stored(session, code)
+    try:
         if action == "save":
             if user.role not in ("analyst", "risk_manager"):
                 raise PermissionDeniedError(f"role {user.role} may not change a project's inputs")
             project_service.save_inputs(db, user.username, code, document)
             return RedirectResponse(f"/projects/{code}?saved=1", status_code=303)
         result = evaluate(document, PAGE_SIMULATIONS)
-    except yaml.YAMLError as exc:
-        problems = InputError("inputs", "…", f"not valid YAML: {exc}").problems
-        return render(
-            request, "projects/detail.html", {**page, "problems": problems, "data": None}, status_code=422
-        )
     except InputError as exc:
-        return render(
-            request, "projects/detail.html", {**page, "problems": exc.problems, "data": None}, status_code=422
-        )
-    context = {**page, "problems": [], "edited": True, **view(result, language(request))}
+        return edit_failed(request, db, code, document, inputs_text, exc.problems)
+    context = {
+        "code": code,
+        "inputs_text": inputs_text,
+        "stored": stored,
+        "form": project_form.sections(document),
+        "problems": [],
+        "field_problems": {},
+        "edited": True,
+        **view(result, language(request)),
+    }
     return render(request, "projects/detail.html", context)
+
+
+def edit_failed(
+    request: Request,
+    db: Database,
+    code: str,
+    document: dict[str, Any] | None,
+    inputs_text: str,
+    problems: list[Any],
+) -> Response:
+    """The page again with the analyst's inputs and the engine's problems, each beside its field."""
+    with db.transaction() as session:
+        stored = is_stored(session, code)
+        shown = document if document is not None else inputs_of(session, code)
+    context = {
+        "code": code,
+        "inputs_text": inputs_text,
+        "stored": stored,
+        "form": project_form.sections(shown),
+        "problems": problems,
+        "field_problems": project_form.problems_by_field(problems),
+        "data": None,
+    }
+    return render(request, "projects/detail.html", context, status_code=422)
 
 
 @pages.get("/projects/{code}/cash-flows.xlsx")
