@@ -118,6 +118,7 @@ def line_chart(
             f'stroke="#a3231f" stroke-dasharray="5 4" stroke-width="1.5"/>'
             f'<text x="{left + plot_w + 4}" y="{y(reference) + 4:.1f}" fill="#a3231f">{escape(reference_label)} {_fmt(reference, places)}</text>'
         )
+    ends: list[tuple[float, float, str, str]] = []
     for n, (name, points) in enumerate(series.items()):
         colour, dash, marker = PALETTE[n % 5], DASHES[n % 5], MARKERS[n % 5]
         coords = [(x(i), y(v), v) for i, v in enumerate(points) if v is not None]
@@ -131,10 +132,20 @@ def line_chart(
         ):
             body.append(f"<g>{_tip(f'{name} {label}: {_fmt(v, places)}')}{_marker(marker, cx, cy, colour)}</g>")
         last_x, last_y, last_v = coords[-1]
-        body.append(
-            f'<text x="{last_x + 8:.1f}" y="{last_y + 4:.1f}" fill="{colour}">{escape(name)} {_fmt(last_v, places)}</text>'
-        )
+        ends.append((last_y, last_x, colour, f"{name} {_fmt(last_v, places)}"))
+    body.extend(_end_labels(ends))
     return _frame(title, f"{title}: {', '.join(series)} · {labels[0]}–{labels[-1]}", width, height, body)
+
+
+def _end_labels(ends: list[tuple[float, float, str, str]], gap: float = 16.0) -> list[str]:
+    """Each series' name and last value beside its last point, moved apart vertically so none overlap."""
+    placed: list[str] = []
+    previous = -1e9
+    for y, x, colour, text in sorted(ends):
+        y = max(y, previous + gap)
+        previous = y
+        placed.append(f'<text x="{x + 8:.1f}" y="{y + 4:.1f}" fill="{colour}">{escape(text)}</text>')
+    return placed
 
 
 def amount_scale(lang: str) -> tuple[float, str]:
