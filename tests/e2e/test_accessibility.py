@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.web.support import ROLE_USER, PASSWORD, Server, browser_login
+from tests.web.support import PASSWORD, ROLE_USER, Server, browser_login
 from tests.web.test_translations import pages_of
 
 pytestmark = pytest.mark.e2e
