@@ -95,3 +95,33 @@ def test_alert_evidence_is_chinese(server: Server) -> None:
     texts = engine_text(client.get("/monitoring").text)
     assert texts, "the check needs alerts to look at"
     assert [w for t in texts for w in WORD.findall(t) if not w.isupper() and not any(c.isdigit() for c in w)] == []
+
+
+def test_every_engine_key_the_pages_show_has_words() -> None:
+    """Limit constraints, regulatory checks, covenant metrics and tornado drivers all have a label in both
+    languages (the facilities and projects engines' keys, read from their source and tables)."""
+    from pathlib import Path
+
+    from computecredit.facilities import covenants
+    from computecredit.facilities.concentration import PARAMETERS_TABLE
+    from computecredit.projects.sensitivity import TORNADO
+    from computecredit.reference import load_yaml
+    from computecredit.web.templating import term
+
+    facilities = Path(covenants.__file__).parent
+    constraints = {
+        key
+        for path in facilities.glob("*.py")
+        for key in re.findall(r'Constraint\(\s*"([a-z_]+)"', path.read_text(encoding="utf-8"))
+    } - {"dscr"}  # "dscr" appears only in a docstring example
+    assert {"requested", "wc_need", "project_max_debt", "dscr_capacity", "concentration"} <= constraints
+    checks = {row["key"] for row in load_yaml(PARAMETERS_TABLE)["concentration"]["limits"]}
+    wanted = (
+        [("constraint", k) for k in constraints]
+        + [("check", k) for k in checks]
+        + [("covenant", k) for k in covenants.METRICS]
+        + [("driver", k) for k in TORNADO]
+    )
+    for lang in i18n.LANGUAGES:
+        missing = [f"{kind}.{key}" for kind, key in wanted if term(kind, key, lang) == key]
+        assert missing == [], lang
