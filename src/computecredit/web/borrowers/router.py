@@ -28,6 +28,7 @@ from computecredit.services import statements as statement_service
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import ratings as rating_store
+from computecredit.store import users as user_store
 from computecredit.store.borrower_list import BorrowerFilter, BorrowerListRow, borrower_list
 from computecredit.store.database import Database
 from computecredit.store.workbench import Proposal
@@ -323,6 +324,7 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         "grades": load_master_scale().codes,
         "facilities": facility_store.list_facilities(session, uscc),
         "proposals": proposals,
+        "people": {u.username: u.display_name for u in user_store.list_users(session)},
     }
 
 

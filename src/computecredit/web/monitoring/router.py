@@ -22,6 +22,7 @@ from computecredit.domain.exposures import LoanClass
 from computecredit.errors import InputError
 from computecredit.services import alerts as alert_service
 from computecredit.services import monitoring as monitoring_service
+from computecredit.store import users as user_store
 from computecredit.store.database import Database
 from computecredit.web import xlsx
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
@@ -135,6 +136,7 @@ def monitoring_page(
     context = {
         "alerts": found,
         "alert_total": total,
+        "people": {u.username: u.display_name for u in user_store.list_users(session)},
         "owner": owner or "",
         "latest": alert_service.latest_run(session),
         "class_labels": {c.value: c.label(lang) for c in LoanClass},
