@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -145,7 +145,7 @@ def borrower_list(
         "alerts": alert_count,
         "segment": BorrowerRow.segment,
     }[sort if sort in SORT_KEYS else "name"]
-    order = [ratings.c.pd.is_(None)] if sort == "pd" else []  # unrated last, either way
+    order: list[Any] = [ratings.c.pd.is_(None)] if sort == "pd" else []  # unrated last
     order += [column.desc() if descending else column.asc(), BorrowerRow.name_en, BorrowerRow.uscc]
     query = query.order_by(*order)
     rows = session.execute(query.offset(offset).limit(limit)).all()
