@@ -71,27 +71,25 @@ def dimension_label(value: Any, lang: str) -> str:
 
 
 def term(kind: str, key: Any, lang: str) -> str:
-    """An engine's key in words: ``kind`` names the family (constraint, covenant, driver, model, severity...).
+    """An engine's key in words: ``kind`` names the family (constraint, check, metric, driver, model, severity...).
 
     Rating factors take their names from the expert scorecard table (a bank may add its own factors there);
-    bank sector and hub limits (``sector:<segment>``, ``hub:<hub>``) name their segment or hub; every other
-    key is looked up as ``<kind>.<key>`` in the catalog, and an unknown key is shown as it is.
+    the bank's own sector and hub limits (checks ``sector:<segment>``, ``hub:<hub>``) name their segment or
+    hub; every other key is looked up as ``<kind>.<key>`` in the catalog, and an unknown key is shown as it is.
 
     >>> term("constraint", "dscr_capacity", "zh-CN"), term("factor", "utilisation", "en")
     ('目标DSCR下的债务承受能力', 'Utilisation')
-    >>> term("check", "hub:ningxia", "zh-CN"), term("check", "group_credit", "en")[:19]
-    ('本行枢纽限额：宁夏', 'Credit to one group')
+    >>> term("check", "hub:ningxia", "zh-CN"), term("metric", "dscr", "zh-CN")
+    ('本行枢纽节点限额 宁夏', '偿债覆盖率（DSCR）')
     """
     text = str(key)
     if kind == "factor":
         names = factor_names().get(text)
         if names is not None:
             return names[0] if lang.startswith("zh") else names[1]
-    if kind == "check":
+    if kind == "check" and ":" in text:
         dimension, _, name = text.partition(":")
-        if name:
-            return i18n.translate(lang, f"check.{dimension}_limit", name=dimension_label(name, lang))
-        kind = "limit"
+        return f"{i18n.translate(lang, f'check.{dimension}')} {dimension_label(name, lang)}"
     found = i18n.catalog(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE).get(f"{kind}.{text}")
     return found if found is not None else text
 
