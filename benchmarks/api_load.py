@@ -1,4 +1,4 @@
-"""Load test of the REST API: p50/p95 latency and throughput with N concurrent users, on loopback only.
+"""Load test of the REST API and the pages: p50/p95 latency and throughput with N concurrent users, on loopback only.
 
 Starts a real uvicorn server (a separate process) on 127.0.0.1 with a fresh SQLite database holding the
 demo bank, then runs N concurrent clients (asyncio + httpx) for a fixed time. Traffic goes only to
@@ -12,6 +12,11 @@ demo bank, then runs N concurrent clients (asyncio + httpx) for a fixed time. Tr
     .venv/bin/python benchmarks/api_load.py --users 50 --seconds 20
     .venv/bin/python benchmarks/api_load.py --users 50 --seconds 20 --think-time 0.5 1.5
     .venv/bin/python benchmarks/api_load.py --users 5 --seconds 2     # a smoke run
+
+The workbench pages a credit officer opens all day (issue 14: p95 under 300 ms at 10 users with think time):
+
+    .venv/bin/python benchmarks/api_load.py --users 10 --seconds 60 --think-time 1 3 \
+        --scenarios dashboard,borrower_list,borrower_page
 """
 
 from __future__ import annotations
@@ -108,7 +113,21 @@ def _scenarios(context: dict) -> dict[str, Scenario]:
         }
         return "POST /api/v1/proposals/preview", await client.post("/api/v1/proposals/preview", json=body)
 
+    async def dashboard(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        return "GET / (dashboard page)", await client.get("/")
+
+    async def borrower_list(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        sort = ("name", "pd", "exposure", "alerts")[n % 4]
+        return "GET /borrowers (list page)", await client.get("/borrowers", params={"sort": sort, "desc": "true"})
+
+    async def borrower_page(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        uscc = context["rated"][n % len(context["rated"])]
+        return "GET /borrowers/{uscc} (page)", await client.get(f"/borrowers/{uscc}")
+
     return {
+        "dashboard": dashboard,
+        "borrower_list": borrower_list,
+        "borrower_page": borrower_page,
         "rating": rating,
         "proposal_create": proposal_create,
         "proposal_read": proposal_read,
@@ -191,7 +210,8 @@ def main() -> None:
     parser.add_argument(
         "--scenarios",
         default="rating",
-        help="comma-separated: rating, proposal_create, proposal_read, proposal_preview (run in turn by each user)",
+        help="comma-separated: rating, proposal_create, proposal_read, proposal_preview, dashboard, borrower_list, "
+        "borrower_page (run in turn by each user)",
     )
     parser.add_argument(
         "--think-time",

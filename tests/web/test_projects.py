@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import yaml
-from tests.web.support import Server, csrf_of
+from tests.web.support import Server, browser_login, csrf_of
 
 from computecredit import projects
 
@@ -94,3 +95,32 @@ def test_saving_a_stored_projects_inputs_is_validated_audited_and_kept(server: S
     )
     assert refused.status_code == 403
     approver.close()
+
+
+def test_structured_form_evaluates_and_shows_errors_beside_fields(server: Server) -> None:
+    browser = browser_login(server, "t_analyst")
+    browser.cookies.set("cc_lang", "zh-CN")
+    page = browser.get("/projects/inner_mongolia_merchant").text
+    for legend in ("选址与机房", "算力设备", "资本开支", "收入", "运营成本", "税收", "融资"):
+        assert f"<legend>{legend}</legend>" in page
+    assert "PUE（倍）" in page and 'name="f:accelerators.0.count"' in page and 'id="advanced"' in page
+    csrf = csrf_of(browser, "/projects/inner_mongolia_merchant")
+    base = browser.post("/projects/inner_mongolia_merchant/form?action=evaluate", data={"csrf_token": csrf}).text
+    worse = browser.post(
+        "/projects/inner_mongolia_merchant/form?action=evaluate",
+        data={"csrf_token": csrf, "f:site.pue": "1.6", "f:revenue.merchant.price": "6.5"},
+    )
+    assert worse.status_code == 200 and 'value="1.6"' in worse.text
+
+    def min_dscr(html: str) -> float:
+        return float(re.search(r'id="min-dscr">([\d.,-]+)<', html).group(1).replace(",", ""))
+
+    assert min_dscr(worse.text) < min_dscr(base)
+    refused = browser.post(
+        "/projects/inner_mongolia_merchant/form?action=evaluate",
+        data={"csrf_token": csrf, "f:site.pue": "abc", "f:accelerators.0.count": "-5"},
+    )
+    assert refused.status_code == 422
+    assert 'id="f-site-pue-error"' in refused.text and 'id="f-accelerators-0-count-error"' in refused.text
+    assert 'aria-invalid="true"' in refused.text and 'value="abc"' in refused.text
+    browser.close()

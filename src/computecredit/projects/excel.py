@@ -11,7 +11,7 @@ credit officer can check any cell by hand.
 >>> book.sheetnames
 ['Summary', 'Sources and uses', 'Monthly', 'Quarterly', 'Annual', 'Tornado']
 >>> [c.value for c in book["Annual"][2]][:3]
-['index', 'date', 'CNY']
+['index', 'date', 'date']
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ MODEL_VERSION = "projects-1.0"
 # column: (unit, meaning) — the header of the Excel export and the table in docs/projects.md
 COLUMNS: dict[str, tuple[str, str]] = {
     "month": ("index", "months from financial close (construction start = 0)"),
-    "date": ("date", "first day of the month"),
+    "start": ("date", "first month of the period (quarterly and annual views)"),
+    "date": ("date", "first day of the month (of the last month, in quarterly and annual views)"),
     "revenue": ("CNY", "contracted + merchant revenue, accrual, excl. VAT"),
     "contracted_revenue": ("CNY", "cards × hours × price × max(take-or-pay, utilisation)"),
     "merchant_revenue": ("CNY", "merchant cards × hours × utilisation × price × (1 − decline)^years"),
@@ -124,12 +125,17 @@ class ProjectResult:
         return pd.DataFrame(data)
 
     def periods(self, months_per_period: int) -> pd.DataFrame:
-        """Quarterly (3) or annual (12) view: flows summed, balances at period end, DSCR recomputed."""
+        """Quarterly (3) or annual (12) view: flows summed, balances at period end, DSCR recomputed.
+
+        Periods count from the project's start month (project years, not calendar years): ``start`` is a
+        period's first month and ``date`` its last, so a period is named by both (the last may be shorter).
+        """
         table = self.monthly()
         group = table["month"] // months_per_period
         summed = table.groupby(group)[FLOW_COLUMNS].sum()
+        first = table.groupby(group)[["date"]].first().rename(columns={"date": "start"})
         last = table.groupby(group)[["date", "debt_balance", "dsra_balance", "rentable_cards", "ltv"]].last()
-        out = pd.concat([last[["date"]], summed, last.drop(columns="date")], axis=1)
+        out = pd.concat([first, last[["date"]], summed, last.drop(columns="date")], axis=1)
         service = out["debt_service"].to_numpy()
         out["dscr"] = np.where(service > 0, out["cfads"].to_numpy() / np.where(service > 0, service, 1.0), np.nan)
         out.index.name = "period"
@@ -180,7 +186,8 @@ class ProjectResult:
         }
         if annual_table:
             table = self.annual()
-            table["date"] = table["date"].map(lambda d: d.isoformat())
+            for column in ("start", "date"):
+                table[column] = table[column].map(lambda d: d.isoformat())
             out["annual"] = [
                 {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in row.items()}
                 for row in table.to_dict(orient="records")

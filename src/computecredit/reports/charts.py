@@ -1,4 +1,8 @@
-"""Memo charts as inline SVG (matplotlib, text drawn as paths so no font is needed to view them)."""
+"""Memo charts as inline SVG (matplotlib, text drawn as paths so no font is needed to view them).
+
+They look like the workbench's charts (``web/charts.py``): the same palette, one marker and dash pattern per
+series, axes named with their units, values written on the bars, text at least 11 pt.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,10 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
 from computecredit.reports.pdf import CJK_FONT_FILES
+from computecredit.web.charts import PALETTE
+
+MARKERS = ("o", "s", "^", "D", "x")
+LINESTYLES = ("-", (0, (6, 3)), (0, (2, 3)), (0, (8, 3, 2, 3)), (0, (1, 2)))
 
 _FAMILY: list[str] = []
 
@@ -41,6 +49,8 @@ def _svg(figure: plt.Figure) -> str:
 def _figure(width: float = 6.4, height: float = 3.0) -> tuple[plt.Figure, plt.Axes]:
     plt.rcParams["font.family"] = _fonts()
     plt.rcParams["axes.unicode_minus"] = False
+    plt.rcParams["font.size"] = 11
+    plt.rcParams["axes.titlesize"] = 12
     figure, axes = plt.subplots(figsize=(width, height))
     axes.spines[["top", "right"]].set_visible(False)
     return figure, axes
@@ -49,11 +59,18 @@ def _figure(width: float = 6.4, height: float = 3.0) -> tuple[plt.Figure, plt.Ax
 def trend_chart(years: Sequence[int], series: dict[str, Sequence[float]], unit: str) -> str:
     """Lines over years, one per named series (values already in ``unit``)."""
     figure, axes = _figure()
-    for name, values in series.items():
-        axes.plot(list(years), list(values), marker="o", label=name)
+    for n, (name, values) in enumerate(series.items()):
+        axes.plot(
+            list(years),
+            list(values),
+            marker=MARKERS[n % 5],
+            linestyle=LINESTYLES[n % 5],
+            color=PALETTE[n % 5],
+            label=name,
+        )
     axes.set_xticks(list(years))
     axes.set_ylabel(unit)
-    axes.legend(frameon=False, fontsize=8)
+    axes.legend(frameon=False, fontsize=11)
     return _svg(figure)
 
 
@@ -66,14 +83,15 @@ def limit_chart(names: Sequence[str], amounts: Sequence[float], binding: int, un
     figure, axes = _figure(height=0.45 * len(names) + 0.8)
     reference = max(amounts[binding], amounts[0], 1e-9)
     cap = 2.0 * reference
-    colours = ["#c0392b" if i == binding else "#7f8c8d" for i in range(len(names))]
-    axes.barh(list(names), [min(a, cap) for a in amounts], color=colours)
+    colours = [PALETTE[1] if i == binding else PALETTE[0] for i in range(len(names))]
+    bars = axes.barh(list(names), [min(a, cap) for a in amounts], color=colours)
+    bars[binding].set_hatch("//")  # the binding constraint stays marked in grey print
     axes.invert_yaxis()
     axes.set_xlim(0, cap * 1.15)
     axes.set_xlabel(unit)
     for i, value in enumerate(amounts):
         label = f" {value:,.2f}" if value <= cap else f" ≫ {value:,.2f}"
-        axes.text(min(value, cap), i, label, va="center", fontsize=8)
+        axes.text(min(value, cap), i, label, va="center", fontsize=11)
     return _svg(figure)
 
 
@@ -81,8 +99,8 @@ def histogram_chart(edges: Sequence[float], counts: Sequence[int], marker: float
     """A histogram from bin edges and counts, with a vertical line at ``marker`` (e.g. DSCR 1.0)."""
     figure, axes = _figure()
     widths = [edges[i + 1] - edges[i] for i in range(len(counts))]
-    axes.bar(list(edges[:-1]), list(counts), width=widths, align="edge", color="#2e86c1", edgecolor="white")
-    axes.axvline(marker, color="#c0392b", linestyle="--")
+    axes.bar(list(edges[:-1]), list(counts), width=widths, align="edge", color=PALETTE[0], edgecolor="white")
+    axes.axvline(marker, color="#a3231f", linestyle="--")
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     return _svg(figure)

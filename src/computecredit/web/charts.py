@@ -1,7 +1,10 @@
 """Charts as inline SVG, drawn on the server: no script, no network, readable without colour.
 
-Every series carries a text label at its end and its own marker or dash pattern; every bar has its
-value written on it; each chart has a ``<title>`` and ``<desc>`` for screen readers.
+Every chart shows its title; line charts name their axes (with units); every series carries a text label
+at its end and its own marker and dash pattern; every bar has its value written on it; each point and bar
+tells its value on hover (an SVG ``<title>``); each chart has a ``<title>`` and ``<desc>`` for screen readers.
+Text is 13 px and the SVG is drawn at its own size (the page scrolls it rather than shrinking it), so no
+text is smaller than 11 px. ``reports/charts.py`` draws the memo's charts with the same palette and markers.
 
 >>> svg = line_chart("DSCR", ["2025", "2026"], {"DSCR": [1.1, 1.4]}, reference=1.2, reference_label="covenant")
 >>> "<svg" in svg and "covenant" in svg and "1.40" in svg
@@ -15,7 +18,9 @@ from html import escape
 
 from markupsafe import Markup
 
+# Dark, distinct in hue and in lightness (they stay apart printed in grey).
 PALETTE = ("#0b4f8a", "#b3541e", "#1d6b3a", "#6b2d86", "#8a5a00")
+TITLE_SPACE = 26
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
 MARKERS = ("circle", "square", "triangle", "diamond", "cross")
 
@@ -33,10 +38,22 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
 
 
 def _frame(title: str, desc: str, width: int, height: int, body: list[str]) -> Markup:
+    """The SVG with its title drawn on top (``body`` is drawn below ``TITLE_SPACE``)."""
+    total = height + TITLE_SPACE
     return Markup(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>"
+        f'<svg class="chart" width="{width}" height="{total}" viewBox="0 0 {width} {total}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
+        f'<text class="chart-title" x="4" y="17">{escape(title)}</text>'
+        f'<g transform="translate(0 {TITLE_SPACE})">' + "".join(body) + "</g></svg>"
     )
+
+
+def _tip(text: str) -> str:
+    return f"<title>{escape(text)}</title>"
+
+
+def _empty(title: str, width: int) -> Markup:
+    return _frame(title, "—", width, 40, ['<text x="8" y="24">—</text>'])
 
 
 def _fmt(value: float, places: int) -> str:
@@ -51,16 +68,19 @@ def line_chart(
     reference: float | None = None,
     reference_label: str = "",
     places: int = 2,
-    width: int = 640,
-    height: int = 260,
+    x_label: str = "",
+    y_label: str = "",
+    width: int = 680,
+    height: int = 280,
 ) -> Markup:
-    """Lines over ``labels`` (years, periods); ``reference`` draws a dashed threshold (e.g. a covenant)."""
-    left, right, top, bottom = 56, 150, 16, 34
+    """Lines over ``labels`` (years, periods); ``reference`` draws a dashed threshold (e.g. a covenant);
+    ``x_label`` and ``y_label`` name the axes (with their units)."""
+    left, right, top, bottom = 76, 170, 12, 48
     values = [v for vs in series.values() for v in vs if v is not None] + (
         [reference] if reference is not None else []
     )
     if not values or not labels:
-        return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
+        return _empty(title, width)
     low, high = min(min(values), 0.0), max(values)
     span = (high - low) or 1.0
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -77,14 +97,28 @@ def line_chart(
         v = low + span * tick / 4
         body.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_fmt(v, places)}</text>')
         body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" stroke="#e3e7ec"/>')
+    every = max(1, -(-len(labels) * 64 // plot_w))  # leave about 64 px per label so none overlap
     for i, label in enumerate(labels):
-        body.append(f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">{escape(str(label))}</text>')
+        if i % every == 0 or i == len(labels) - 1:
+            body.append(
+                f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(str(label))}</text>'
+            )
+    if x_label:
+        body.append(
+            f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle">{escape(x_label)}</text>'
+        )
+    if y_label:
+        body.append(
+            f'<text transform="translate(14 {top + plot_h / 2:.1f}) rotate(-90)" text-anchor="middle">'
+            f"{escape(y_label)}</text>"
+        )
     if reference is not None:
         body.append(
             f'<line x1="{left}" y1="{y(reference):.1f}" x2="{left + plot_w}" y2="{y(reference):.1f}" '
             f'stroke="#a3231f" stroke-dasharray="5 4" stroke-width="1.5"/>'
             f'<text x="{left + plot_w + 4}" y="{y(reference) + 4:.1f}" fill="#a3231f">{escape(reference_label)} {_fmt(reference, places)}</text>'
         )
+    ends: list[tuple[float, float, str, str]] = []
     for n, (name, points) in enumerate(series.items()):
         colour, dash, marker = PALETTE[n % 5], DASHES[n % 5], MARKERS[n % 5]
         coords = [(x(i), y(v), v) for i, v in enumerate(points) if v is not None]
@@ -93,12 +127,25 @@ def line_chart(
         path = " ".join(f"{'M' if k == 0 else 'L'}{cx:.1f},{cy:.1f}" for k, (cx, cy, _) in enumerate(coords))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         body.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
-        body.extend(_marker(marker, cx, cy, colour) for cx, cy, _ in coords)
+        for (cx, cy, v), label in zip(
+            coords, [lab for lab, v in zip(labels, points, strict=False) if v is not None], strict=True
+        ):
+            body.append(f"<g>{_tip(f'{name} {label}: {_fmt(v, places)}')}{_marker(marker, cx, cy, colour)}</g>")
         last_x, last_y, last_v = coords[-1]
-        body.append(
-            f'<text x="{last_x + 8:.1f}" y="{last_y + 4:.1f}" fill="{colour}">{escape(name)} {_fmt(last_v, places)}</text>'
-        )
-    return _frame(title, f"{title}: {', '.join(series)} over {labels[0]}–{labels[-1]}", width, height, body)
+        ends.append((last_y, last_x, colour, f"{name} {_fmt(last_v, places)}"))
+    body.extend(_end_labels(ends))
+    return _frame(title, f"{title}: {', '.join(series)} · {labels[0]}–{labels[-1]}", width, height, body)
+
+
+def _end_labels(ends: list[tuple[float, float, str, str]], gap: float = 16.0) -> list[str]:
+    """Each series' name and last value beside its last point, moved apart vertically so none overlap."""
+    placed: list[str] = []
+    previous = -1e9
+    for y, x, colour, text in sorted(ends):
+        y = max(y, previous + gap)
+        previous = y
+        placed.append(f'<text x="{x + 8:.1f}" y="{y + 4:.1f}" fill="{colour}">{escape(text)}</text>')
+    return placed
 
 
 def amount_scale(lang: str) -> tuple[float, str]:
@@ -127,7 +174,7 @@ def bar_chart(
     *,
     places: int = 2,
     suffix: str = "",
-    width: int = 480,
+    width: int = 520,
     bar_height: int = 22,
 ) -> Markup:
     """Horizontal bars with their value written at the end (works for shares, amounts, contributions).
@@ -136,8 +183,8 @@ def bar_chart(
     True
     """
     if not bars:
-        return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
-    label_w, value_w = 150, 80
+        return _empty(title, width)
+    label_w, value_w = 170, 90
     plot_w = width - label_w - value_w
     high = max(abs(v) for _, v in bars) or 1.0
     height = len(bars) * (bar_height + 8) + 8
@@ -149,7 +196,8 @@ def bar_chart(
             f'<text x="{label_w - 8}" y="{top + bar_height * 0.7:.1f}" text-anchor="end">{escape(label)}</text>'
         )
         body.append(
-            f'<rect x="{label_w}" y="{top}" width="{length:.1f}" height="{bar_height}" fill="{PALETTE[0]}"/>'
+            f'<rect x="{label_w}" y="{top}" width="{length:.1f}" height="{bar_height}" fill="{PALETTE[0]}">'
+            f"{_tip(f'{label}: {_fmt(value, places)}{suffix}')}</rect>"
         )
         body.append(
             f'<text x="{label_w + length + 6:.1f}" y="{top + bar_height * 0.7:.1f}">{_fmt(value, places)}{escape(suffix)}</text>'
@@ -167,17 +215,20 @@ def histogram(
     marker: float | None = None,
     marker_label: str = "",
     places: int = 2,
-    width: int = 640,
-    height: int = 240,
+    x_label: str = "",
+    y_label: str = "",
+    width: int = 680,
+    height: int = 260,
 ) -> Markup:
-    """A histogram from bin ``edges`` (len = len(counts) + 1); ``marker`` draws a labelled vertical line.
+    """A histogram from bin ``edges`` (len = len(counts) + 1); ``marker`` draws a labelled vertical line;
+    ``x_label`` and ``y_label`` name the axes.
 
     >>> "VaR" in histogram("loss", [0, 1, 2], [5, 3], marker=1.5, marker_label="VaR")
     True
     """
     if not counts:
-        return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
-    left, right, top, bottom = 48, 16, 22, 34
+        return _empty(title, width)
+    left, right, top, bottom = 76, 16, 22, 48
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high = float(edges[0]), float(edges[-1])
     span = (high - low) or 1.0
@@ -191,11 +242,22 @@ def histogram(
         x0, x1 = x(float(edges[i])), x(float(edges[i + 1]))
         h = plot_h * count / peak
         body.append(
-            f'<rect x="{x0:.1f}" y="{top + plot_h - h:.1f}" width="{max(x1 - x0 - 1, 1):.1f}" height="{h:.1f}" fill="{PALETTE[0]}"/>'
+            f'<rect x="{x0:.1f}" y="{top + plot_h - h:.1f}" width="{max(x1 - x0 - 1, 1):.1f}" height="{h:.1f}" '
+            f'fill="{PALETTE[0]}">{_tip(f"{_fmt(float(edges[i]), places)}–{_fmt(float(edges[i + 1]), places)}: {count}")}</rect>'
         )
     for v in (low, (low + high) / 2, high):
-        body.append(f'<text x="{x(v):.1f}" y="{height - 12}" text-anchor="middle">{_fmt(v, places)}</text>')
+        body.append(f'<text x="{x(v):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{_fmt(v, places)}</text>')
     body.append(f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{peak}</text>')
+    body.append(f'<text x="{left - 6}" y="{top + plot_h + 4}" text-anchor="end">0</text>')
+    if x_label:
+        body.append(
+            f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle">{escape(x_label)}</text>'
+        )
+    if y_label:
+        body.append(
+            f'<text transform="translate(14 {top + plot_h / 2:.1f}) rotate(-90)" text-anchor="middle">'
+            f"{escape(y_label)}</text>"
+        )
     if marker is not None:
         body.append(
             f'<line x1="{x(marker):.1f}" y1="{top - 6}" x2="{x(marker):.1f}" y2="{top + plot_h}" stroke="#a3231f" stroke-dasharray="5 4" stroke-width="1.5"/>'
@@ -203,7 +265,7 @@ def histogram(
         )
     return _frame(
         title,
-        f"{title}: {sum(counts)} outcomes from {_fmt(low, places)} to {_fmt(high, places)}",
+        f"{title}: {sum(counts)} · {_fmt(low, places)}–{_fmt(high, places)}",
         width,
         height,
         body,
@@ -218,17 +280,19 @@ def tornado(
     places: int = 2,
     low_label: str = "low",
     high_label: str = "high",
-    width: int = 640,
+    width: int = 720,
     bar_height: int = 20,
 ) -> Markup:
     """Sensitivity tornado: for each input, the output at its low and high case around ``base``.
+
+    Low cases are drawn hatched-outline and high cases solid, so the two stay apart in grey.
 
     >>> "1.05" in tornado("min DSCR", 1.3, [("utilisation", 1.05, 1.5)])
     True
     """
     if not rows:
-        return _frame(title, "no data", width, 40, ['<text x="8" y="24">—</text>'])
-    label_w, pad = 150, 70
+        return _empty(title, width)
+    label_w, pad = 220, 80
     plot_w = width - label_w - 2 * pad
     values = [base] + [v for _, lo, hi in rows for v in (lo, hi)]
     low, high = min(values), max(values)
@@ -247,13 +311,17 @@ def tornado(
         body.append(
             f'<text x="{label_w - 6}" y="{top + bar_height * 0.7:.1f}" text-anchor="end">{escape(name)}</text>'
         )
-        for value, fill, pattern_label in ((lo, PALETTE[1], low_label), (hi, PALETTE[0], high_label)):
+        for value, paint, pattern_label in (
+            (lo, f'fill="#ffffff" stroke="{PALETTE[1]}" stroke-width="2" stroke-dasharray="4 2"', low_label),
+            (hi, f'fill="{PALETTE[0]}"', high_label),
+        ):
             x0, x1 = sorted((x(base), x(value)))
             body.append(
-                f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 1):.1f}" height="{bar_height}" fill="{fill}"/>'
+                f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 1):.1f}" height="{bar_height}" {paint}>'
+                f"{_tip(f'{name} {pattern_label}: {_fmt(value, places)}')}</rect>"
             )
             anchor, tx = ("end", x0 - 4) if value < base else ("start", x1 + 4)
             body.append(
                 f'<text x="{tx:.1f}" y="{top + bar_height * 0.7:.1f}" text-anchor="{anchor}">{escape(pattern_label)} {_fmt(value, places)}</text>'
             )
-    return _frame(title, f"{title}: base {_fmt(base, places)}", width, height, body)
+    return _frame(title, f"{title}: {_fmt(base, places)}", width, height, body)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,41 @@ def dimension_label(value: Any, lang: str) -> str:
     return str(value)
 
 
+def term(kind: str, key: Any, lang: str) -> str:
+    """An engine's key in words: ``kind`` names the family (constraint, check, metric, driver, model, severity...).
+
+    Rating factors take their names from the expert scorecard table (a bank may add its own factors there);
+    the bank's own sector and hub limits (checks ``sector:<segment>``, ``hub:<hub>``) name their segment or
+    hub; every other key is looked up as ``<kind>.<key>`` in the catalog, and an unknown key is shown as it is.
+
+    >>> term("constraint", "dscr_capacity", "zh-CN"), term("factor", "utilisation", "en")
+    ('目标DSCR下的债务承受能力', 'Utilisation')
+    >>> term("check", "hub:ningxia", "zh-CN"), term("metric", "dscr", "zh-CN")
+    ('本行枢纽节点限额 宁夏', '偿债覆盖率（DSCR）')
+    """
+    text = str(key)
+    if kind == "factor":
+        names = factor_names().get(text)
+        if names is not None:
+            return names[0] if lang.startswith("zh") else names[1]
+    if kind == "check" and ":" in text:
+        dimension, _, name = text.partition(":")
+        return f"{i18n.translate(lang, f'check.{dimension}')} {dimension_label(name, lang)}"
+    found = i18n.catalog(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE).get(f"{kind}.{text}")
+    return found if found is not None else text
+
+
+@cache
+def factor_names() -> dict[str, tuple[str, str]]:
+    """Chinese and English names of the expert model's factors and innovation components, by code."""
+    from computecredit.rating.expert import load_expert_config
+
+    config = load_expert_config()
+    names = {code: (f.name_zh, f.name_en) for code, f in config.factors.items()}
+    names.update({code: (zh, en) for code, (_w, _s, zh, en) in config.innovation.components.items()})
+    return names
+
+
 def percent(value: Any, places: int = 2) -> str:
     """A fraction as a percentage.
 
@@ -128,6 +164,7 @@ def context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
         "label": lambda value: (
             value.label(lang) if hasattr(value, "label") else ("—" if value is None else str(value))
         ),
+        "term": lambda kind, key: term(kind, key, lang),
         "percent": percent,
         "number": number,
         "user": user,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from computecredit.domain.borrowers import ChainSegment
+from computecredit.domain.borrowers import ChainSegment, Hub
 from computecredit.domain.ratings import Override
 from computecredit.domain.statements import ITEMS
 from computecredit.errors import InputError
@@ -28,9 +28,11 @@ from computecredit.services import statements as statement_service
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import ratings as rating_store
+from computecredit.store import users as user_store
+from computecredit.store.borrower_list import BorrowerFilter, BorrowerListRow, borrower_list
 from computecredit.store.database import Database
 from computecredit.store.workbench import Proposal
-from computecredit.web import charts
+from computecredit.web import charts, xlsx
 from computecredit.web.borrowers.schemas import BorrowerDetail, BorrowerSummary, StatementOut
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
 from computecredit.web.i18n import translate
@@ -54,26 +56,59 @@ KEY_LINES = (
 )
 
 
-def search(
-    session: Session, q: str | None, segment: ChainSegment | None, offset: int, limit: int
-) -> tuple[list[Any], int]:
-    """Borrowers whose name, USCC or stock code contains ``q``, optionally of one chain segment, by name."""
-    return borrower_store.search_borrowers(session, q, segment.value if segment else None, offset, limit)
+class ListQuery(BaseModel):
+    """The borrower list's search, filters and order, as query parameters (pages and API alike)."""
+
+    q: str | None = None
+    segment: ChainSegment | None = None
+    hub: Hub | None = None
+    grade: str | None = None
+    sort: str = "name"
+    desc: bool = False
 
 
-@api.get("", response_model=Page[BorrowerSummary], summary="Search borrowers by name or USCC")
-def list_borrowers(
+def list_query(
     q: str | None = Query(
         None, max_length=100, description="Part of the Chinese or English name, of the USCC or of the stock code"
     ),
-    segment: ChainSegment | None = Query(None),
+    segment: str | None = Query(None, max_length=32, description="Chain segment code"),
+    hub: str | None = Query(None, max_length=32, description="东数西算 hub code"),
+    grade: str | None = Query(None, max_length=8, description="Master-scale grade (latest rating)"),
+    sort: Literal["name", "pd", "exposure", "alerts", "segment"] = Query("name"),
+    desc: bool = Query(False, description="Largest first"),
+) -> ListQuery:
+    if grade and grade not in load_master_scale().codes:
+        raise InputError("grade", grade, f"must be one of {', '.join(load_master_scale().codes)}")
+    return ListQuery(
+        q=q,
+        segment=optional_choice(ChainSegment, segment, "segment"),
+        hub=optional_choice(Hub, hub, "hub"),
+        grade=grade or None,
+        sort=sort,
+        desc=desc,
+    )
+
+
+def find(session: Session, query: ListQuery, page: PageParams) -> tuple[list[BorrowerListRow], int]:
+    where = BorrowerFilter(
+        q=query.q,
+        segment=query.segment.value if query.segment else None,
+        hub=query.hub.value if query.hub else None,
+        grade=query.grade,
+    )
+    return borrower_list(session, where, query.sort, query.desc, page.offset, page.limit)
+
+
+@api.get("", response_model=Page[BorrowerSummary], summary="Search borrowers by name, USCC or stock code")
+def list_borrowers(
+    query: ListQuery = Depends(list_query),
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Page[BorrowerSummary]:
-    found, total = search(session, q, segment, page.offset, page.limit)
+    found, total = find(session, query, page)
     return Page[BorrowerSummary](
-        items=[BorrowerSummary.of(b) for b in found], total=total, offset=page.offset, limit=page.limit
+        items=[BorrowerSummary.of(row) for row in found], total=total, offset=page.offset, limit=page.limit
     )
 
 
@@ -230,6 +265,8 @@ def ratio_view(statements: list[Any], lang: str) -> tuple[list[dict[str, Any]], 
             for d in chosen
             if d.code in trends
         },
+        x_label=translate(lang, "chart.years"),
+        y_label=translate(lang, "chart.ratio_unit"),
     )
     return rows, chart
 
@@ -257,11 +294,15 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         f"{translate(lang, 'borrower.trend_title')} ({chart_unit_label})",
         years,
         series(("operating_revenue", "net_profit", "net_operating_cash_flow")),
+        x_label=translate(lang, "chart.years"),
+        y_label=chart_unit_label,
     )
     balance = charts.line_chart(
         f"{translate(lang, 'borrower.balance_title')} ({chart_unit_label})",
         years,
         series(("total_assets", "total_liabilities")),
+        x_label=translate(lang, "chart.years"),
+        y_label=chart_unit_label,
     )
     table = [(name, [v / table_unit if v is not None else None for v in values]) for name, values in lines]
     proposals = (
@@ -285,30 +326,137 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         "grades": load_master_scale().codes,
         "facilities": facility_store.list_facilities(session, uscc),
         "proposals": proposals,
+        "people": {u.username: u.display_name for u in user_store.list_users(session)},
     }
 
 
 @pages.get("/borrowers")
 def borrowers_page(
     request: Request,
-    q: str | None = Query(None, max_length=100),
-    segment_code: str | None = Query(None, alias="segment", max_length=32),
+    query: ListQuery = Depends(list_query),
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    segment = optional_choice(ChainSegment, segment_code, "segment")
-    found, total = search(session, q, segment, page.offset, page.limit)
+    found, total = find(session, query, page)
+    filters = {
+        "q": query.q or "",
+        "segment": query.segment.value if query.segment else "",
+        "hub": query.hub.value if query.hub else "",
+        "grade": query.grade or "",
+    }
     context = {
-        "borrowers": found,
+        "rows": found,
         "total": total,
         "page": page,
-        "q": q or "",
-        "segment": segment.value if segment else "",
+        "filters": filters,
+        "sort": query.sort,
+        "desc": query.desc,
         "segments": list(ChainSegment),
+        "hubs": list(Hub),
+        "grades": load_master_scale().codes,
     }
     template = "borrowers/_results.html" if request.headers.get("hx-request") else "borrowers/list.html"
     return render(request, template, context)
+
+
+EXPORT_ROWS = 10_000
+
+
+@pages.get("/borrowers/export.xlsx")
+def borrowers_workbook(
+    request: Request,
+    query: ListQuery = Depends(list_query),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    """The borrower list as filtered and sorted on the page (every page of it) as an Excel workbook."""
+    lang = language(request)
+    found, _total = find(session, query, PageParams(0, EXPORT_ROWS))
+    columns = [
+        translate(lang, key)
+        for key in (
+            "borrower.uscc",
+            "borrower.name",
+            "borrower.name_other",
+            "borrower.segment",
+            "borrower.hub",
+            "rating.grade",
+            "borrowers.pd",
+            "borrowers.exposure_yuan",
+            "borrowers.watch",
+            "borrowers.open_alerts",
+        )
+    ]
+    rows = [
+        [
+            r.borrower.uscc,
+            r.borrower.name_zh if lang.startswith("zh") else r.borrower.name_en,
+            r.borrower.name_en if lang.startswith("zh") else r.borrower.name_zh,
+            r.borrower.segment.label(lang),
+            r.borrower.hub.label(lang) if r.borrower.hub else None,
+            r.grade,
+            r.pd,
+            r.exposure,
+            translate(lang, "common.yes") if r.watch else translate(lang, "common.no"),
+            r.open_alerts,
+        ]
+        for r in found
+    ]
+    sheet = xlsx.Sheet(
+        translate(lang, "nav.borrowers"),
+        columns,
+        rows,
+        {6: xlsx.PERCENT, 7: xlsx.AMOUNT},
+        note=translate(lang, "borrowers.exposure_note"),
+    )
+    return xlsx.download(xlsx.workbook([sheet]), "borrowers.xlsx")
+
+
+@pages.get("/borrowers/{uscc}/statements.xlsx")
+def statements_workbook(
+    request: Request,
+    uscc: str = Uscc,
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    """A borrower's statements (every line, in 元) and ratios by year, as an Excel workbook."""
+    lang = language(request)
+    borrower_store.get_borrower(session, uscc)
+    statements = borrower_store.list_statements(session, uscc)
+    years = [s.fiscal_year for s in statements]
+    lines = [
+        [item.label(lang), item.code, *(s.yuan(item.code, None) for s in statements)]
+        for item in ITEMS.values()
+        if any(item.code in s.values for s in statements)
+    ]
+    head = [translate(lang, "borrower.line"), translate(lang, "borrowers.code")]
+    year_columns = {index: xlsx.AMOUNT for index in range(2, 2 + len(years))}
+    _latest, _current, trends = rating_service.statement_ratios(statements)
+    ratio_rows = [
+        [
+            definition.zh if lang.startswith("zh") else definition.en,
+            definition.code,
+            *(trends.get(definition.code, {}).get("values", {}).get(y) for y in years),
+        ]
+        for definition in ratios_lib.RATIOS
+    ]
+    sheets = [
+        xlsx.Sheet(
+            translate(lang, "borrower.statements"),
+            head + [str(y) for y in years],
+            lines,
+            year_columns,
+            note=translate(lang, "borrowers.statements_note"),
+        ),
+        xlsx.Sheet(
+            translate(lang, "borrower.ratios"),
+            head + [str(y) for y in years],
+            ratio_rows,
+            {index: xlsx.RATIO for index in range(2, 2 + len(years))},
+        ),
+    ]
+    return xlsx.download(xlsx.workbook(sheets), f"statements-{uscc}.xlsx")
 
 
 @pages.get("/borrowers/{uscc}")

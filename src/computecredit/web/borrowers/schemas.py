@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from computecredit.domain.borrowers import Borrower
 from computecredit.domain.statements import FinancialStatement
+from computecredit.store.borrower_list import BorrowerListRow
 
 
 class BorrowerSummary(BaseModel):
@@ -23,11 +23,23 @@ class BorrowerSummary(BaseModel):
     ticker: str | None = None
     exchange: str | None = None
     size_class: str
+    grade: str | None = None
+    pd: Decimal | None = None
+    exposure: Decimal = Decimal(0)
+    watch_list: bool = False
+    open_alerts: int = 0
     links: dict[str, str]
 
     @classmethod
-    def of(cls, b: Borrower) -> BorrowerSummary:
+    def of(cls, row: BorrowerListRow) -> BorrowerSummary:
+        """A borrower with its latest grade and PD, exposure (drawn + undrawn), watch-list flag, open alerts."""
+        b = row.borrower
         return cls(
+            grade=row.grade,
+            pd=row.pd,
+            exposure=row.exposure,
+            watch_list=row.watch,
+            open_alerts=row.open_alerts,
             uscc=b.uscc,
             name_zh=b.name_zh,
             name_en=b.name_en,

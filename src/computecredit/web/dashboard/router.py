@@ -11,6 +11,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from computecredit.services import audit, workflow
+from computecredit.store import users as user_store
+from computecredit.store.borrower_list import borrower_names
 from computecredit.store.database import Database
 from computecredit.store.workbench import Proposal
 from computecredit.web import charts
@@ -96,7 +98,11 @@ def dashboard_page(
     db: Database = Depends(database),
 ) -> Response:
     book = book_figures(db)
-    context = {**summary(session, user), "book": book, "watch_list": watch_list(db)}
+    alerts = watch_list(db)
+    codes = {a["borrower_uscc"] for a in alerts} | {r["name"] for r in (book or {}).get("limits", [])}
+    context = {**summary(session, user), "book": book, "watch_list": alerts}
+    context["names"] = {**context["names"], **borrower_names(session, codes)}
+    context["people"] = {u.username: u.display_name for u in user_store.list_users(session)}
     if book is not None:
         context["book_charts"] = book_charts(book, language(request))
     return render(request, "dashboard/index.html", context)

@@ -22,11 +22,14 @@ from computecredit.domain.exposures import LoanClass
 from computecredit.errors import InputError
 from computecredit.services import alerts as alert_service
 from computecredit.services import monitoring as monitoring_service
+from computecredit.store import users as user_store
 from computecredit.store.database import Database
+from computecredit.web import xlsx
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
+from computecredit.web.i18n import translate
 from computecredit.web.monitoring.schemas import AlertAction, AlertOut, IngestOut, RunOut, RunRequest
 from computecredit.web.pagination import Page, PageParams, page_params
-from computecredit.web.templating import language, render
+from computecredit.web.templating import language, render, term
 
 api = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 pages = APIRouter(include_in_schema=False)
@@ -133,6 +136,7 @@ def monitoring_page(
     context = {
         "alerts": found,
         "alert_total": total,
+        "people": {u.username: u.display_name for u in user_store.list_users(session)},
         "owner": owner or "",
         "latest": alert_service.latest_run(session),
         "class_labels": {c.value: c.label(lang) for c in LoanClass},
@@ -142,6 +146,48 @@ def monitoring_page(
         "ran": request.query_params.get("ran"),
     }
     return render(request, "monitoring/index.html", context)
+
+
+@pages.get("/monitoring/alerts.xlsx")
+def alerts_workbook(
+    request: Request,
+    owner: str | None = Query(None, max_length=64),
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    """The alerts not yet closed (of one owner, if given), most urgent first, as an Excel workbook."""
+    lang = language(request)
+    zh = lang.startswith("zh")
+    found, _total = alert_service.list_alerts(session, owner or None, "active", 0, 10_000)
+    keys = (
+        "dashboard.alert",
+        "proposal.borrower",
+        "borrower.uscc",
+        "monitoring.evidence",
+        "dashboard.severity",
+        "monitoring.owner",
+        "alerts.raised_on",
+        "dashboard.due",
+        "monitoring.overdue",
+        "monitoring.status",
+    )
+    rows = [
+        [
+            a["title_zh"] if zh else a["title_en"],
+            a["borrower_name_zh"] if zh else a["borrower_name_en"],
+            a["borrower_uscc"],
+            a["evidence_zh"] if zh else a["evidence_en"],
+            term("severity", a["severity"], lang),
+            a["owner"],
+            a["raised_on"],
+            a["due_date"],
+            translate(lang, "common.yes") if a["overdue"] else translate(lang, "common.no"),
+            translate(lang, f"monitoring.status.{a['status']}"),
+        ]
+        for a in found
+    ]
+    sheet = xlsx.Sheet(translate(lang, "alerts.title"), [translate(lang, k) for k in keys], rows)
+    return xlsx.download(xlsx.workbook([sheet]), "alerts.xlsx")
 
 
 @pages.post("/monitoring/ingest")

@@ -13,12 +13,13 @@ from computecredit.portfolio.risk import portfolio_risk, resolve_factor_model
 from computecredit.portfolio.stress import load_scenarios, run_stress
 from computecredit.services.portfolio import book_from_store, totals_by
 from computecredit.store import bank as bank_store
+from computecredit.store.borrower_list import borrower_names
 from computecredit.store.database import Database
-from computecredit.web import charts
+from computecredit.web import charts, xlsx
 from computecredit.web.deps import ALL_ROLES, CurrentUser, database, require
 from computecredit.web.i18n import translate
 from computecredit.web.jobs.router import start
-from computecredit.web.templating import dimension_label, language, render
+from computecredit.web.templating import dimension_label, language, product_label, render
 
 api = APIRouter(prefix="/api/v1/portfolio", tags=["portfolio"])
 pages = APIRouter(include_in_schema=False)
@@ -93,7 +94,11 @@ def portfolio_page(
     except InputError as exc:
         return render(request, "portfolio/index.html", {"view": None, "problems": exc.problems, "rho": rho})
     contributions = view["risk"]["contributions"]
+    codes = {row["name"] for data in view["concentration"].values() for row in data.get("largest") or []}
+    with db.transaction() as session:
+        names = borrower_names(session, codes)
     context = {
+        "names": names,
         "view": view,
         "problems": [],
         "rho": rho,
@@ -111,6 +116,59 @@ def portfolio_page(
         "stress": stress_view(db, rho) if user.role in ("risk_manager", "approver", "admin") else None,
     }
     return render(request, "portfolio/index.html", context)
+
+
+@pages.get("/portfolio/book.xlsx")
+def book_workbook(
+    request: Request,
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    db: Database = Depends(database),
+) -> Response:
+    """The book as the portfolio engine reads it (one row per facility: EAD, PD, LGD, maturity...) in Excel."""
+    lang = language(request)
+    frame = book_from_store(db).frame()
+    columns = [c for c in BOOK_COLUMNS if c in frame.columns]
+    headers = [translate(lang, f"book.{c}") for c in columns]
+    formats = {i: BOOK_FORMATS[c] for i, c in enumerate(columns) if c in BOOK_FORMATS}
+    words = {
+        "sector": dimension_label,
+        "region": dimension_label,
+        "hub": dimension_label,
+        "product": product_label,
+    }
+    rows = [
+        [words[c](v, lang) if c in words and v else v for c, v in zip(columns, values, strict=True)]
+        for values in frame[columns].to_numpy().tolist()
+    ]
+    sheet = xlsx.Sheet(
+        translate(lang, "portfolio.title"),
+        headers,
+        rows,
+        formats,
+        note=translate(lang, "book.note"),
+    )
+    return xlsx.download(xlsx.workbook([sheet]), "book.xlsx")
+
+
+# The book's columns in the workbook, in the order a credit officer reads them.
+BOOK_COLUMNS = (
+    "facility",
+    "obligor_id",
+    "name",
+    "group_id",
+    "sector",
+    "region",
+    "hub",
+    "product",
+    "ead",
+    "pd",
+    "lgd",
+    "maturity",
+    "days_past_due",
+    "five_category",
+    "as_of",
+)
+BOOK_FORMATS = {"ead": xlsx.AMOUNT, "pd": xlsx.PERCENT, "lgd": xlsx.PERCENT, "maturity": "0.00"}
 
 
 @pages.post("/portfolio/simulate")

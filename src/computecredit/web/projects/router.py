@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import yaml
@@ -16,10 +17,11 @@ from computecredit.jsonable import to_jsonable
 from computecredit.services import projects as project_service
 from computecredit.store import projects as project_store
 from computecredit.store.database import Database
-from computecredit.web import charts
+from computecredit.web import charts, xlsx
 from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require
 from computecredit.web.i18n import translate
-from computecredit.web.templating import language, render
+from computecredit.web.projects import form as project_form
+from computecredit.web.templating import language, render, term
 
 api = APIRouter(prefix="/api/v1/projects", tags=["projects"])
 pages = APIRouter(include_in_schema=False)
@@ -41,8 +43,15 @@ class Evaluate(BaseModel):
 def catalogue(session: Session) -> list[dict[str, str]]:
     """Stored projects first, then the engine's bundled examples."""
     stored = [{"code": p.code, "name": p.name, "kind": "stored"} for p in project_store.list_projects(session)]
-    examples = [{"code": name, "name": name, "kind": "example"} for name in engine.example_names()]
+    examples = [{"code": name, "name": example_title(name), "kind": "example"} for name in engine.example_names()]
     return stored + examples
+
+
+@cache
+def example_title(code: str) -> str:
+    """The name a bundled example gives its project (its code when it gives none)."""
+    document = yaml.safe_load(engine.example_path(code).read_text(encoding="utf-8"))
+    return str(document.get("name") or code) if isinstance(document, dict) else code
 
 
 def inputs_of(session: Session, code: str) -> dict[str, Any]:
@@ -97,7 +106,8 @@ def view(result: Any, lang: str) -> dict[str, Any]:
     """What the project page shows of a result: figures, the annual table and four charts."""
     data = to_jsonable(result.to_dict())
     annual = data["annual"]
-    years = [row["date"][:4] for row in annual]
+    # Project years run from the start month; each is named by its first month (the table shows both ends).
+    years = [row["start"][:7] for row in annual]
     unit, scale = ("亿元", 1e8) if lang.startswith("zh") else ("CNY m", 1e6)
     dscr = [row["dscr"] if row["dscr"] is not None and row["dscr"] < 20 else None for row in annual]
     target = min(t.target_dscr for t in result.inputs.financing.tranches)
@@ -113,6 +123,8 @@ def view(result: Any, lang: str) -> dict[str, Any]:
             {"DSCR": dscr},
             reference=target,
             reference_label=translate(lang, "project.target"),
+            x_label=translate(lang, "project.period_start"),
+            y_label=translate(lang, "project.dscr_axis"),
         ),
         "cash_chart": charts.line_chart(
             f"{translate(lang, 'project.cash_chart')} ({unit})",
@@ -121,11 +133,13 @@ def view(result: Any, lang: str) -> dict[str, Any]:
                 "CFADS": [row["cfads"] / scale for row in annual],
                 translate(lang, "project.debt_service"): [row["debt_service"] / scale for row in annual],
             },
+            x_label=translate(lang, "project.period_start"),
+            y_label=unit,
         ),
         "tornado_chart": charts.tornado(
             translate(lang, "project.tornado"),
             tornado[0]["min_dscr_base"] if tornado else 0.0,
-            [(t["label"], t["min_dscr_low"], t["min_dscr_high"]) for t in tornado],
+            [(term("driver", t["driver"], lang), t["min_dscr_low"], t["min_dscr_high"]) for t in tornado],
             low_label=translate(lang, "project.low"),
             high_label=translate(lang, "project.high"),
         ),
@@ -135,6 +149,8 @@ def view(result: Any, lang: str) -> dict[str, Any]:
             [int(c) for c in hist.get("counts", [])],
             marker=1.0,
             marker_label="DSCR = 1",
+            x_label=translate(lang, "project.min_dscr"),
+            y_label=translate(lang, "chart.paths"),
         ),
         "ltv_chart": charts.line_chart(
             translate(lang, "project.ltv_chart"),
@@ -142,6 +158,8 @@ def view(result: Any, lang: str) -> dict[str, Any]:
             {"LTV": [row["ltv"] for row in annual]},
             reference=1.0,
             reference_label="LTV = 1",
+            x_label=translate(lang, "project.period_start"),
+            y_label=translate(lang, "project.ltv_axis"),
         ),
     }
 
@@ -165,10 +183,11 @@ def project_page(
 ) -> Response:
     document = inputs_of(session, code)
     result = evaluate(document, simulations)
-    text = yaml.safe_dump(to_jsonable(document, exact=True), allow_unicode=True, sort_keys=False)
     context = {
         "code": code,
-        "inputs_text": text,
+        "inputs_text": dump(document),
+        "form": project_form.sections(document),
+        "field_problems": {},
         "problems": [],
         "stored": is_stored(session, code),
         "saved": request.query_params.get("saved") == "1",
@@ -186,31 +205,116 @@ def project_edit_page(
     user: CurrentUser = Depends(require(*ALL_ROLES)),
     db: Database = Depends(database),
 ) -> Response:
-    """Evaluate edited inputs (the analyst's what-if) or, for a stored project, save them."""
-    with db.transaction() as session:
-        stored = is_stored(session, code)
-    page = {"code": code, "inputs_text": inputs_text, "stored": stored}
+    """Evaluate edited inputs, written as YAML (the analyst's what-if), or, for a stored project, save them."""
     try:
         document = yaml.safe_load(inputs_text)
         if not isinstance(document, dict):
             raise InputError("inputs", type(document).__name__, "must be a YAML mapping")
+    except yaml.YAMLError as exc:
+        problems = InputError("inputs", "…", f"not valid YAML: {exc}").problems
+        return edit_failed(request, db, code, None, inputs_text, problems)
+    except InputError as exc:
+        return edit_failed(request, db, code, None, inputs_text, exc.problems)
+    return evaluate_or_save(request, db, user, code, document, action, inputs_text)
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The project form's fields (``f:<path>``); at most MAX_FORM_FIELDS of them."""
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    return {k: str(v) for k, v in form.items() if k.startswith(project_form.PREFIX) and isinstance(v, str)}
+
+
+MAX_FORM_FIELDS = 1000
+
+
+@pages.post("/projects/{code}/form")
+def project_form_page(
+    request: Request,
+    code: str = Code,
+    action: str = Query("evaluate", pattern="^(evaluate|save)$"),
+    values: dict[str, str] = Depends(form_values),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    db: Database = Depends(database),
+) -> Response:
+    """Evaluate or save the inputs as edited in the structured form (the stored or example inputs, changed)."""
+    with db.transaction() as session:
+        document = project_form.document_from_form(inputs_of(session, code), values)
+    return evaluate_or_save(request, db, user, code, document, action, dump(document))
+
+
+def dump(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(to_jsonable(document, exact=True), allow_unicode=True, sort_keys=False)
+
+
+def evaluate_or_save(
+    request: Request,
+    db: Database,
+    user: CurrentUser,
+    code: str,
+    document: dict[str, Any],
+    action: str,
+    inputs_text: str,
+) -> Response:
+    with db.transaction() as session:
+        stored = is_stored(session, code)
+    try:
         if action == "save":
             if user.role not in ("analyst", "risk_manager"):
                 raise PermissionDeniedError(f"role {user.role} may not change a project's inputs")
             project_service.save_inputs(db, user.username, code, document)
             return RedirectResponse(f"/projects/{code}?saved=1", status_code=303)
         result = evaluate(document, PAGE_SIMULATIONS)
-    except yaml.YAMLError as exc:
-        problems = InputError("inputs", "…", f"not valid YAML: {exc}").problems
-        return render(
-            request, "projects/detail.html", {**page, "problems": problems, "data": None}, status_code=422
-        )
     except InputError as exc:
-        return render(
-            request, "projects/detail.html", {**page, "problems": exc.problems, "data": None}, status_code=422
-        )
-    context = {**page, "problems": [], "edited": True, **view(result, language(request))}
+        return edit_failed(request, db, code, document, inputs_text, exc.problems)
+    context = {
+        "code": code,
+        "inputs_text": inputs_text,
+        "stored": stored,
+        "form": project_form.sections(document),
+        "problems": [],
+        "field_problems": {},
+        "edited": True,
+        **view(result, language(request)),
+    }
     return render(request, "projects/detail.html", context)
+
+
+def edit_failed(
+    request: Request,
+    db: Database,
+    code: str,
+    document: dict[str, Any] | None,
+    inputs_text: str,
+    problems: list[Any],
+) -> Response:
+    """The page again with the analyst's inputs and the engine's problems, each beside its field."""
+    with db.transaction() as session:
+        stored = is_stored(session, code)
+        shown = document if document is not None else inputs_of(session, code)
+    context = {
+        "code": code,
+        "inputs_text": inputs_text,
+        "stored": stored,
+        "form": project_form.sections(shown),
+        "problems": problems,
+        "field_problems": project_form.problems_by_field(problems),
+        "data": None,
+    }
+    return render(request, "projects/detail.html", context, status_code=422)
+
+
+@pages.get("/projects/{code}/cash-flows.xlsx")
+def cash_flow_workbook(
+    code: str = Code,
+    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    """The project engine's workbook: summary, sources and uses, monthly, quarterly and annual cash flows
+    (each column with its unit and formula), tornado."""
+    from computecredit.projects.excel import excel_workbook
+
+    result = evaluate(inputs_of(session, code), PAGE_SIMULATIONS)
+    return xlsx.download(excel_workbook(result), f"cash-flows-{code}.xlsx")
 
 
 def is_stored(session: Session, code: str) -> bool:
