@@ -91,11 +91,6 @@ def test_english_pages_show_no_keys(server: Server, demo_uscc: str, role: str) -
     assert not found, "\n".join(f"{path}: {', '.join(words)}" for path, words in found.items())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="proposals/detail.html shows user names (proposer, step actors) as raw usernames and the rating "
-    "model's key (versions.rating_model); the proposal pages are the lead's (issue 13)",
-)
 @pytest.mark.parametrize("role", ["analyst", "risk_manager"])
 def test_chinese_proposal_pages_show_no_keys_and_no_english(server: Server, demo_uscc: str, role: str) -> None:
     found = walk(server, role, "zh-CN", demo_uscc, proposals=True)

@@ -535,6 +535,13 @@ def engine_proposal(
     return facility_service.assemble(records, facility_service.Deal(facility=facility, analyst=analyst))
 
 
+def display_names(session: Session) -> dict[str, str]:
+    """Every user's display name by username (pages show people by name)."""
+    from computecredit.store import users as user_store
+
+    return {u.username: u.display_name for u in user_store.list_users(session)}
+
+
 def borrower_choices(session: Session) -> list[tuple[str, str, str]]:
     """(USCC, Chinese name, English name) of every borrower, for the form's find-as-you-type list."""
     return [(b.uscc, b.name_zh, b.name_en) for b in borrower_store.list_borrowers(session)]

@@ -418,11 +418,17 @@ def proposal_page(
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     proposal = workflow.get(session, proposal_id)
-    return render(
-        request,
-        "proposals/detail.html",
-        {"p": ProposalOut.of(proposal), "actions": _allowed_actions(proposal, user), "error": None},
-    )
+    names = workflow.borrower_names(session, [proposal]).get(proposal.borrower_ref)
+    context = {
+        "p": ProposalOut.of(proposal),
+        "actions": _allowed_actions(proposal, user),
+        "error": None,
+        "people": workflow.display_names(session),
+        "borrower_name": None
+        if names is None
+        else (names[0] if request.state.lang.startswith("zh") else names[1]),
+    }
+    return render(request, "proposals/detail.html", context)
 
 
 @pages.post("/proposals/{proposal_id}/{action}")
