@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from computecredit.errors import InputError, NotFoundError
@@ -289,7 +290,7 @@ class JobRunner:
     def recover(self) -> int:
         """Submit again the jobs left queued or running that the cluster does not know; return how many."""
         with self.db.transaction() as session:
-            unfinished = [j.id for j in session.query(Job).filter(Job.state.in_(UNFINISHED))]
+            unfinished = list(session.scalars(sa.select(Job.id).where(Job.state.in_(UNFINISHED))))
         if not unfinished:
             return 0
         keys = [task_key(job_id) for job_id in unfinished]

@@ -149,6 +149,7 @@ class RequestContext:
                 scope["path"],
                 status[0],
                 extra={
+                    "request_id": rid,
                     "method": method,
                     "route": route,
                     "status": status[0],
