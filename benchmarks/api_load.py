@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -83,7 +84,11 @@ def _start_server(database_url: str, port: int, workers: int, folder: Path) -> s
     command += ["--workers", str(workers)]
     # The server's JSON request log goes to a file, as a deployment's would, not to this terminal.
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=(folder / "server.log").open("wb")
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "server.log").open("wb"),
+        start_new_session=True,  # its own process group: stopping it stops its worker processes too
     )
     deadline = time.monotonic() + 180  # imports and migrations take a while on a busy machine
     while time.monotonic() < deadline:
@@ -296,8 +301,11 @@ def main() -> None:
             context = {"borrower": rated[0], "rated": rated}
             asyncio.run(_run(base, tokens, context, args.users, args.seconds, names, setup))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":

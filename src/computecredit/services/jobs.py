@@ -311,7 +311,11 @@ class JobRunner:
                 Job(id=job_id, kind=kind, owner=owner, state="queued", params_json=audit.canonical_json(params))
             )
             audit.append(session, owner, "job.submit", "job", job_id, None, {"kind": kind, "params": params})
-        self._enqueue(job_id)
+        try:
+            self._enqueue(job_id)
+        except OSError as exc:  # the scheduler does not answer: the job says so instead of waiting forever
+            log.error("job %s: the job cluster is unavailable: %s", job_id, exc)
+            _update(self.db, job_id, state="failed", error="the job cluster is unavailable", finished_at=utcnow())
         return job_id
 
     def wait(self, job_id: str, timeout: float = 60.0, poll_s: float = 0.1) -> str:

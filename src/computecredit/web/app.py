@@ -85,9 +85,12 @@ def create_app(db: Database, *, tls: bool = False, job_scheduler: str | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.jobs.recover()
+        try:
+            await anyio.to_thread.run_sync(app.state.jobs.recover)
+        except OSError as exc:  # the scheduler is down: serve anyway; /ready says so until it is back
+            log.error("could not reach the job cluster at start: %s", exc)
         yield
-        app.state.jobs.shutdown()
+        await anyio.to_thread.run_sync(app.state.jobs.shutdown)
 
     app = FastAPI(
         lifespan=lifespan,
