@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import sqlalchemy as sa
 
@@ -194,8 +194,8 @@ def _advance_sequences(connection: sa.Connection, tables: Iterable[sa.Table]) ->
 def open_backup(path: Path, mode: str) -> Iterator[IO[str]]:
     """A backup file for reading (``r``) or writing (``w``), gzip when its name ends in ``.gz``."""
     if path.suffix == ".gz":
-        with gzip.open(path, mode + "t", encoding="utf-8") as handle:
-            yield handle
+        handle = cast(IO[str], gzip.open(path, f"{mode}t", encoding="utf-8"))  # noqa: SIM115
     else:
-        with open(path, mode, encoding="utf-8") as handle:
-            yield handle
+        handle = open(path, mode, encoding="utf-8")  # noqa: SIM115 (closed by the with below)
+    with handle:
+        yield handle
