@@ -264,3 +264,46 @@ def test_several_web_processes_and_the_cli_write_at_once_without_a_failed_reques
 
 def _rating_entries(session: sa.orm.Session) -> int:
     return session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "rating.create")) or 0
+
+
+# --- the jobs added for the cluster: memo PDF and monitoring run ---------------------------------------------
+
+
+def _finished_job(client: httpx.Client, job_id: str) -> dict:  # type: ignore[type-arg]
+    import time
+
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}").json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="the memo PDF needs Chromium")
+def test_memo_pdf_and_monitoring_run_as_jobs(server: Server, demo_uscc: str) -> None:
+    terms = {"borrower_ref": demo_uscc, "product": "credit_line", "amount": "3000万", "tenor_months": 12}
+    with server.client("t_analyst") as client:
+        pid = client.post("/api/v1/proposals", json={**terms, "deal": {"pd": 0.02}}).json()["id"]
+        client.post(f"/api/v1/proposals/{pid}/analyse").raise_for_status()
+        started = client.post(
+            "/api/v1/jobs", json={"kind": "memo.pdf", "params": {"proposal_id": pid, "lang": "en"}}
+        )
+        assert started.status_code == 202, started.text
+        job = _finished_job(client, started.json()["id"])
+        assert job["state"] == "done" and job["attempts"] == 1, job
+        pdf = client.get(job["links"]["file"])
+        assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+        assert f"P-{pid}-memo-en.pdf" in pdf.headers["content-disposition"]
+        # an analyst may not start a monitoring run
+        assert client.post("/api/v1/jobs", json={"kind": "monitoring.run"}).status_code == 403
+    with server.client("t_risk") as client:
+        started = client.post("/api/v1/jobs", json={"kind": "monitoring.run", "params": {"as_of": "2026-06-30"}})
+        job = _finished_job(client, started.json()["id"])
+        assert job["state"] == "done", job
+        result = client.get(job["links"]["result"]).json()
+        assert result["as_of"] == "2026-06-30" and len(result["digest"]) == 64
+        bad = client.post("/api/v1/jobs", json={"kind": "monitoring.run", "params": {"as_of": "June"}})
+        failed = _finished_job(client, bad.json()["id"])
+        assert failed["state"] == "failed" and "as_of" in failed["error"]
