@@ -195,10 +195,13 @@ async def _user(
                 break
             scenario = scenarios[n % len(scenarios)]
             start = time.perf_counter()
-            name, response = await scenario(client, n)
-            elapsed = time.perf_counter() - start
-            results[name].append(elapsed)
-            if response.status_code >= 400:
+            try:
+                name, response = await scenario(client, n)
+                failed = response.status_code >= 400
+            except httpx.HTTPError:  # no answer within the timeout: an error, and the run goes on
+                name, failed = f"{scenario.__name__}: no answer", True
+            results[name].append(time.perf_counter() - start)
+            if failed:
                 errors[name] += 1
             n += 1
 
