@@ -21,8 +21,9 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 setup: $(VENV)/.synced
 
+# A developer's data (database) stays in the checkout's var/; installed, the default is ~/.local/share.
 run: setup
-	$(VENV)/bin/computecredit serve --demo --host $(HOST) --port $(PORT)
+	COMPUTECREDIT_DATA_DIR=$${COMPUTECREDIT_DATA_DIR:-$(CURDIR)/var} $(VENV)/bin/computecredit serve --demo --host $(HOST) --port $(PORT)
 
 test: setup
 	@bash scripts/test.sh

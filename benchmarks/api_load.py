@@ -1,8 +1,9 @@
 """Load test of the REST API and the pages: p50/p95 latency and throughput with N concurrent users, on loopback only.
 
-Starts a real uvicorn server (a separate process) on 127.0.0.1 with a fresh SQLite database holding the
-demo bank, then runs N concurrent clients (asyncio + httpx) for a fixed time. Traffic goes only to
-127.0.0.1 and stops by itself. Two ways to load it:
+Starts a real server (``computecredit serve``, a separate process; ``--workers N`` uvicorn processes) on
+127.0.0.1 with a fresh database holding the demo bank (SQLite, or with ``--postgres URL`` a new database on
+that PostgreSQL server, dropped at the end), then runs N concurrent clients (asyncio + httpx) for a fixed
+time. Traffic goes only to 127.0.0.1 and stops by itself. Two ways to load it:
 
 - closed loop (the default): each user sends its next request as soon as the last one is answered, so the
   server is always saturated and latency is mostly queueing (about users / throughput);
@@ -17,6 +18,9 @@ The workbench pages a credit officer opens all day (issue 14: p95 under 300 ms a
 
     .venv/bin/python benchmarks/api_load.py --users 10 --seconds 60 --think-time 1 3 \
         --scenarios dashboard,borrower_list,borrower_page
+    # 200 people at their desks, two web processes on PostgreSQL, mixed rating, preview and reads:
+    .venv/bin/python benchmarks/api_load.py --users 200 --seconds 60 --think-time 0.5 1.5 --workers 2 \
+        --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres --scenarios mixed
 """
 
 from __future__ import annotations
@@ -25,14 +29,17 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -65,20 +72,58 @@ def _prepare(url: str) -> tuple[list[dict], list[str]]:
     return loaded["users"], rated
 
 
-def _start_server(database_url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "COMPUTECREDIT_DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "computecredit.web.app:from_settings"]
-    command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, env=env)
+def _start_server(database_url: str, port: int, workers: int, folder: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "COMPUTECREDIT_DATABASE_URL": database_url,
+        "COMPUTECREDIT_DATA_DIR": str(folder),
+    }
+    command = [
+        str(Path(sys.executable).parent / "computecredit"),
+        "serve",
+        "--host",
+        LOOPBACK,
+        "--port",
+        str(port),
+    ]
+    command += ["--workers", str(workers)]
+    # The server's JSON request log goes to a file, as a deployment's would, not to this terminal.
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "server.log").open("wb"),
+        start_new_session=True,  # its own process group: stopping it stops its worker processes too
+    )
     deadline = time.monotonic() + 180  # imports and migrations take a while on a busy machine
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://{LOOPBACK}:{port}/health", timeout=1).status_code == 200:
+            if httpx.get(f"http://{LOOPBACK}:{port}/ready", timeout=1).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)
     process.terminate()
     raise RuntimeError("the server did not start")
+
+
+@contextmanager
+def _database(folder: Path, postgres: str | None) -> Iterator[str]:
+    """A fresh database: a SQLite file in ``folder``, or a new database on the PostgreSQL server ``postgres``."""
+    if not postgres:
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(postgres, isolation_level="AUTOCOMMIT")
+    name = f"cc_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.engine.make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 Scenario = Callable[[httpx.AsyncClient, int], Awaitable[tuple[str, httpx.Response]]]
@@ -109,7 +154,7 @@ def _scenarios(context: dict) -> dict[str, Scenario]:
             "product": "credit_line",
             "amount": f"{2000 + n % 3000}万",
             "tenor_months": 12,
-            "deal": {"spread_bp": 80, "pd": 0.02},
+            "deal": {"spread_bp": 80},
         }
         return "POST /api/v1/proposals/preview", await client.post("/api/v1/proposals/preview", json=body)
 
@@ -124,6 +169,13 @@ def _scenarios(context: dict) -> dict[str, Scenario]:
         uscc = context["rated"][n % len(context["rated"])]
         return "GET /borrowers/{uscc} (page)", await client.get(f"/borrowers/{uscc}")
 
+    async def borrower_read(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        uscc = context["rated"][n % len(context["rated"])]
+        return "GET /api/v1/borrowers/{uscc}", await client.get(f"/api/v1/borrowers/{uscc}")
+
+    async def borrower_search(client: httpx.AsyncClient, n: int) -> tuple[str, httpx.Response]:
+        return "GET /api/v1/borrowers?limit=20", await client.get("/api/v1/borrowers", params={"limit": 20})
+
     return {
         "dashboard": dashboard,
         "borrower_list": borrower_list,
@@ -132,7 +184,13 @@ def _scenarios(context: dict) -> dict[str, Scenario]:
         "proposal_create": proposal_create,
         "proposal_read": proposal_read,
         "proposal_preview": proposal_preview,
+        "borrower_read": borrower_read,
+        "borrower_search": borrower_search,
     }
+
+
+# What people at a bank's desks mostly do: read, and now and then rate a borrower or preview a proposal.
+MIXED = ("borrower_read", "rating", "borrower_search", "proposal_preview", "proposal_read", "borrower_read")
 
 
 async def _user(
@@ -156,25 +214,36 @@ async def _user(
                 break
             scenario = scenarios[n % len(scenarios)]
             start = time.perf_counter()
-            name, response = await scenario(client, n)
-            elapsed = time.perf_counter() - start
-            results[name].append(elapsed)
-            if response.status_code >= 400:
+            try:
+                name, response = await scenario(client, n)
+                failed = response.status_code >= 400
+            except httpx.HTTPError:  # no answer within the timeout: an error, and the run goes on
+                name, failed = f"{scenario.__name__}: no answer", True
+            results[name].append(time.perf_counter() - start)
+            if failed:
                 errors[name] += 1
             n += 1
 
 
 def _report(
-    results: dict[str, list[float]], errors: dict[str, int], seconds: float, users: int, think: tuple[float, float]
+    results: dict[str, list[float]], errors: dict[str, int], seconds: float, users: int, setup: dict[str, object]
 ) -> None:
+    think = setup["think"]
+    assert isinstance(think, tuple)
     mode = f"think time {think[0]:g}-{think[1]:g} s" if think[1] > 0 else "closed loop, no think time"
-    print(f"{users} concurrent users ({mode}), {seconds:.0f} s, server on {LOOPBACK} (1 uvicorn process, SQLite)")
+    print(
+        f"{users} concurrent users ({mode}), {seconds:.0f} s, server on {LOOPBACK} "
+        f"({setup['workers']} uvicorn process(es), {setup['backend']})"
+    )
     print(f"{'endpoint':<34} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-    for name, times in sorted(results.items()):
+    every = [t for times in results.values() for t in times]
+    rows = [*sorted(results.items()), ("all", every)]
+    total_errors = {**errors, "all": sum(errors.values())}
+    for name, times in rows:
         ordered = sorted(times)
         q = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else [ordered[0]] * 99
         print(
-            f"{name:<34} {len(times):>9} {errors[name]:>7} {len(times) / seconds:>8.1f} "
+            f"{name:<34} {len(times):>9} {total_errors.get(name, 0):>7} {len(times) / seconds:>8.1f} "
             f"{statistics.median(ordered) * 1000:>8.1f} {q[94] * 1000:>8.1f} {q[98] * 1000:>8.1f}"
         )
 
@@ -186,8 +255,10 @@ async def _run(
     users: int,
     seconds: float,
     names: list[str],
-    think: tuple[float, float],
+    setup: dict[str, object],
 ) -> None:
+    think = setup["think"]
+    assert isinstance(think, tuple)
     scenarios = _scenarios(context)
     chosen = [scenarios[name] for name in names]
     results: dict[str, list[float]] = defaultdict(list)
@@ -200,7 +271,7 @@ async def _run(
             for i in range(users)
         )
     )
-    _report(results, errors, seconds, users, think)
+    _report(results, errors, seconds, users, setup)
 
 
 def main() -> None:
@@ -210,8 +281,16 @@ def main() -> None:
     parser.add_argument(
         "--scenarios",
         default="rating",
-        help="comma-separated: rating, proposal_create, proposal_read, proposal_preview, dashboard, borrower_list, "
-        "borrower_page (run in turn by each user)",
+        help="comma-separated: rating, proposal_create, proposal_read, proposal_preview, borrower_read, "
+        "borrower_search, dashboard, borrower_list, borrower_page (run in turn by each user), or mixed: "
+        + ",".join(MIXED),
+    )
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn processes of the server (default 1)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="a PostgreSQL server URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres): "
+        "the benchmark creates its own database there and drops it; default a SQLite file",
     )
     parser.add_argument(
         "--think-time",
@@ -225,11 +304,12 @@ def main() -> None:
     think = (args.think_time[0], args.think_time[1])
     if not 0 <= think[0] <= think[1]:
         parser.error("--think-time needs 0 <= MIN <= MAX")
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+    names = list(MIXED) if args.scenarios == "mixed" else args.scenarios.split(",")
+    setup = {"think": think, "workers": args.workers, "backend": "PostgreSQL" if args.postgres else "SQLite"}
+    with tempfile.TemporaryDirectory() as tmp, _database(Path(tmp), args.postgres) as url:
         users, rated = _prepare(url)
         port = _free_port()
-        server = _start_server(url, port)
+        server = _start_server(url, port, args.workers, Path(tmp))
         base = f"http://{LOOPBACK}:{port}"
         try:
             # Analysts may rate and propose; every simulated user borrows an analyst's token.
@@ -242,10 +322,13 @@ def main() -> None:
                     for name in analysts
                 ]
             context = {"borrower": rated[0], "rated": rated}
-            asyncio.run(_run(base, tokens, context, args.users, args.seconds, args.scenarios.split(","), think))
+            asyncio.run(_run(base, tokens, context, args.users, args.seconds, names, setup))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":

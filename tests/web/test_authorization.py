@@ -49,6 +49,7 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/api/v1/jobs"): ALL,
     ("GET", "/api/v1/jobs/{job_id}"): ALL,
     ("GET", "/api/v1/jobs/{job_id}/result"): ALL,
+    ("GET", "/api/v1/jobs/{job_id}/file"): ALL,
     ("POST", "/api/v1/monitoring/ingest"): frozenset({"analyst", "risk_manager", "admin"}),
     ("POST", "/api/v1/monitoring/runs"): AUDITORS,
     ("GET", "/api/v1/monitoring/alerts"): ALL,
@@ -62,6 +63,7 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/api/v1/audit"): AUDITORS,
     ("POST", "/api/v1/audit/verify"): AUDITORS,
     ("GET", "/health"): PUBLIC,
+    ("GET", "/ready"): PUBLIC,
 }
 
 PAGE_ACCESS: dict[str, frozenset[str]] = {

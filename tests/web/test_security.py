@@ -89,6 +89,22 @@ def test_login_throttling(server: Server) -> None:
         )
 
 
+def test_one_users_failed_logins_do_not_block_another_user_at_the_same_address(server: Server) -> None:
+    """Everyone behind one office proxy shares an address: t_admin's typos must not lock out t_analyst."""
+    try:
+        with server.client() as client:
+            for _ in range(6):
+                client.post("/api/v1/auth/token", json={"username": "t_admin", "password": "wrong-password"})
+            assert (
+                client.post("/api/v1/auth/token", json={"username": "t_admin", "password": PASSWORD}).status_code
+                == 429
+            )
+            other = client.post("/api/v1/auth/token", json={"username": "t_analyst", "password": PASSWORD})
+            assert other.status_code == 200, other.text
+    finally:
+        server.reset_throttle()
+
+
 def test_security_headers_on_pages_and_api(server: Server) -> None:
     with server.client("t_analyst") as client:
         for path in ("/login", "/api/v1/proposals", "/"):

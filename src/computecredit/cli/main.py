@@ -30,7 +30,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         "app",
         "Regulatory capital: IRB corporate function, risk weights, CCFs.",
     ),
-    "db": ("computecredit.cli.db", "app", "Database: migrate the schema (COMPUTECREDIT_DATABASE_URL)."),
+    "db": (
+        "computecredit.cli.db",
+        "app",
+        "Database: migrate the schema, back up and restore (COMPUTECREDIT_DATABASE_URL).",
+    ),
     "demo": (
         "computecredit.cli.demo",
         "app",

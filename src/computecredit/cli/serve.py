@@ -1,12 +1,21 @@
-"""``computecredit serve``: migrate the database, optionally load the demo bank, and serve the workbench."""
+"""``computecredit serve``: migrate the database, optionally load the demo bank, and serve the workbench.
+
+With ``--workers N`` uvicorn runs N processes of :func:`computecredit.web.app.from_settings`; they share
+the settings (environment, or the TOML file named by ``COMPUTECREDIT_CONFIG``), the database (use
+PostgreSQL) and the job cluster, and ``/metrics`` sums them (``PROMETHEUS_MULTIPROC_DIR``).
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from computecredit.cli.common import console, report_errors
+from computecredit.cli.db import shown_url
 from computecredit.config import get_settings
 from computecredit.store.database import Database
 
@@ -25,11 +34,19 @@ def serve(
     ssl_keyfile: Path | None = typer.Option(
         None, "--ssl-keyfile", exists=True, help="Private key of the certificate."
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Web processes (more than one: use PostgreSQL, see docs/operations.md).",
+    ),
 ) -> None:
     """Serve the workbench (pages and REST API /api/v1) with uvicorn."""
     import uvicorn
 
     from computecredit.web.app import create_app
+    from computecredit.web.observability import logging_config
 
     settings = get_settings()
     db = Database(settings.database_url)
@@ -60,12 +77,27 @@ def serve(
         f"computecredit workbench: [bold]{url}[/]  (REST API {url}/api/v1, OpenAPI {url}/api/v1/openapi.json)",
         soft_wrap=True,
     )
-    uvicorn.run(
-        create_app(db, tls=tls),
-        host=host,
-        port=port,
-        log_level="info",
-        ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
-        ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
-        server_header=False,
+    console.print(
+        f"data directory {settings.data_dir}, database {shown_url(db)}, "
+        f"jobs on {settings.dask_scheduler or 'a local Dask cluster'}, {workers} web process(es)",
+        soft_wrap=True,
+        highlight=False,
     )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "ssl_certfile": str(ssl_certfile) if ssl_certfile else None,
+        "ssl_keyfile": str(ssl_keyfile) if ssl_keyfile else None,
+        "server_header": False,
+        "log_config": logging_config(settings.log_format, settings.log_level),
+    }
+    if workers == 1:
+        uvicorn.run(create_app(db, tls=tls, job_scheduler=settings.dask_scheduler), **options)
+        return
+    db.dispose()
+    # Each worker process keeps its metrics in files here; /metrics in any of them sums them all.
+    metrics_dir = settings.data_dir / "prometheus"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
+    uvicorn.run("computecredit.web.app:from_settings", factory=True, workers=workers, **options)

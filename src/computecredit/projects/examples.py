@@ -1,4 +1,4 @@
-"""The example projects of the demo bank, kept in the repository's ``examples/projects/`` folder.
+"""The example projects of the demo bank, kept in ``examples/projects/`` (see :func:`computecredit.config.examples_dir`).
 
 >>> sorted(example_names())
 ['inner_mongolia_merchant', 'ningxia_phase1', 'yangtze_h20_offtake']
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from computecredit.config import examples_dir
 from computecredit.projects.schema import ProjectInputs, load_project
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples" / "projects"
+EXAMPLES_DIR = examples_dir() / "projects"
 
 
 def example_names() -> list[str]:

@@ -46,7 +46,7 @@ _WRITE_LOCK = threading.Lock()
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Session]:
     """A transaction for a use case that writes (and appends to the audit log): one writer at a time."""
-    with _WRITE_LOCK, db.transaction() as session:
+    with _WRITE_LOCK, db.write_transaction() as session:
         yield session
 
 

@@ -6,12 +6,12 @@ data can be reviewed) and use the same formats as the import commands. Project d
 their borrower by the ``projects`` section of ``bank.yaml`` (or a ``borrower_uscc`` key in the document).
 
 ``computecredit demo load`` and ``computecredit serve --demo`` both call :func:`load_demo_bank`. The examples
-folder is the repository's ``examples/`` unless ``COMPUTECREDIT_EXAMPLES_DIR`` names another.
+folder is :func:`computecredit.config.examples_dir` (the repository's ``examples/``, or the copy an installed
+wheel carries).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from computecredit.config import examples_dir
 from computecredit.domain.bank import Bank
 from computecredit.domain.exposures import Exposure
 from computecredit.domain.facilities import Facility
@@ -38,8 +39,7 @@ from computecredit.store import projects as project_store
 from computecredit.store import users as user_store
 from computecredit.store.database import Database
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-EXAMPLES_DIR = Path(os.environ.get("COMPUTECREDIT_EXAMPLES_DIR", REPO_ROOT / "examples"))
+EXAMPLES_DIR = examples_dir()
 DEMO_DIR = EXAMPLES_DIR / "demo_bank"
 PROJECTS_DIR = EXAMPLES_DIR / "projects"
 # What a newcomer logs in as each demo role to see (printed by `computecredit demo load` and `make run`).
@@ -177,7 +177,11 @@ def load_demo_proposals(db: Database, path: Path) -> list[dict[str, Any]]:
 def read_demo_bank(folder: Path = DEMO_DIR) -> dict[str, Any]:
     """Read and validate every file of the demo bank (nothing is written)."""
     if not folder.is_dir():
-        raise InputError("demo_dir", str(folder), "no demo bank here (examples/demo_bank/ of the repository)")
+        raise InputError(
+            "demo_dir",
+            str(folder),
+            "no demo bank here (examples/demo_bank/ of the repository or the installed package)",
+        )
     manifest = _yaml(folder / "bank.yaml")
     source = "bank.yaml"
     bank = parse(Bank, manifest.get("bank", {}), source=source)

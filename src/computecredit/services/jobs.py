@@ -1,9 +1,17 @@
-"""Background jobs: long computations (large simulations, a full audit-chain check) run off the request.
+"""Background jobs: long computations (simulations, batch rating, memo PDFs, audit checks) off the request.
 
-A job is a row in ``jobs`` (state, progress in [0, 1], params, result or error) and a task on a small
-in-process thread pool. The web layer answers ``202`` with the job id at once; clients poll the job for
-progress and fetch the result from its result URL. Jobs left running by a stopped server are marked
-failed at the next start (:meth:`JobRunner.recover`).
+A job is a row in ``jobs`` (state, progress in [0, 1], attempts, params, result or error) and a task on a
+Dask distributed cluster. Every web process submits to the same cluster and reads job state from the
+database, so any process can show any job. With ``COMPUTECREDIT_DASK_SCHEDULER`` (or ``dask_scheduler``
+in the settings file) the runner connects to that scheduler; without it, it starts a local cluster in the
+process (one worker, threads), which suits one web process.
+
+A task is handed to the scheduler with ``fire_and_forget``: it runs even if the web process that
+submitted it stops. If the worker running it dies, the scheduler runs it again on another worker (Dask
+allows three such deaths); the row's ``attempts`` counts the starts. A job that finished is never run
+again. Errors in the job itself are not retried: they are recorded as ``failed`` with their message.
+When a runner starts, jobs left queued or running that the cluster does not know (a local cluster that
+stopped with its process, a scheduler that restarted) are submitted again.
 
 >>> import tempfile
 >>> from computecredit.store.base import Base
@@ -12,26 +20,28 @@ failed at the next start (:meth:`JobRunner.recover`).
 >>> Base.metadata.create_all(db.engine)
 >>> runner = JobRunner(db)
 >>> job_id = runner.submit("alice", "audit.verify", {})
->>> runner.wait(job_id, timeout=10)
+>>> runner.wait(job_id, timeout=60)
 'done'
 >>> with db.transaction() as s:
-...     result(s, job_id)["ok"]
-True
+...     result(s, job_id)["ok"], get(s, job_id).attempts
+(True, 1)
 >>> runner.shutdown()
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from computecredit.errors import InputError, NotFoundError
@@ -44,6 +54,10 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
 JobFunction = Callable[[Database, dict[str, Any], Progress], Any]
+UNFINISHED = ("queued", "running")
+# Dask reruns a task whose worker died; these are further tries on top (a task that raised is not rerun:
+# the job records its error itself).
+TASK_RETRIES = 2
 
 
 @dataclass(frozen=True)
@@ -121,76 +135,212 @@ def _rate_unrated(db: Database, params: dict[str, Any], progress: Progress) -> d
     return {"rated": len(rated), "grades": rated}
 
 
-class JobRunner:
-    """Runs jobs on a thread pool and records their state in the database."""
+@register("memo.pdf", {"analyst", "approver", "risk_manager"}, "job.memo_pdf")
+def _print_memo(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The stored credit memo of a proposal printed to PDF (headless Chromium); the file is the result."""
+    from computecredit.reports.pdf import html_to_pdf
+    from computecredit.services import workflow
 
-    def __init__(self, db: Database, workers: int = 1) -> None:
+    proposal_id = params.get("proposal_id")
+    if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
+        raise InputError("proposal_id", proposal_id, "must be a proposal number")
+    lang = "en" if str(params.get("lang", "zh")).startswith("en") else "zh"
+    with db.transaction() as session:
+        html = workflow.memo_of(workflow.get(session, proposal_id), lang)
+    progress(0.2)
+    pdf = html_to_pdf(html)
+    return {
+        "proposal_id": proposal_id,
+        "lang": lang,
+        "filename": f"P-{proposal_id}-memo-{lang}.pdf",
+        "media_type": "application/pdf",
+        "bytes": len(pdf),
+        "content_base64": base64.b64encode(pdf).decode("ascii"),
+    }
+
+
+@register("monitoring.run", {"risk_manager", "admin"}, "job.monitoring_run")
+def _run_monitoring(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The monitoring run as of a date (today if none), as ``POST /api/v1/monitoring/runs`` does it."""
+    from computecredit.services import monitoring
+
+    raw = params.get("as_of") or date.today().isoformat()
+    try:
+        as_of = date.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise InputError("as_of", raw, "must be a date YYYY-MM-DD") from exc
+    progress(0.05)
+    outcome = monitoring.run_monitoring(db, as_of, actor=str(params.get("requested_by", "system")))
+    return outcome.as_dict()
+
+
+_databases: dict[str, Database] = {}
+_databases_lock = threading.Lock()
+
+
+def _database(url: str) -> Database:
+    """One :class:`Database` (one connection pool) per URL in each worker process."""
+    with _databases_lock:
+        if url not in _databases:
+            _databases[url] = Database(url)
+        return _databases[url]
+
+
+def _update(db: Database, job_id: str, **fields: Any) -> None:
+    with audit.write_transaction(db) as session:
+        job = session.get(Job, job_id)
+        if job is not None:
+            for key, value in fields.items():
+                setattr(job, key, value)
+
+
+def run_job(database_url: str, job_id: str) -> str:
+    """Run one stored job and record its outcome; this is the task a Dask worker executes.
+
+    Returns the final state. A job already finished (a rerun after the worker died at the very end) is
+    left alone.
+    """
+    db = _database(database_url)
+    with audit.write_transaction(db) as session:
+        job = get(session, job_id)
+        if job.state not in UNFINISHED:
+            return job.state
+        job.state, job.attempts, job.started_at = "running", (job.attempts or 0) + 1, utcnow()
+        kind, params = KINDS.get(job.kind), json.loads(job.params_json)
+    if kind is None:
+        _update(db, job_id, state="failed", error=f"unknown job kind {job.kind}", finished_at=utcnow())
+        return "failed"
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] > 0.2:  # at most five progress writes a second
+            last[0] = now
+            _update(db, job_id, progress=max(0.0, min(1.0, float(fraction))))
+
+    try:
+        value = kind.run(db, params, progress)
+    except InputError as exc:
+        _update(db, job_id, state="failed", error=str(exc), finished_at=utcnow())
+        return "failed"
+    except Exception:  # a job's error is recorded, never retried; the trace goes to the worker's log only
+        log.exception("job %s (%s) failed", job_id, kind.name)
+        _update(db, job_id, state="failed", error="internal error; see the worker's log", finished_at=utcnow())
+        return "failed"
+    _update(db, job_id, state="done", progress=1.0, result_json=audit.canonical_json(value), finished_at=utcnow())
+    return "done"
+
+
+def task_key(job_id: str) -> str:
+    """The job's task name on the cluster (stable, so a restarted runner can ask whether it is known).
+
+    >>> task_key("ab12")
+    'computecredit-job-ab12'
+    """
+    return f"computecredit-job-{job_id}"
+
+
+class JobRunner:
+    """Submits jobs to a Dask cluster (``scheduler`` address, or a local one) and records them in ``db``.
+
+    The connection is made on first use, so creating an app costs nothing until a job is submitted.
+    """
+
+    def __init__(self, db: Database, scheduler: str | None = None, local_workers: int = 1) -> None:
         self.db = db
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="computecredit-job")
-        self._done: dict[str, threading.Event] = {}
+        self.scheduler = scheduler
+        self.local_workers = local_workers
+        self._client: Any = None
+        self._cluster: Any = None
+        self._lock = threading.Lock()
+
+    def client(self) -> Any:
+        """The Dask client, connecting (or starting the local cluster) the first time."""
+        with self._lock:
+            if self._client is None:
+                from distributed import Client, LocalCluster
+
+                if self.scheduler:
+                    self._client = Client(self.scheduler, timeout="10s", set_as_default=False)
+                else:
+                    self._cluster = LocalCluster(
+                        n_workers=self.local_workers,
+                        threads_per_worker=2,
+                        processes=False,
+                        dashboard_address=None,
+                    )
+                    self._client = Client(self._cluster, set_as_default=False)
+            return self._client
+
+    def check(self) -> None:
+        """Raise unless the cluster answers and has at least one worker (for ``/ready``)."""
+        workers = self.client().scheduler_info(n_workers=-1)["workers"]
+        if not workers:
+            raise RuntimeError("the Dask cluster has no workers")
+
+    def _enqueue(self, job_id: str) -> None:
+        from distributed import fire_and_forget
+
+        client = self.client()
+        future = client.submit(
+            run_job, self.db.url, job_id, key=task_key(job_id), pure=False, retries=TASK_RETRIES
+        )
+        fire_and_forget(future)
 
     def recover(self) -> int:
-        """Mark jobs that a stopped server left queued or running as failed; return how many."""
+        """Submit again the jobs left queued or running that the cluster does not know; return how many."""
         with self.db.transaction() as session:
-            stale = session.query(Job).filter(Job.state.in_(("queued", "running"))).all()
-            for job in stale:
-                job.state, job.error, job.finished_at = "failed", "interrupted: the server stopped", utcnow()
-            return len(stale)
+            unfinished = list(session.scalars(sa.select(Job.id).where(Job.state.in_(UNFINISHED))))
+        if not unfinished:
+            return 0
+        keys = [task_key(job_id) for job_id in unfinished]
+        known = set(self.client().run_on_scheduler(_known_tasks, keys=keys))
+        lost = [job_id for job_id in unfinished if task_key(job_id) not in known]
+        for job_id in lost:
+            log.warning("job %s was left unfinished and the cluster does not know it: submitting it again", job_id)
+            self._enqueue(job_id)
+        return len(lost)
 
     def submit(self, owner: str, kind: str, params: dict[str, Any]) -> str:
-        """Queue a job and return its id at once."""
+        """Record a job, hand it to the cluster and return its id at once."""
         if kind not in KINDS:
             raise InputError("kind", kind, f"must be one of {', '.join(sorted(KINDS))}")
         job_id = uuid.uuid4().hex
-        with self.db.transaction() as session:
+        with audit.write_transaction(self.db) as session:
             session.add(
                 Job(id=job_id, kind=kind, owner=owner, state="queued", params_json=audit.canonical_json(params))
             )
             audit.append(session, owner, "job.submit", "job", job_id, None, {"kind": kind, "params": params})
-        self._done[job_id] = threading.Event()
-        self._pool.submit(self._run, job_id, KINDS[kind], params)
+        try:
+            self._enqueue(job_id)
+        except OSError as exc:  # the scheduler does not answer: the job says so instead of waiting forever
+            log.error("job %s: the job cluster is unavailable: %s", job_id, exc)
+            _update(self.db, job_id, state="failed", error="the job cluster is unavailable", finished_at=utcnow())
         return job_id
 
-    def _set(self, job_id: str, **fields: Any) -> None:
-        with audit.write_transaction(self.db) as session:
-            job = session.get(Job, job_id)
-            if job is not None:
-                for key, value in fields.items():
-                    setattr(job, key, value)
-
-    def _run(self, job_id: str, kind: JobKind, params: dict[str, Any]) -> None:
-        last = [0.0]
-
-        def progress(fraction: float) -> None:
-            now = time.monotonic()
-            if now - last[0] > 0.2:  # at most five progress writes a second
-                last[0] = now
-                self._set(job_id, progress=max(0.0, min(1.0, float(fraction))))
-
-        try:
-            self._set(job_id, state="running")
-            value = kind.run(self.db, params, progress)
-            self._set(
-                job_id, state="done", progress=1.0, result_json=audit.canonical_json(value), finished_at=utcnow()
-            )
-        except InputError as exc:
-            self._set(job_id, state="failed", error=str(exc), finished_at=utcnow())
-        except Exception:  # a job must never take the server down; the trace goes to the log only
-            log.exception("job %s (%s) failed", job_id, kind.name)
-            self._set(job_id, state="failed", error="internal error; see the server log", finished_at=utcnow())
-        finally:
-            self._done.pop(job_id, threading.Event()).set()
-
-    def wait(self, job_id: str, timeout: float = 60.0) -> str:
-        """Block until the job ends (or ``timeout``); return its state."""
-        event = self._done.get(job_id)
-        if event is not None:
-            event.wait(timeout)
-        with self.db.transaction() as session:
-            return get(session, job_id).state
+    def wait(self, job_id: str, timeout: float = 60.0, poll_s: float = 0.1) -> str:
+        """Block until the job ends (or ``timeout``); return its state (read from the database)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.db.transaction() as session:
+                state = get(session, job_id).state
+            if state not in UNFINISHED or time.monotonic() >= deadline:
+                return state
+            time.sleep(poll_s)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Disconnect (tasks already handed to a shared scheduler go on); stop the local cluster if any."""
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+            self._client = self._cluster = None
+
+
+def _known_tasks(dask_scheduler: Any, keys: list[str]) -> list[str]:
+    """On the scheduler: which of ``keys`` it holds (queued, running or waiting to be rerun)."""
+    return [key for key in keys if key in dask_scheduler.tasks]
 
 
 def get(session: Session, job_id: str) -> Job:

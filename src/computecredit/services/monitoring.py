@@ -16,7 +16,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -29,6 +28,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
+from computecredit.config import examples_dir
 from computecredit.domain import Covenant, Exposure
 from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
@@ -72,11 +72,7 @@ from computecredit.store.monitoring import (
 from computecredit.store.projects import ProjectRow, list_projects
 
 KINDS = ("operating_reports", "payments", "market", "events", "statements")
-DEMO_HISTORY_DIR = (
-    Path(os.environ.get("COMPUTECREDIT_EXAMPLES_DIR", Path(__file__).resolve().parents[3] / "examples"))
-    / "demo_bank"
-    / "monitoring"
-)
+DEMO_HISTORY_DIR = examples_dir() / "demo_bank" / "monitoring"
 DEMO_FILES = ("operating_reports.csv", "payments.csv", "market.csv", "events.csv")
 
 

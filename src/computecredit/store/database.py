@@ -2,6 +2,12 @@
 
 One use case = one transaction: :meth:`Database.transaction` commits everything or nothing.
 
+Several processes may write at once (web workers, the CLI, job workers). On PostgreSQL the audit log's
+advisory lock orders them. On SQLite a transaction that reads and then writes fails at once ("database
+is locked") if another process committed in between, whatever the busy timeout; so a use case that
+writes takes :meth:`Database.write_transaction`, which on SQLite starts with ``BEGIN IMMEDIATE`` (it takes
+the single write lock first, waiting up to :data:`SQLITE_BUSY_TIMEOUT_S`). Reads never block (WAL).
+
 >>> db = Database("sqlite:///:memory:")
 >>> with db.transaction() as session:
 ...     session.execute(sa.text("select 1")).scalar()
@@ -20,6 +26,9 @@ from alembic.config import Config
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 60.0
+# Any constant works: it names the PostgreSQL advisory lock that lets one process at a time migrate.
+_PG_MIGRATION_LOCK = 7_202_502
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -29,15 +38,21 @@ def make_engine(url: str) -> sa.Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # the driver's own BEGIN is deferred; we emit ours
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             if database and database != ":memory:":
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: sa.Connection) -> None:
+            writing = connection.get_execution_options().get("sqlite_immediate", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -50,11 +65,35 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+        )
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``.
+
+        >>> Database("sqlite:///:memory:").backend
+        'sqlite'
+        """
+        return self.engine.dialect.name
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed at the end of the block, or rolled back entirely on error."""
-        session = self._sessions()
+        with self._unit_of_work(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Session]:
+        """A transaction that will write: on SQLite it holds the write lock from its start (module notes)."""
+        with self._unit_of_work(self._write_sessions) as session:
+            yield session
+
+    @staticmethod
+    @contextmanager
+    def _unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+        session = factory()
         try:
             yield session
             session.commit()
@@ -76,6 +115,8 @@ class Database:
         from alembic import command
 
         with self.engine.begin() as connection:
+            if self.backend == "postgresql":  # several web workers may start at once
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
             config = self.alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)

@@ -108,3 +108,6 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # How many times a worker started it: more than one means a worker died and the cluster ran it again.
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -9,7 +9,7 @@ True
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -24,7 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from computecredit import __version__
 from computecredit.services.jobs import JobRunner
 from computecredit.store.database import Database
-from computecredit.web import errors, i18n, security
+from computecredit.store.schema import require_current
+from computecredit.web import errors, i18n, observability, security
 from computecredit.web.deps import current_user
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -76,14 +77,20 @@ class _Protections:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> FastAPI:
-    """The workbench app on ``db`` (already migrated). ``tls=True`` forces Secure cookies and HSTS."""
+def create_app(db: Database, *, tls: bool = False, job_scheduler: str | None = None) -> FastAPI:
+    """The workbench app on ``db`` (already migrated). ``tls=True`` forces Secure cookies and HSTS.
+
+    Jobs go to the Dask scheduler at ``job_scheduler``, or to a local cluster started on first use.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.jobs.recover()
+        try:
+            await anyio.to_thread.run_sync(app.state.jobs.recover)
+        except OSError as exc:  # the scheduler is down: serve anyway; /ready says so until it is back
+            log.error("could not reach the job cluster at start: %s", exc)
         yield
-        app.state.jobs.shutdown()
+        await anyio.to_thread.run_sync(app.state.jobs.shutdown)
 
     app = FastAPI(
         lifespan=lifespan,
@@ -99,8 +106,9 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
     app.state.tls = tls
     app.state.throttle = security.LoginThrottle()
     app.state.write_turn = anyio.Lock()  # see deps.writes
-    app.state.jobs = JobRunner(db, workers=job_workers)
+    app.state.jobs = JobRunner(db, scheduler=job_scheduler)
     app.add_middleware(_Protections, tls=tls)
+    app.add_middleware(observability.RequestContext)  # outermost: it times and logs every response
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -130,13 +138,25 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
         app.include_router(module.api)
         app.include_router(module.pages)
 
-    @app.get("/health", tags=["health"], summary="Liveness and database check (no credentials needed)")
-    def health() -> dict[str, str]:
-        import sqlalchemy as sa
-
-        with db.transaction() as session:
-            session.execute(sa.text("SELECT 1"))
+    @app.get("/health", tags=["health"], summary="Liveness: the process answers (no credentials needed)")
+    async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get(
+        "/ready",
+        tags=["health"],
+        summary="Readiness: the database answers with the current schema, and the job cluster is reachable",
+        responses={503: {"description": "Not ready; the body names what is missing"}},
+    )
+    def ready() -> JSONResponse:
+        checks = {"database": _check(lambda: require_current(db)), "jobs": _check(app.state.jobs.check)}
+        ok = all(value == "ok" for value in checks.values())
+        return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        body, media_type = observability.metrics_text()
+        return Response(body, media_type=media_type)
 
     @app.get("/lang/{code}", include_in_schema=False)
     def switch_language(code: str, next: str | None = None) -> Response:
@@ -164,14 +184,26 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
     return app
 
 
+def _check(probe: Callable[[], object]) -> str:
+    """``ok``, or why the probe failed (for ``/ready``; the trace goes to the log)."""
+    try:
+        probe()
+    except Exception as exc:
+        log.warning("readiness check failed: %s", exc)
+        return f"unavailable: {type(exc).__name__}"
+    return "ok"
+
+
 def from_settings() -> FastAPI:
     """The app on the database of the environment's settings (for ``uvicorn --factory``); migrates it first.
 
     ``uvicorn --factory computecredit.web.app:from_settings --workers 4`` serves it with several processes
-    (on PostgreSQL: its advisory lock keeps the audit chain whole across processes; SQLite has one writer).
+    (``computecredit serve --workers 4`` does the same); see docs/operations.md.
     """
     from computecredit.config import get_settings
 
-    db = Database(get_settings().database_url)
+    settings = get_settings()
+    observability.configure_logging(settings.log_format, settings.log_level)
+    db = Database(settings.database_url)
     db.upgrade()
-    return create_app(db)
+    return create_app(db, job_scheduler=settings.dask_scheduler)

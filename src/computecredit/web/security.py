@@ -6,15 +6,21 @@
 - Every unsafe request authenticated by a cookie must carry the session's CSRF token (form field
   ``csrf_token`` or header ``X-CSRF-Token``); bearer-token requests need none (browsers never send them
   on their own).
-- After :data:`LoginThrottle.max_failures` failed logins for one user name or one client address within
-  the window, further attempts are refused until the window passes.
+- Failed logins are limited per user name: after :attr:`LoginThrottle.max_failures` (5) failures for one
+  name within the window (15 minutes), further attempts for that name are refused until the window passes.
+  One client address has a far higher limit, :attr:`LoginThrottle.max_failures_per_address` (100): a whole
+  office behind one proxy shares an address, and one user's typos must not lock out their colleagues; the
+  address limit only stops one machine from trying password after password across many names.
 
->>> throttle = LoginThrottle(max_failures=2, window_s=60)
->>> throttle.fail("alice", "10.0.0.1", now=0); throttle.fail("alice", "10.0.0.2", now=1)
->>> throttle.retry_after("alice", "10.0.0.3", now=2)
+>>> throttle = LoginThrottle(max_failures=2, max_failures_per_address=3, window_s=60)
+>>> throttle.fail("alice", "10.0.0.1", now=0); throttle.fail("alice", "10.0.0.1", now=1)
+>>> throttle.retry_after("alice", "10.0.0.2", now=2)
 58
->>> throttle.retry_after("bob", "10.0.0.3", now=2)
+>>> throttle.retry_after("bob", "10.0.0.1", now=2)
 0
+>>> throttle.fail("carol", "10.0.0.1", now=3)
+>>> throttle.retry_after("bob", "10.0.0.1", now=4)
+56
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
+from collections import deque
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -108,18 +114,27 @@ def revoke_all(session: Session, username: str) -> None:
 
 
 class LoginThrottle:
-    """Counts failed logins per user name and per client address in a sliding window."""
+    """Counts failed logins per user name (low limit) and per client address (high limit) in a sliding window.
 
-    def __init__(self, max_failures: int = 5, window_s: float = 900.0) -> None:
+    The counts live in the process: with several web processes each keeps its own, so the effective limit
+    is at most the number of processes times the one configured here.
+    """
+
+    def __init__(
+        self, max_failures: int = 5, max_failures_per_address: int = 100, window_s: float = 900.0
+    ) -> None:
         self.max_failures = max_failures
+        self.max_failures_per_address = max_failures_per_address
         self.window_s = window_s
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
+        times = self._failures.get(key) or deque()
         while times and times[0] <= now - self.window_s:
             times.popleft()
+        if not times:  # names tried once and long ago (or never) keep no entry: the table cannot grow unbounded
+            self._failures.pop(key, None)
         return times
 
     def retry_after(self, username: str, address: str, now: float | None = None) -> int:
@@ -127,17 +142,21 @@ class LoginThrottle:
         now = time.monotonic() if now is None else now
         wait = 0.0
         with self._lock:
-            for key in (f"user:{username.lower()}", f"addr:{address}"):
+            for key, limit in self._limits(username, address):
                 times = self._recent(key, now)
-                if len(times) >= self.max_failures:
-                    wait = max(wait, times[-self.max_failures] + self.window_s - now)
+                if len(times) >= limit:
+                    wait = max(wait, times[-limit] + self.window_s - now)
         return int(wait + 0.999) if wait > 0 else 0
 
     def fail(self, username: str, address: str, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
         with self._lock:
-            for key in (f"user:{username.lower()}", f"addr:{address}"):
-                self._recent(key, now).append(now)
+            for key, _limit in self._limits(username, address):
+                self._failures[key] = self._recent(key, now)
+                self._failures[key].append(now)
+
+    def _limits(self, username: str, address: str) -> tuple[tuple[str, int], tuple[str, int]]:
+        return (f"user:{username.lower()}", self.max_failures), (f"addr:{address}", self.max_failures_per_address)
 
     def succeed(self, username: str) -> None:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Session
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError
 from computecredit.services import jobs
 from computecredit.store.workbench import Job
+from computecredit.web import observability
 from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
-from computecredit.web.jobs.schemas import JobCreate, JobOut
+from computecredit.web.jobs.schemas import FILE_KINDS, JobCreate, JobOut
 from computecredit.web.templating import render
 
 api = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
@@ -27,7 +29,9 @@ def start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any]
         raise InputError("kind", kind, f"must be one of {', '.join(sorted(jobs.KINDS))}")
     if user.role not in spec.roles:
         raise PermissionDeniedError(f"role {user.role} may not start {kind} jobs")
-    return request.app.state.jobs.submit(user.username, kind, {**params, "requested_by": user.username})
+    job_id: str = request.app.state.jobs.submit(user.username, kind, {**params, "requested_by": user.username})
+    observability.JOBS_SUBMITTED.labels(kind).inc()
+    return job_id
 
 
 def _visible(session: Session, job_id: str, user: CurrentUser) -> Job:
@@ -69,6 +73,28 @@ def job_result(
     return jobs.result(session, job_id)
 
 
+@api.get(
+    "/{job_id}/file",
+    summary="The file a finished job produced (a memo PDF)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def job_file(
+    job_id: str = JobId,
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
+    session: Session = Depends(read_session, scope="function"),
+) -> Response:
+    job = _visible(session, job_id, user)
+    if job.kind not in FILE_KINDS:
+        raise NotFoundError(f"job {job_id} ({job.kind}) produces no file")
+    value = jobs.result(session, job_id)
+    return Response(
+        base64.b64decode(value["content_base64"]),
+        media_type=value["media_type"],
+        headers={"Content-Disposition": f'attachment; filename="{value["filename"]}"'},
+    )
+
+
 @pages.get("/jobs/{job_id}")
 def job_page(
     request: Request,
@@ -78,5 +104,7 @@ def job_page(
 ) -> Response:
     job = _visible(session, job_id, user)
     result = jobs.result(session, job_id) if job.state == "done" else None
+    if isinstance(result, dict):  # a file is offered as a download, not shown as base64
+        result.pop("content_base64", None)
     template = "jobs/_status.html" if request.headers.get("hx-request") else "jobs/detail.html"
     return render(request, template, {"job": JobOut.of(job), "result": result})
