@@ -7,7 +7,8 @@ failed at the next start (:meth:`JobRunner.recover`).
 
 >>> import tempfile
 >>> from computecredit.store.base import Base
->>> from computecredit.store.database import Database
+>>> from computecredit.store import workbench as workbench_store
+from computecredit.store.database import Database
 >>> db = Database(f"sqlite:///{tempfile.mkdtemp()}/jobs.db")
 >>> Base.metadata.create_all(db.engine)
 >>> runner = JobRunner(db)
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from computecredit.errors import InputError, NotFoundError
 from computecredit.services import audit
+from computecredit.store import workbench as workbench_store
 from computecredit.store.base import utcnow
 from computecredit.store.database import Database
 from computecredit.store.workbench import Job
@@ -72,7 +74,7 @@ def register(name: str, roles: set[str] | frozenset[str], title_key: str) -> Cal
 @register("audit.verify", {"risk_manager", "admin"}, "job.audit_verify")
 def _verify_audit_chain(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     with db.transaction() as session:
-        total = session.query(audit.AuditEntry).count() or 1
+        total = workbench_store.count_audit_entries(session) or 1
         report = audit.verify(session, progress=lambda n: progress(min(n / total, 0.99)))
     return {
         "ok": report.ok,
@@ -132,7 +134,7 @@ class JobRunner:
     def recover(self) -> int:
         """Mark jobs that a stopped server left queued or running as failed; return how many."""
         with self.db.transaction() as session:
-            stale = session.query(Job).filter(Job.state.in_(("queued", "running"))).all()
+            stale = workbench_store.unfinished_jobs(session)
             for job in stale:
                 job.state, job.error, job.finished_at = "failed", "interrupted: the server stopped", utcnow()
             return len(stale)
@@ -153,7 +155,7 @@ class JobRunner:
 
     def _set(self, job_id: str, **fields: Any) -> None:
         with audit.write_transaction(self.db) as session:
-            job = session.get(Job, job_id)
+            job = workbench_store.find_job(session, job_id)
             if job is not None:
                 for key, value in fields.items():
                     setattr(job, key, value)
@@ -194,7 +196,7 @@ class JobRunner:
 
 
 def get(session: Session, job_id: str) -> Job:
-    job = session.get(Job, job_id)
+    job = workbench_store.find_job(session, job_id)
     if job is None:
         raise NotFoundError(f"no job {job_id}")
     return job

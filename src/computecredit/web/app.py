@@ -132,10 +132,7 @@ def create_app(db: Database, *, tls: bool = False, job_workers: int = 1) -> Fast
 
     @app.get("/health", tags=["health"], summary="Liveness and database check (no credentials needed)")
     def health() -> dict[str, str]:
-        import sqlalchemy as sa
-
-        with db.transaction() as session:
-            session.execute(sa.text("SELECT 1"))
+        db.ping()
         return {"status": "ok", "version": __version__}
 
     @app.get("/lang/{code}", include_in_schema=False)
