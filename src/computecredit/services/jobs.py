@@ -7,8 +7,7 @@ failed at the next start (:meth:`JobRunner.recover`).
 
 >>> import tempfile
 >>> from computecredit.store.base import Base
->>> from computecredit.store import workbench as workbench_store
-from computecredit.store.database import Database
+>>> from computecredit.store.database import Database
 >>> db = Database(f"sqlite:///{tempfile.mkdtemp()}/jobs.db")
 >>> Base.metadata.create_all(db.engine)
 >>> runner = JobRunner(db)

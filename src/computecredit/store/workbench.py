@@ -192,6 +192,16 @@ def recent_audit_entries(
     return list(session.execute(query).scalars())
 
 
+def audit_entries_of(session: Session, entity_type: str, entity_ids: list[str]) -> list[AuditEntry]:
+    """Every entry about these entities, oldest first."""
+    query = (
+        sa.select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(entity_ids))
+        .order_by(AuditEntry.seq)
+    )
+    return list(session.scalars(query))
+
+
 def count_audit_entries(session: Session) -> int:
     """How many entries the audit log holds."""
     return int(session.execute(sa.select(sa.func.count()).select_from(AuditEntry)).scalar_one())
