@@ -51,6 +51,7 @@ from computecredit.reports import memo
 from computecredit.services import audit
 from computecredit.services import facilities as facility_service
 from computecredit.services import rating as rating_service
+from computecredit.store import borrower_list
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import workbench as proposal_store
@@ -418,7 +419,7 @@ def book_approved(session: Session, proposal: Proposal, actor: Actor) -> Facilit
 
 def borrower_names(session: Session, proposals: Iterable[Proposal]) -> dict[str, tuple[str, str]]:
     """The Chinese and English names of the proposals' borrowers, by USCC."""
-    return borrower_store.names_by_uscc(session, {p.borrower_ref for p in proposals})
+    return borrower_list.borrower_names(session, {p.borrower_ref for p in proposals})
 
 
 def approval_queue(session: Session, actor: Actor, policy: AuthorityPolicy | None = None) -> list[Proposal]:

@@ -6,7 +6,6 @@ Statements are stored long: one ``statement_lines`` row per reported line item (
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -217,17 +216,6 @@ def get_borrower(session: Session, uscc: str) -> Borrower:
 def list_borrowers(session: Session) -> list[Borrower]:
     """All borrowers, ordered by USCC."""
     return [to_borrower(row) for row in session.scalars(sa.select(BorrowerRow).order_by(BorrowerRow.uscc))]
-
-
-def names_by_uscc(session: Session, usccs: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """The Chinese and English names of the borrowers with these USCCs (unknown ones are absent)."""
-    wanted = set(usccs)
-    if not wanted:
-        return {}
-    query = sa.select(BorrowerRow.uscc, BorrowerRow.name_zh, BorrowerRow.name_en).where(
-        BorrowerRow.uscc.in_(wanted)
-    )
-    return {uscc: (zh, en) for uscc, zh, en in session.execute(query)}
 
 
 def to_statement(row: StatementRow, uscc: str, values: dict[str, Decimal]) -> FinancialStatement:
