@@ -8,6 +8,7 @@ and the store are called by the shells (CLI, web) and never import them, so ther
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,21 @@ def test_reports_and_store_import_no_service() -> None:
     for package in ("reports", "store"):
         offenders = {f: n & {"services"} for f, n in imported_packages(package).items() if "services" in n}
         assert offenders == {}, package
+
+
+ORM_QUERY = re.compile(
+    r"\b(sa\.(select|update|delete|text|func)|session\.(execute|get|query|scalars?))\(|\bsa\.func\."
+)
+
+
+@pytest.mark.parametrize("package", ["services", "web"])
+def test_the_store_owns_every_query(package: str) -> None:
+    """Services and web routers ask the store's repository functions; they build no query themselves."""
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(
+            {m.group(0) for m in ORM_QUERY.finditer(path.read_text(encoding="utf-8"))}
+        )
+        for path in sorted((PACKAGE / package).rglob("*.py"))
+        if ORM_QUERY.search(path.read_text(encoding="utf-8"))
+    }
+    assert offenders == {}

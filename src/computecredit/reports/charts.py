@@ -16,8 +16,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
+from computecredit.reports.palette import PALETTE
 from computecredit.reports.pdf import CJK_FONT_FILES
-from computecredit.web.charts import PALETTE
 
 MARKERS = ("o", "s", "^", "D", "x")
 LINESTYLES = ("-", (0, (6, 3)), (0, (2, 3)), (0, (8, 3, 2, 3)), (0, (1, 2)))

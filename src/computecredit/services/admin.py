@@ -26,7 +26,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from computecredit.domain.bank import Bank
@@ -35,7 +34,7 @@ from computecredit.domain.validation import parse
 from computecredit.errors import InputError, NotFoundError
 from computecredit.services import audit
 from computecredit.store import bank as bank_store
-from computecredit.store.users import UserRow, add_user, find_user_row, to_user
+from computecredit.store.users import add_user, count_active, find_user_row, to_user
 
 MAX_PASSWORD_LENGTH = 256
 BANK_FIELDS = ("net_capital", "tier1_net_capital", "loan_book", "hurdle_rate", "as_of")
@@ -69,10 +68,7 @@ def create_user(session: Session, actor: str, username: str, display_name: str, 
 
 
 def _other_active_admins(session: Session, username: str) -> int:
-    query = sa.select(sa.func.count()).where(
-        UserRow.role == Role.ADMIN.value, UserRow.active.is_(True), UserRow.username != username
-    )
-    return int(session.execute(query).scalar_one())
+    return count_active(session, Role.ADMIN.value, besides=username)
 
 
 def update_user(

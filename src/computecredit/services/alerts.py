@@ -20,15 +20,14 @@ import json
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from computecredit.errors import InputError, NotFoundError, WorkflowError
 from computecredit.services import audit
-from computecredit.store.borrowers import BorrowerRow
-from computecredit.store.monitoring import AlertRow, ClassificationRow, MonitoringRunRow, SignalRow, WatchListRow
+from computecredit.store import monitoring as monitoring_store
+from computecredit.store import workbench as workbench_store
+from computecredit.store.monitoring import AlertRow
 from computecredit.store.users import find_user_row
-from computecredit.store.workbench import AuditEntry
 
 STATUSES = ("open", "acknowledged", "closed")
 ACTIONS = ("acknowledge", "close", "reopen")
@@ -90,19 +89,16 @@ def list_alerts(
 
     ``status="active"`` means open or acknowledged (not yet closed).
     """
-    query = sa.select(AlertRow, BorrowerRow.uscc, BorrowerRow.name_zh, BorrowerRow.name_en).join(BorrowerRow)
-    if owner:
-        query = query.where(AlertRow.owner == owner)
+    statuses: tuple[str, ...] | None = None
     if status == "active":
-        query = query.where(AlertRow.status != "closed")
+        statuses = tuple(s for s in STATUSES if s != "closed")
     elif status:
         if status not in STATUSES:
             raise InputError("status", status, f"must be one of active, {', '.join(STATUSES)}")
-        query = query.where(AlertRow.status == status)
-    total = int(session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
-    rows = session.execute(query.order_by(AlertRow.due_date, AlertRow.key).offset(offset).limit(limit)).all()
+        statuses = (status,)
+    rows, total = monitoring_store.alert_rows(session, owner=owner, statuses=statuses, offset=offset, limit=limit)
     found = [alert_view(*row) for row in rows]
-    evidence = _evidence(session, {row[0].borrower_id for row in rows})
+    evidence = monitoring_store.latest_evidence(session, {row[0].borrower_id for row in rows})
     comments = last_comments(session, [item["id"] for item in found])
     for item in found:
         zh, en = evidence.get((item["borrower_uscc"], item["rule_id"], item["subject"]), (None, None))
@@ -115,29 +111,12 @@ def last_comments(session: Session, alert_ids: list[int]) -> dict[int, str]:
     """The latest comment on each of these alerts, from the audit log (where every action keeps its comment)."""
     if not alert_ids:
         return {}
-    entries = session.execute(
-        sa.select(AuditEntry.entity_id, AuditEntry.after_json)
-        .where(AuditEntry.entity_type == "monitoring_alert", AuditEntry.entity_id.in_([str(i) for i in alert_ids]))
-        .order_by(AuditEntry.seq)
-    )
-    return {int(entity_id): json.loads(after)["comment"] for entity_id, after in entries}
-
-
-def _evidence(session: Session, borrower_ids: set[int]) -> dict[tuple[str, str, str], tuple[str, str]]:
-    """The latest run's evidence text of each signal of these borrowers, by (USCC, rule, subject)."""
-    run_id = session.scalars(sa.select(MonitoringRunRow.id).order_by(MonitoringRunRow.as_of.desc())).first()
-    if run_id is None or not borrower_ids:
-        return {}
-    query = (
-        sa.select(SignalRow, BorrowerRow.uscc)
-        .join(BorrowerRow, SignalRow.borrower_id == BorrowerRow.id)
-        .where(SignalRow.run_id == run_id, SignalRow.borrower_id.in_(borrower_ids))
-    )
-    return {(uscc, s.rule_id, s.subject): (s.evidence_zh, s.evidence_en) for s, uscc in session.execute(query)}
+    entries = workbench_store.audit_entries_of(session, "monitoring_alert", [str(i) for i in alert_ids])
+    return {int(e.entity_id): json.loads(e.after_json)["comment"] for e in entries}
 
 
 def get_alert(session: Session, alert_id: int) -> AlertRow:
-    row = session.get(AlertRow, alert_id)
+    row = monitoring_store.find_alert(session, alert_id)
     if row is None:
         raise NotFoundError(f"no alert {alert_id}")
     return row
@@ -188,14 +167,16 @@ def act_on_alert(
     session.flush()
     borrower = row.borrower
     view = alert_view(row, borrower.uscc, borrower.name_zh, borrower.name_en)
-    evidence = _evidence(session, {row.borrower_id}).get((borrower.uscc, row.rule_id or "", row.subject or ""))
+    evidence = monitoring_store.latest_evidence(session, {row.borrower_id}).get(
+        (borrower.uscc, row.rule_id or "", row.subject or "")
+    )
     zh, en = evidence if evidence else (None, None)
     return {**view, "evidence_zh": zh, "evidence_en": en, "last_comment": comment.strip()}
 
 
 def latest_run(session: Session) -> dict[str, Any] | None:
     """The latest stored monitoring run: its date, summary, watch list and five-category classification."""
-    run = session.scalars(sa.select(MonitoringRunRow).order_by(MonitoringRunRow.as_of.desc())).first()
+    run = monitoring_store.latest_run(session)
     if run is None:
         return None
     watch = [
@@ -208,9 +189,7 @@ def latest_run(session: Session) -> dict[str, Any] | None:
             "worst_class": w.worst_class,
             "review": w.review,
         }
-        for w in session.scalars(
-            sa.select(WatchListRow).where(WatchListRow.run_id == run.id).order_by(WatchListRow.points.desc())
-        )
+        for w in monitoring_store.watch_list_of(session, run)
     ]
     classes = [
         {
@@ -221,7 +200,7 @@ def latest_run(session: Session) -> dict[str, Any] | None:
             "days_past_due": c.days_past_due,
             "reasons": c.reasons,
         }
-        for c in session.scalars(sa.select(ClassificationRow).where(ClassificationRow.run_id == run.id))
+        for c in monitoring_store.classifications_of(session, run)
     ]
     return {"as_of": run.as_of, "summary": run.summary, "watch_list": watch, "classifications": classes}
 

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from computecredit.jsonable import to_jsonable
+from computecredit.store import workbench as audit_store
 from computecredit.store.database import Database
 from computecredit.store.workbench import AuditEntry
 
@@ -109,9 +109,8 @@ def append(
     after: Any,
 ) -> AuditEntry:
     """Append one entry in the caller's transaction (it is written, or not, with the change it records)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    last = session.execute(sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one_or_none()
+    audit_store.lock_audit_log(session, _PG_AUDIT_LOCK)
+    last = audit_store.last_audit_entry(session)
     entry = AuditEntry(
         seq=(last.seq + 1) if last else 1,
         at=datetime.now(UTC).isoformat(timespec="microseconds"),
@@ -143,13 +142,7 @@ class ChainReport:
 def _entries(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
     after = 0
     while True:
-        rows = (
-            session.execute(
-                sa.select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
-            )
-            .scalars()
-            .all()
-        )
+        rows = audit_store.audit_entries_after(session, after, batch)
         if not rows:
             return
         yield from rows
@@ -184,9 +177,4 @@ def recent(
     session: Session, limit: int = 50, entity_type: str | None = None, entity_id: object = None
 ) -> list[AuditEntry]:
     """The latest entries, newest first, optionally for one entity."""
-    query = sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
-    if entity_type is not None:
-        query = query.where(AuditEntry.entity_type == entity_type)
-    if entity_id is not None:
-        query = query.where(AuditEntry.entity_id == str(entity_id))
-    return list(session.execute(query).scalars())
+    return audit_store.recent_audit_entries(session, limit, entity_type=entity_type, entity_id=entity_id)

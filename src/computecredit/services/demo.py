@@ -16,7 +16,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 import yaml
 
 from computecredit.config import examples_dir
@@ -59,12 +58,7 @@ def is_empty(db: Database) -> bool:
     >>> is_empty(Database("sqlite:///:memory:"))
     True
     """
-    with db.engine.connect() as conn:
-        present = set(sa.inspect(conn).get_table_names())
-        for table in CONTENT_TABLES:
-            if table in present and conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one():
-                return False
-    return True
+    return db.is_empty(CONTENT_TABLES)
 
 
 def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path | None = None) -> dict[str, Any]:

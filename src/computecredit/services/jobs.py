@@ -41,11 +41,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from computecredit.errors import InputError, NotFoundError
 from computecredit.services import audit
+from computecredit.store import workbench as workbench_store
 from computecredit.store.base import utcnow
 from computecredit.store.database import Database
 from computecredit.store.workbench import Job
@@ -86,7 +86,7 @@ def register(name: str, roles: set[str] | frozenset[str], title_key: str) -> Cal
 @register("audit.verify", {"risk_manager", "admin"}, "job.audit_verify")
 def _verify_audit_chain(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     with db.transaction() as session:
-        total = session.query(audit.AuditEntry).count() or 1
+        total = workbench_store.count_audit_entries(session) or 1
         report = audit.verify(session, progress=lambda n: progress(min(n / total, 0.99)))
     return {
         "ok": report.ok,
@@ -188,7 +188,7 @@ def _database(url: str) -> Database:
 
 def _update(db: Database, job_id: str, **fields: Any) -> None:
     with audit.write_transaction(db) as session:
-        job = session.get(Job, job_id)
+        job = workbench_store.find_job(session, job_id)
         if job is not None:
             for key, value in fields.items():
                 setattr(job, key, value)
@@ -290,7 +290,7 @@ class JobRunner:
     def recover(self) -> int:
         """Submit again the jobs left queued or running that the cluster does not know; return how many."""
         with self.db.transaction() as session:
-            unfinished = list(session.scalars(sa.select(Job.id).where(Job.state.in_(UNFINISHED))))
+            unfinished = [job.id for job in workbench_store.unfinished_jobs(session)]
         if not unfinished:
             return 0
         keys = [task_key(job_id) for job_id in unfinished]
@@ -344,7 +344,7 @@ def _known_tasks(dask_scheduler: Any, keys: list[str]) -> list[str]:
 
 
 def get(session: Session, job_id: str) -> Job:
-    job = session.get(Job, job_id)
+    job = workbench_store.find_job(session, job_id)
     if job is None:
         raise NotFoundError(f"no job {job_id}")
     return job

@@ -13,63 +13,44 @@ classes, watch list, alerts and the exposures' class and ECL stage together, or 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
 from computecredit.config import examples_dir
-from computecredit.domain import Covenant, Exposure
+from computecredit.domain import Covenant
 from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
-from computecredit.errors import InputError, Problem
+from computecredit.errors import InputError
 from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
 from computecredit.facilities.covenants import Covenant as EngineCovenant
 from computecredit.facilities.covenants import CovenantResult, check_covenant
 from computecredit.jsonable import to_jsonable
 from computecredit.monitoring.book import BorrowerBook, MarketData, chip_key
-from computecredit.monitoring.data import Event, MarketObservation, OperatingReport, PaymentRecord, parse_rows
+from computecredit.monitoring.data import MarketObservation, parse_rows
 from computecredit.monitoring.rules import RuleSet, check_rules_file, load_rules
 from computecredit.monitoring.run import Alert, MonitoringResult, monitor
 from computecredit.services import audit
 from computecredit.services import statements as statement_service
+from computecredit.store import monitoring as monitoring_store
 from computecredit.store.base import utcnow
 from computecredit.store.borrowers import (
-    BorrowerRow,
-    find_borrower_row,
     list_borrowers,
     list_statements,
 )
 from computecredit.store.database import Database
 from computecredit.store.facilities import (
-    ExposureRow,
-    FacilityRow,
-    find_facility_row,
     list_facilities,
-    save_exposure,
 )
-from computecredit.store.monitoring import (
-    AlertRow,
-    ClassificationRow,
-    EventRow,
-    MarketObservationRow,
-    MonitoringRunRow,
-    OperatingReportRow,
-    PaymentRow,
-    SignalRow,
-    WatchListRow,
-)
-from computecredit.store.projects import ProjectRow, list_projects
+from computecredit.store.projects import list_projects
 
 KINDS = ("operating_reports", "payments", "market", "events", "statements")
 DEMO_HISTORY_DIR = examples_dir() / "demo_bank" / "monitoring"
@@ -86,6 +67,7 @@ def check_facility_covenant(covenant: Covenant, value: float | None) -> Covenant
     :class:`computecredit.facilities.covenants.Covenant` and is tested by its ``check_covenant`` (headroom,
     warning band, breach). A metric that engine does not know is reported as ``missing``.
 
+    >>> from decimal import Decimal
     >>> cov = Covenant(metric="debt_to_assets", operator="<=", threshold=Decimal("0.70"))
     >>> r = check_facility_covenant(cov, 0.66)
     >>> r.status, round(r.headroom, 4)
@@ -170,106 +152,16 @@ def ingest_file(db: Database, path: str | Path, kind: str | None = None, actor: 
 def _ingest_rows(
     db: Database, kind: str, rows: list[dict[str, Any]], source: str, actor: str, left_out: int = 0
 ) -> IngestReport:
-    records = parse_rows(kind, rows, source=source)
+    # one spelling per chip before storing, so the market series of "H100" and "h-100" are one
+    records = [
+        r.model_copy(update={"key": chip_key(r.key)}) if isinstance(r, MarketObservation) else r
+        for r in parse_rows(kind, rows, source=source)
+    ]
     with audit.write_transaction(db) as session:
-        inserted, replaced = _store(session, kind, records, source)
+        inserted, replaced = monitoring_store.save_records(session, records, source)
         report = IngestReport(source, kind, len(records), inserted, replaced, left_out)
         audit.append(session, actor, "monitoring.ingest", "monitoring_file", source, None, asdict(report))
     return report
-
-
-def _store(session: Session, kind: str, records: Sequence[Any], source: str) -> tuple[int, int]:
-    problems: list[Problem] = []
-    inserted = replaced = 0
-    row: Any
-    fields: dict[str, Any]
-
-    def missing(row: int, field: str, value: str, what: str) -> None:
-        problems.append(Problem(field, value, f"no {what} {value!r} in the book", source, row))
-
-    for number, record in enumerate(records, start=2):
-        if isinstance(record, OperatingReport):
-            project = session.scalars(
-                sa.select(ProjectRow).where(ProjectRow.code == record.project_code)
-            ).one_or_none()
-            if project is None:
-                missing(number, "project_code", record.project_code, "project")
-                continue
-            row = session.scalars(
-                sa.select(OperatingReportRow).where(
-                    OperatingReportRow.project_id == project.id, OperatingReportRow.period_end == record.period_end
-                )
-            ).one_or_none()
-            fields = record.model_dump(exclude={"project_code", "period_end"})
-            is_new = row is None
-            if row is None:
-                row = OperatingReportRow(project_id=project.id, period_end=record.period_end)
-                session.add(row)
-        elif isinstance(record, PaymentRecord):
-            facility = find_facility_row(session, record.facility_reference)
-            if facility is None:
-                missing(number, "facility_reference", record.facility_reference, "facility")
-                continue
-            row = session.scalars(
-                sa.select(PaymentRow).where(
-                    PaymentRow.facility_id == facility.id, PaymentRow.as_of == record.as_of
-                )
-            ).one_or_none()
-            fields = record.model_dump(exclude={"facility_reference", "as_of"})
-            if record.ecl_ratio is not None:
-                fields["ecl_ratio"] = Decimal(str(record.ecl_ratio))
-            is_new = row is None
-            if row is None:
-                row = PaymentRow(facility_id=facility.id, as_of=record.as_of)
-                session.add(row)
-        elif isinstance(record, MarketObservation):
-            row = session.scalars(
-                sa.select(MarketObservationRow).where(
-                    MarketObservationRow.series == record.series.value,
-                    MarketObservationRow.key == chip_key(record.key),
-                    MarketObservationRow.period_end == record.period_end,
-                )
-            ).one_or_none()
-            fields = {"value": record.value, "unit": record.unit, "source": record.source}
-            is_new = row is None
-            if row is None:
-                row = MarketObservationRow(
-                    series=record.series.value, key=chip_key(record.key), period_end=record.period_end
-                )
-                session.add(row)
-        elif isinstance(record, Event):
-            borrower = find_borrower_row(session, record.borrower_uscc)
-            if borrower is None:
-                missing(number, "borrower_uscc", record.borrower_uscc, "borrower")
-                continue
-            natural = "|".join(
-                (
-                    record.borrower_uscc,
-                    record.event_date.isoformat(),
-                    record.kind.value,
-                    record.counterparty or "",
-                    hashlib.sha256(record.description.encode()).hexdigest()[:12],
-                )
-            )
-            row = session.scalars(sa.select(EventRow).where(EventRow.natural_key == natural)).one_or_none()
-            fields = record.model_dump(exclude={"borrower_uscc"})
-            fields["kind"] = record.kind.value
-            if record.ratio is not None:
-                fields["ratio"] = Decimal(str(record.ratio))
-            is_new = row is None
-            if row is None:
-                row = EventRow(natural_key=natural, borrower_id=borrower.id)
-                session.add(row)
-        else:  # pragma: no cover - parse_rows only returns the kinds above
-            raise TypeError(type(record).__name__)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        inserted += is_new
-        replaced += not is_new
-    if problems:
-        raise InputError(problems=problems)  # the transaction rolls back: nothing is stored
-    session.flush()
-    return inserted, replaced
 
 
 # --- loading the book ------------------------------------------------------------------------------
@@ -280,76 +172,9 @@ def load_books(session: Session) -> list[BorrowerBook]:
     facilities = list_facilities(session)
     projects = list_projects(session)
     statements = list_statements(session)
-    reports: dict[str, list[OperatingReport]] = {}
-    for row, code, uscc in session.execute(
-        sa.select(OperatingReportRow, ProjectRow.code, BorrowerRow.uscc)
-        .join(ProjectRow, OperatingReportRow.project_id == ProjectRow.id)
-        .join(BorrowerRow, ProjectRow.borrower_id == BorrowerRow.id)
-    ):
-        reports.setdefault(uscc, []).append(
-            OperatingReport(
-                project_code=code,
-                period_end=row.period_end,
-                utilisation=row.utilisation,
-                planned_utilisation=row.planned_utilisation,
-                contracted_share=row.contracted_share,
-                realised_price=row.realised_price,
-                planned_price=row.planned_price,
-                uptime=row.uptime,
-                energy_mwh=row.energy_mwh,
-                pue=row.pue,
-            )
-        )
-    payments: dict[str, list[PaymentRecord]] = {}
-    for paid_row, reference, uscc in session.execute(
-        sa.select(PaymentRow, FacilityRow.reference, BorrowerRow.uscc)
-        .join(FacilityRow, PaymentRow.facility_id == FacilityRow.id)
-        .join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
-    ):
-        payments.setdefault(uscc, []).append(
-            PaymentRecord(
-                facility_reference=reference,
-                as_of=paid_row.as_of,
-                days_past_due=paid_row.days_past_due,
-                outstanding=paid_row.outstanding,
-                overdue_amount=paid_row.overdue_amount,
-                restructured_on=paid_row.restructured_on,
-                technical_delay=paid_row.technical_delay,
-                credit_impaired=paid_row.credit_impaired,
-                ecl_ratio=float(paid_row.ecl_ratio) if paid_row.ecl_ratio is not None else None,
-            )
-        )
-    # Facilities without payment records are classified on their stored exposures' days past due (the
-    # exposures table is what the core-banking import fills); their balances are not re-written.
-    paid = {p.facility_reference for found in payments.values() for p in found}
-    for exposure, uscc in session.execute(
-        sa.select(ExposureRow, BorrowerRow.uscc)
-        .join(FacilityRow, ExposureRow.facility_id == FacilityRow.id)
-        .join(BorrowerRow, FacilityRow.borrower_id == BorrowerRow.id)
-    ):
-        if exposure.facility.reference not in paid:
-            payments.setdefault(uscc, []).append(
-                PaymentRecord(
-                    facility_reference=exposure.facility.reference,
-                    as_of=exposure.as_of,
-                    days_past_due=exposure.days_past_due,
-                )
-            )
-    events: dict[str, list[Event]] = {}
-    for event_row, uscc in session.execute(sa.select(EventRow, BorrowerRow.uscc).join(BorrowerRow)):
-        events.setdefault(uscc, []).append(
-            Event(
-                borrower_uscc=uscc,
-                event_date=event_row.event_date,
-                kind=event_row.kind,
-                counterparty=event_row.counterparty,
-                amount=event_row.amount,
-                ratio=float(event_row.ratio) if event_row.ratio is not None else None,
-                chips=event_row.chips,
-                description=event_row.description,
-                source=event_row.source,
-            )
-        )
+    reports = monitoring_store.operating_reports(session)
+    payments = monitoring_store.payment_records(session)
+    events = monitoring_store.events(session)
     return [
         BorrowerBook(
             borrower=borrower,
@@ -365,22 +190,14 @@ def load_books(session: Session) -> list[BorrowerBook]:
 
 
 def load_market(session: Session) -> MarketData:
-    return MarketData.of(
-        MarketObservation(
-            series=r.series, key=r.key, period_end=r.period_end, value=r.value, unit=r.unit, source=r.source
-        )
-        for r in session.scalars(sa.select(MarketObservationRow))
-    )
+    return MarketData.of(monitoring_store.market_observations(session))
 
 
 def previous_classes(session: Session, as_of: date) -> dict[str, LoanClass]:
     """Each facility's class in the latest run before ``as_of``."""
-    run = session.scalars(
-        sa.select(MonitoringRunRow).where(MonitoringRunRow.as_of < as_of).order_by(MonitoringRunRow.as_of.desc())
-    ).first()
-    if run is None:
-        return {}
-    return {row.facility.reference: LoanClass(row.category) for row in run.classifications}
+    return {
+        ref: LoanClass(category) for ref, category in monitoring_store.previous_classes(session, as_of).items()
+    }
 
 
 # --- running ---------------------------------------------------------------------------------------
@@ -417,119 +234,18 @@ def run_monitoring(
         books = load_books(session)
         market = load_market(session)
         result = monitor(books, market, rules, as_of, previous_classes(session, as_of), check_facility_covenant)
-        stored = session.scalars(sa.select(MonitoringRunRow).where(MonitoringRunRow.as_of == as_of)).one_or_none()
+        stored = monitoring_store.find_run(session, as_of)
         before = {"digest": stored.digest, **stored.summary} if stored else None
-        new_alerts = _save_run(session, result)
+        new_alerts = monitoring_store.save_run(session, result)
         after = {"digest": result.digest(), "rules_version": result.rules_version, "new_alerts": len(new_alerts)}
-        after.update(
-            session.scalars(sa.select(MonitoringRunRow.summary).where(MonitoringRunRow.as_of == as_of)).one()
-        )
+        saved = monitoring_store.find_run(session, as_of)
+        assert saved is not None  # save_run stored it in this transaction
+        after.update(saved.summary)
         audit.append(session, actor, "monitoring.run", "monitoring_run", as_of.isoformat(), before, after)
     outcome = RunOutcome(result, new_alerts)
     if webhook and new_alerts:
         outcome.delivered, outcome.webhook_error = deliver(db, webhook, new_alerts, actor=actor)
     return outcome
-
-
-def _save_run(session: Session, result: MonitoringResult) -> list[Alert]:
-    borrowers = {row.uscc: row for row in session.scalars(sa.select(BorrowerRow))}
-    run = session.scalars(sa.select(MonitoringRunRow).where(MonitoringRunRow.as_of == result.as_of)).one_or_none()
-    if run is None:
-        run = MonitoringRunRow(as_of=result.as_of)
-        session.add(run)
-    run.rules_version = result.rules_version
-    run.digest = result.digest()
-    run.run_at = utcnow()
-    run.summary = {
-        "signals": len(result.signals),
-        "watch_list": len(result.watch_list),
-        "reviews": len(result.reviews),
-        "classification_changes": len(result.changes),
-        "alerts": len(result.alerts),
-    }
-    run.signals = [
-        SignalRow(
-            borrower_id=borrowers[s.borrower_uscc].id,
-            rule_id=s.rule_id,
-            family=s.family,
-            severity=s.severity,
-            subject=s.subject,
-            observed_on=s.observed_on,
-            evidence_zh=s.evidence_zh,
-            evidence_en=s.evidence_en,
-            data=to_jsonable(s.data, exact=True),
-        )
-        for s in result.signals
-    ]
-    run.watch_list = [
-        WatchListRow(
-            borrower_id=borrowers[w.borrower_uscc].id,
-            points=w.points,
-            rule_ids=list(w.rule_ids),
-            worst_class=w.worst_class.value,
-            review=w.review,
-        )
-        for w in result.watch_list
-    ]
-    classes = []
-    for c in result.classifications:
-        facility = find_facility_row(session, c.facility_reference)
-        assert facility is not None
-        classes.append(
-            ClassificationRow(
-                facility_id=facility.id,
-                category=c.category.value,
-                previous=c.previous.value if c.previous else None,
-                ecl_stage=c.ecl_stage,
-                days_past_due=c.days_past_due,
-                reasons=[list(r) for r in c.reasons],
-            )
-        )
-        # Hand the class and stage to the exposures the portfolio engine reads (ECL staging): an exposure
-        # stored for the date keeps its amounts; one is created from the payment record's balance.
-        existing = session.scalars(
-            sa.select(ExposureRow).where(ExposureRow.facility_id == facility.id, ExposureRow.as_of == result.as_of)
-        ).one_or_none()
-        if existing is not None or c.outstanding is not None:
-            save_exposure(
-                session,
-                Exposure(
-                    facility_reference=c.facility_reference,
-                    as_of=result.as_of,
-                    drawn=existing.drawn if existing is not None else c.outstanding,
-                    undrawn=existing.undrawn if existing is not None else Decimal(0),
-                    classification=c.category,
-                    days_past_due=c.days_past_due,
-                    ecl_stage=c.ecl_stage,
-                ),
-            )
-    run.classifications = classes
-    new_alerts = []
-    for alert in result.alerts:
-        row = session.scalars(sa.select(AlertRow).where(AlertRow.key == alert.key)).one_or_none()
-        if row is None:
-            new_alerts.append(alert)
-            session.add(
-                AlertRow(
-                    key=alert.key,
-                    kind=alert.kind,
-                    borrower_id=borrowers[alert.borrower_uscc].id,
-                    subject=alert.subject,
-                    rule_id=alert.rule_id,
-                    severity=alert.severity,
-                    owner=alert.owner,
-                    due_date=alert.due_date,
-                    raised_on=result.as_of,
-                    last_seen_on=result.as_of,
-                    status="open",
-                    title_zh=alert.title_zh,
-                    title_en=alert.title_en,
-                )
-            )
-        elif result.as_of > row.last_seen_on:
-            row.last_seen_on = result.as_of
-    session.flush()
-    return new_alerts
 
 
 def deliver(
@@ -549,7 +265,7 @@ def deliver(
     if not 200 <= status < 300:
         return 0, f"webhook {url} answered {status}"
     with audit.write_transaction(db) as session:
-        rows = session.scalars(sa.select(AlertRow).where(AlertRow.key.in_([a.key for a in alerts])))
+        rows = monitoring_store.alerts_with_keys(session, [a.key for a in alerts])
         stamp = utcnow()
         for row in rows:
             row.delivered_at = stamp
@@ -568,10 +284,7 @@ def deliver(
 def open_alerts(db: Database, owner: str | None = None) -> list[dict[str, Any]]:
     """Open alerts (optionally of one owner), most urgent first."""
     with db.transaction() as session:
-        query = sa.select(AlertRow, BorrowerRow.uscc).join(BorrowerRow).where(AlertRow.status == "open")
-        if owner:
-            query = query.where(AlertRow.owner == owner)
-        rows = session.execute(query.order_by(AlertRow.due_date, AlertRow.key)).all()
+        rows, _total = monitoring_store.alert_rows(session, owner=owner, statuses=("open",))
         return [
             {
                 "key": row.key,
@@ -585,7 +298,7 @@ def open_alerts(db: Database, owner: str | None = None) -> list[dict[str, Any]]:
                 "title_en": row.title_en,
                 "delivered": row.delivered_at is not None,
             }
-            for row, uscc in rows
+            for row, uscc, _zh, _en in rows
         ]
 
 
@@ -599,11 +312,7 @@ def load_demo_history(db: Database, folder: str | Path = DEMO_HISTORY_DIR) -> li
     """
     folder = Path(folder)
     with db.transaction() as session:
-        known = {
-            "project_code": set(session.scalars(sa.select(ProjectRow.code))),
-            "facility_reference": set(session.scalars(sa.select(FacilityRow.reference))),
-            "borrower_uscc": set(session.scalars(sa.select(BorrowerRow.uscc))),
-        }
+        known = monitoring_store.known_references(session)
     reports = []
     for name in DEMO_FILES:
         rows = read_rows(folder / name)

@@ -29,7 +29,6 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -52,9 +51,13 @@ from computecredit.reports import memo
 from computecredit.services import audit
 from computecredit.services import facilities as facility_service
 from computecredit.services import rating as rating_service
+from computecredit.store import borrower_list
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
+from computecredit.store import workbench as proposal_store
 from computecredit.store.workbench import Decision, Proposal
+from computecredit.store.workbench import get_proposal as get
+from computecredit.store.workbench import list_proposals as list_proposals  # the shells' proposal list
 
 
 class State(StrEnum):
@@ -255,13 +258,6 @@ def create(session: Session, actor: Actor, terms: Terms) -> Proposal:
     return proposal
 
 
-def get(session: Session, proposal_id: int) -> Proposal:
-    proposal = session.get(Proposal, proposal_id)
-    if proposal is None:
-        raise NotFoundError(f"no proposal {proposal_id}")
-    return proposal
-
-
 def contributors(proposal: Proposal) -> set[str]:
     """Everyone who proposed, analysed or submitted it: none of them may decide on it."""
     people = {proposal.proposer}
@@ -421,40 +417,16 @@ def book_approved(session: Session, proposal: Proposal, actor: Actor) -> Facilit
     return facility
 
 
-def list_proposals(
-    session: Session, *, state: str | None = None, offset: int = 0, limit: int = 50
-) -> tuple[list[Proposal], int]:
-    """Proposals newest first, and how many there are in all."""
-    query = sa.select(Proposal)
-    counter = sa.select(sa.func.count()).select_from(Proposal)
-    if state:
-        query = query.where(Proposal.state == state)
-        counter = counter.where(Proposal.state == state)
-    rows = session.execute(query.order_by(Proposal.id.desc()).offset(offset).limit(limit)).scalars().all()
-    return list(rows), int(session.execute(counter).scalar_one())
-
-
 def borrower_names(session: Session, proposals: Iterable[Proposal]) -> dict[str, tuple[str, str]]:
     """The Chinese and English names of the proposals' borrowers, by USCC."""
-    from computecredit.store.borrowers import BorrowerRow
-
-    usccs = {p.borrower_ref for p in proposals}
-    if not usccs:
-        return {}
-    rows = session.execute(
-        sa.select(BorrowerRow.uscc, BorrowerRow.name_zh, BorrowerRow.name_en).where(BorrowerRow.uscc.in_(usccs))
-    )
-    return {uscc: (zh, en) for uscc, zh, en in rows}
+    return borrower_list.borrower_names(session, {p.borrower_ref for p in proposals})
 
 
 def approval_queue(session: Session, actor: Actor, policy: AuthorityPolicy | None = None) -> list[Proposal]:
     """Submitted proposals this actor may decide on: within authority and not their own."""
-    rows = session.execute(
-        sa.select(Proposal).where(Proposal.state == State.PROPOSAL.value).order_by(Proposal.id)
-    ).scalars()
     return [
         p
-        for p in rows
+        for p in proposal_store.proposals_in_state(session, State.PROPOSAL.value)
         if can(
             p.state,
             Action.APPROVE,

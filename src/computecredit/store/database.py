@@ -127,5 +127,23 @@ class Database:
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
+    def ping(self) -> None:
+        """Ask the database a trivial question; raises when it does not answer (health checks)."""
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    def is_empty(self, tables: tuple[str, ...]) -> bool:
+        """Whether none of ``tables`` holds a row (a table not created yet counts as empty).
+
+        >>> Database("sqlite:///:memory:").is_empty(("borrowers",))
+        True
+        """
+        with self.engine.connect() as connection:
+            present = set(sa.inspect(connection).get_table_names())
+            for table in tables:
+                if table in present and connection.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one():
+                    return False
+        return True
+
     def dispose(self) -> None:
         self.engine.dispose()

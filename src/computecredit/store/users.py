@@ -61,8 +61,30 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return to_user(row)
 
 
+def count_active(session: Session, role: str, *, besides: str | None = None) -> int:
+    """How many active users hold ``role`` (leaving out the user called ``besides``)."""
+    query = sa.select(sa.func.count()).where(UserRow.role == role, UserRow.active.is_(True))
+    if besides is not None:
+        query = query.where(UserRow.username != besides)
+    return int(session.execute(query).scalar_one())
+
+
+def user_rows(session: Session) -> list[UserRow]:
+    """Every user's row (with its password hash), by user name."""
+    return list(session.scalars(sa.select(UserRow).order_by(UserRow.username)))
+
+
 def list_users(session: Session) -> list[User]:
-    return [to_user(row) for row in session.scalars(sa.select(UserRow).order_by(UserRow.username))]
+    return [to_user(row) for row in user_rows(session)]
 
 
-__all__ = ["UserRow", "add_user", "authenticate", "find_user_row", "get_user", "list_users", "to_user"]
+__all__ = [
+    "UserRow",
+    "add_user",
+    "authenticate",
+    "find_user_row",
+    "get_user",
+    "list_users",
+    "to_user",
+    "user_rows",
+]

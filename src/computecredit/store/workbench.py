@@ -1,5 +1,5 @@
 """Workbench tables: login sessions and API tokens, the hash-chained audit log, proposals and their
-decisions, and background jobs (migration ``0002_workbench``).
+decisions, and background jobs (migration ``0002_workbench``), and the queries over them.
 
 JSON payloads are stored as canonical text (sorted keys, exact decimals as strings) so that a stored
 decision hashes to the same digest a year later, on SQLite and PostgreSQL alike.
@@ -11,8 +11,9 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from computecredit.errors import NotFoundError
 from computecredit.store.base import Base, Money, TimestampMixin, utcnow
 from computecredit.store.facilities import FacilityRow
 
@@ -111,3 +112,127 @@ class Job(Base):
     # How many times a worker started it: more than one means a worker died and the cluster ran it again.
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+# --- proposals ------------------------------------------------------------------------------------------
+
+
+def get_proposal(session: Session, proposal_id: int) -> Proposal:
+    """The proposal with ``proposal_id``; :class:`NotFoundError` if there is none."""
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise NotFoundError(f"no proposal {proposal_id}")
+    return proposal
+
+
+def list_proposals(
+    session: Session, *, state: str | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[Proposal], int]:
+    """Proposals newest first (of one ``state`` if given), and how many there are in all."""
+    query = sa.select(Proposal)
+    counter = sa.select(sa.func.count()).select_from(Proposal)
+    if state:
+        query = query.where(Proposal.state == state)
+        counter = counter.where(Proposal.state == state)
+    rows = session.execute(query.order_by(Proposal.id.desc()).offset(offset).limit(limit)).scalars().all()
+    return list(rows), int(session.execute(counter).scalar_one())
+
+
+def proposals_in_state(session: Session, state: str) -> list[Proposal]:
+    """Every proposal in ``state``, oldest first."""
+    return list(session.scalars(sa.select(Proposal).where(Proposal.state == state).order_by(Proposal.id)))
+
+
+def proposals_of_borrower(session: Session, uscc: str) -> list[Proposal]:
+    """The borrower's proposals, newest first."""
+    query = sa.select(Proposal).where(Proposal.borrower_ref == uscc).order_by(Proposal.id.desc())
+    return list(session.scalars(query))
+
+
+def proposal_counts(session: Session) -> dict[str, int]:
+    """How many proposals are in each state (states without any are absent)."""
+    rows = session.execute(sa.select(Proposal.state, sa.func.count()).group_by(Proposal.state))
+    return {state: int(count) for state, count in rows}
+
+
+# --- audit log --------------------------------------------------------------------------------------------
+
+
+def lock_audit_log(session: Session, key: int) -> None:
+    """Serialise appends across processes on PostgreSQL (an advisory lock held until the transaction ends)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def last_audit_entry(session: Session) -> AuditEntry | None:
+    """The newest entry of the audit log (the chain's head), None while it is empty."""
+    return session.execute(sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one_or_none()
+
+
+def audit_entries_after(session: Session, seq: int, limit: int) -> list[AuditEntry]:
+    """Up to ``limit`` entries after ``seq``, oldest first (to walk the chain in batches)."""
+    query = sa.select(AuditEntry).where(AuditEntry.seq > seq).order_by(AuditEntry.seq).limit(limit)
+    return list(session.execute(query).scalars().all())
+
+
+def recent_audit_entries(
+    session: Session,
+    limit: int = 50,
+    *,
+    offset: int = 0,
+    entity_type: str | None = None,
+    entity_id: object = None,
+    action: str | None = None,
+) -> list[AuditEntry]:
+    """The latest entries, newest first, optionally of one entity or one action."""
+    query = sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)
+    if entity_type is not None:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == str(entity_id))
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    return list(session.execute(query).scalars())
+
+
+def audit_entries_of(session: Session, entity_type: str, entity_ids: list[str]) -> list[AuditEntry]:
+    """Every entry about these entities, oldest first."""
+    query = (
+        sa.select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(entity_ids))
+        .order_by(AuditEntry.seq)
+    )
+    return list(session.scalars(query))
+
+
+def count_audit_entries(session: Session) -> int:
+    """How many entries the audit log holds."""
+    return int(session.execute(sa.select(sa.func.count()).select_from(AuditEntry)).scalar_one())
+
+
+# --- background jobs ----------------------------------------------------------------------------------------
+
+
+def find_job(session: Session, job_id: str) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def unfinished_jobs(session: Session) -> list[Job]:
+    """Jobs still queued or running."""
+    return list(session.scalars(sa.select(Job).where(Job.state.in_(("queued", "running")))))
+
+
+# --- login sessions and API tokens -------------------------------------------------------------------------
+
+
+def find_token(session: Session, token_hash: str) -> AuthToken | None:
+    return session.get(AuthToken, token_hash)
+
+
+def revoke_tokens_of(session: Session, username: str, at: datetime) -> None:
+    """Mark every live session and token of ``username`` revoked at ``at``."""
+    session.execute(
+        sa.update(AuthToken)
+        .where(AuthToken.username == username, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )

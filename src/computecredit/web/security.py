@@ -33,9 +33,9 @@ import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from computecredit.store import workbench as workbench_store
 from computecredit.store.workbench import AuthToken
 
 SESSION_COOKIE = "cc_session"
@@ -89,7 +89,7 @@ def issue(session: Session, username: str, kind: str) -> tuple[str, AuthToken]:
 
 def lookup(session: Session, token: str, kind: str) -> AuthToken | None:
     """The live (unexpired, unrevoked) token row for ``token``, or None."""
-    row = session.get(AuthToken, token_digest(token))
+    row = workbench_store.find_token(session, token_digest(token))
     if row is None or row.kind != kind or row.revoked_at is not None:
         return None
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
@@ -99,18 +99,14 @@ def lookup(session: Session, token: str, kind: str) -> AuthToken | None:
 
 
 def revoke(session: Session, token: str) -> None:
-    row = session.get(AuthToken, token_digest(token))
+    row = workbench_store.find_token(session, token_digest(token))
     if row is not None and row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
 
 
 def revoke_all(session: Session, username: str) -> None:
     """Revoke every session and token of a user (role change, deactivation)."""
-    session.execute(
-        sa.update(AuthToken)
-        .where(AuthToken.username == username, AuthToken.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
-    )
+    workbench_store.revoke_tokens_of(session, username, datetime.now(UTC))
 
 
 class LoginThrottle:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from computecredit.domain.users import User
 from computecredit.errors import InputError, NotFoundError, Problem
 from computecredit.services import admin, audit, workflow
 from computecredit.store import bank as bank_store
-from computecredit.store.workbench import AuditEntry
+from computecredit.store import workbench as workbench_store
 from computecredit.web.admin.schemas import AuditOut, BankOut, BankPatch, UserCreate, UserOut, UserPatch
 from computecredit.web.auth import users
 from computecredit.web.deps import TRANSACTION, CurrentUser, read_session, require, writes
@@ -95,10 +94,8 @@ def audit_log(
     _user: CurrentUser = Depends(require(*AUDITORS)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Page[AuditOut]:
-    total = int(session.execute(sa.select(sa.func.count()).select_from(AuditEntry)).scalar_one())
-    rows = session.execute(
-        sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).offset(page.offset).limit(page.limit)
-    ).scalars()
+    total = workbench_store.count_audit_entries(session)
+    rows = workbench_store.recent_audit_entries(session, page.limit, offset=page.offset)
     return Page[AuditOut](items=[AuditOut.of(e) for e in rows], total=total, offset=page.offset, limit=page.limit)
 
 
@@ -223,10 +220,8 @@ def audit_page(
     _user: CurrentUser = Depends(require(*AUDITORS)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    total = int(session.execute(sa.select(sa.func.count()).select_from(AuditEntry)).scalar_one())
-    rows = session.execute(
-        sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).offset(page.offset).limit(page.limit)
-    ).scalars()
+    total = workbench_store.count_audit_entries(session)
+    rows = workbench_store.recent_audit_entries(session, page.limit, offset=page.offset)
     return render(request, "admin/audit.html", {"entries": list(rows), "total": total, "page": page})
 
 

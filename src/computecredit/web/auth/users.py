@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from computecredit.store.base import Base
+from computecredit.store import users as user_store
+from computecredit.store.users import UserRow
 
 _HASHER = PasswordHasher()
 # A valid hash of a random password: checking it when the user does not exist keeps the timing the same.
@@ -28,33 +28,24 @@ class UserInfo:
     password_hash: str
 
 
-def _table() -> sa.Table:
-    import computecredit.store.tables  # noqa: F401  (registers the users table)
-
-    return Base.metadata.tables["users"]
-
-
-def _info(row: sa.Row) -> UserInfo:
-    mapping = row._mapping
+def _info(row: UserRow) -> UserInfo:
     return UserInfo(
-        username=mapping["username"],
-        display_name=mapping.get("display_name") or mapping["username"],
-        role=str(mapping["role"]),
-        active=bool(mapping.get("active", True)),
-        password_hash=mapping["password_hash"],
+        username=row.username,
+        display_name=row.display_name or row.username,
+        role=str(row.role),
+        active=bool(row.active),
+        password_hash=row.password_hash,
     )
 
 
 def find(session: Session, username: str) -> UserInfo | None:
     """The user called ``username``, or None."""
-    table = _table()
-    row = session.execute(sa.select(table).where(table.c.username == username)).first()
+    row = user_store.find_user_row(session, username)
     return _info(row) if row is not None else None
 
 
 def all_users(session: Session) -> list[UserInfo]:
-    table = _table()
-    return [_info(row) for row in session.execute(sa.select(table).order_by(table.c.username))]
+    return [_info(row) for row in user_store.user_rows(session)]
 
 
 def authenticate(session: Session, username: str, password: str) -> UserInfo | None:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
@@ -29,9 +28,9 @@ from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import ratings as rating_store
 from computecredit.store import users as user_store
+from computecredit.store import workbench as proposal_store
 from computecredit.store.borrower_list import BorrowerFilter, BorrowerListRow, borrower_list
 from computecredit.store.database import Database
-from computecredit.store.workbench import Proposal
 from computecredit.web import charts, xlsx
 from computecredit.web.borrowers.schemas import BorrowerDetail, BorrowerSummary, StatementOut
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
@@ -305,11 +304,7 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         y_label=chart_unit_label,
     )
     table = [(name, [v / table_unit if v is not None else None for v in values]) for name, values in lines]
-    proposals = (
-        session.execute(sa.select(Proposal).where(Proposal.borrower_ref == uscc).order_by(Proposal.id.desc()))
-        .scalars()
-        .all()
-    )
+    proposals = proposal_store.proposals_of_borrower(session, uscc)
     last = max((s.fiscal_year for s in statements), default=date.today().year - 2)
     ratio_rows, ratio_chart = ratio_view(statements, lang) if statements else ([], None)
     return {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
@@ -12,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from computecredit.services import audit, workflow
 from computecredit.store import users as user_store
+from computecredit.store import workbench as proposal_store
 from computecredit.store.borrower_list import borrower_names
 from computecredit.store.database import Database
-from computecredit.store.workbench import Proposal
 from computecredit.web import charts
 from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require
 from computecredit.web.i18n import translate
@@ -26,10 +25,8 @@ pages = APIRouter(include_in_schema=False)
 
 def summary(session: Session, user: CurrentUser) -> dict[str, Any]:
     """Figures the dashboard shows: proposals by state, the caller's queue, the newest proposals."""
-    by_state = dict(session.execute(sa.select(Proposal.state, sa.func.count()).group_by(Proposal.state)).all())
-    approved = [
-        p.amount for p in session.execute(sa.select(Proposal).where(Proposal.state == "approved")).scalars()
-    ]
+    by_state = proposal_store.proposal_counts(session)
+    approved = [p.amount for p in proposal_store.proposals_in_state(session, workflow.State.APPROVED.value)]
     queue = workflow.approval_queue(session, user.actor) if user.role in ("approver", "risk_manager") else []
     newest, _total = workflow.list_proposals(session, limit=8)
     return {
