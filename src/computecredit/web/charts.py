@@ -18,11 +18,11 @@ from html import escape
 
 from markupsafe import Markup
 
-# Dark, distinct in hue and in lightness (they stay apart printed in grey).
-PALETTE = ("#0b4f8a", "#b3541e", "#1d6b3a", "#6b2d86", "#8a5a00")
+from computecredit.reports.chart_style import PALETTE
+from computecredit.reports.chart_style import SVG_DASHES as DASHES
+from computecredit.reports.chart_style import SVG_MARKERS as MARKERS
+
 TITLE_SPACE = 26
-DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
-MARKERS = ("circle", "square", "triangle", "diamond", "cross")
 
 
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
