@@ -1,6 +1,6 @@
 """Memo charts as inline SVG (matplotlib, text drawn as paths so no font is needed to view them).
 
-They look like the workbench's charts (``web/charts.py``): the same palette, one marker and dash pattern per
+They look like the workbench's charts (``web/charts.py``; both take their style from ``reports/chart_style.py``): the same palette, one marker and dash pattern per
 series, axes named with their units, values written on the bars, text at least 11 pt.
 """
 
@@ -16,11 +16,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-from computecredit.reports.palette import PALETTE
+from computecredit.reports.chart_style import MPL_LINESTYLES as LINESTYLES
+from computecredit.reports.chart_style import MPL_MARKERS as MARKERS
+from computecredit.reports.chart_style import PALETTE, REFERENCE
 from computecredit.reports.pdf import CJK_FONT_FILES
-
-MARKERS = ("o", "s", "^", "D", "x")
-LINESTYLES = ("-", (0, (6, 3)), (0, (2, 3)), (0, (8, 3, 2, 3)), (0, (1, 2)))
 
 _FAMILY: list[str] = []
 
@@ -100,7 +99,7 @@ def histogram_chart(edges: Sequence[float], counts: Sequence[int], marker: float
     figure, axes = _figure()
     widths = [edges[i + 1] - edges[i] for i in range(len(counts))]
     axes.bar(list(edges[:-1]), list(counts), width=widths, align="edge", color=PALETTE[0], edgecolor="white")
-    axes.axvline(marker, color="#a3231f", linestyle="--")
+    axes.axvline(marker, color=REFERENCE, linestyle="--")
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     return _svg(figure)

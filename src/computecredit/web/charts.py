@@ -18,11 +18,11 @@ from html import escape
 
 from markupsafe import Markup
 
-from computecredit.reports.palette import PALETTE
+from computecredit.reports.chart_style import PALETTE
+from computecredit.reports.chart_style import SVG_DASHES as DASHES
+from computecredit.reports.chart_style import SVG_MARKERS as MARKERS
 
 TITLE_SPACE = 26
-DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
-MARKERS = ("circle", "square", "triangle", "diamond", "cross")
 
 
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
