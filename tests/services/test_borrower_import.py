@@ -402,6 +402,9 @@ def test_borrowers_are_found_by_stock_code(demo_db, monkeypatch: pytest.MonkeyPa
     borrower = json.loads(shown.stdout)["borrower"]
     assert (borrower["uscc"], borrower["exchange"]) == ("91310115MA8HADU2D8", "SSE")
     assert runner.invoke(app, ["borrower", "show", "600000"]).exit_code != 0
+    rated = runner.invoke(app, ["borrower", "rate", "688931.SH", "--json"])
+    assert rated.exit_code == 0, rated.output
+    assert json.loads(rated.stdout)["borrower"]["uscc"] == "91310115MA8HADU2D8"
 
 
 def test_three_statement_sheets_merge_into_one_statement_per_year(tmp_path: Path) -> None:
