@@ -402,6 +402,9 @@ def test_borrowers_are_found_by_stock_code(demo_db, monkeypatch: pytest.MonkeyPa
     borrower = json.loads(shown.stdout)["borrower"]
     assert (borrower["uscc"], borrower["exchange"]) == ("91310115MA8HADU2D8", "SSE")
     assert runner.invoke(app, ["borrower", "show", "600000"]).exit_code != 0
+    rated = runner.invoke(app, ["borrower", "rate", "688931.SH", "--json"])
+    assert rated.exit_code == 0, rated.output
+    assert json.loads(rated.stdout)["borrower"]["uscc"] == "91310115MA8HADU2D8"
 
 
 def test_three_statement_sheets_merge_into_one_statement_per_year(tmp_path: Path) -> None:
@@ -432,3 +435,11 @@ def test_three_statement_sheets_merge_into_one_statement_per_year(tmp_path: Path
         for s in statement_service.read_statements(_write_printed(tmp_path / "one.csv", PRINTED, uscc))
     }
     assert merged == single and sorted(merged) == [2023, 2024]
+
+
+def test_a_line_printed_twice_with_different_amounts_is_refused(tmp_path: Path) -> None:
+    rows = [["一、营业总收入", "150,500.00", "120,000.00"] if r[0] == "一、营业总收入" else r for r in PRINTED]
+    path = _write_printed(tmp_path / "report.csv", rows, "91640100MA7X00001X")
+    with pytest.raises(InputError, match="given twice with different amounts") as caught:
+        statement_service.read_statements(path)
+    assert caught.value.problems[0].field == "operating_revenue"

@@ -162,7 +162,9 @@ def export(
 @app.command()
 @report_errors
 def rate(
-    target: str = typer.Argument(..., help="USCC of a stored borrower, or a rating request file (.yaml/.json)"),
+    target: str = typer.Argument(
+        ..., help="USCC or stock code of a stored borrower, or a rating request file (.yaml/.json)"
+    ),
     factor: list[str] = typer.Option(
         [],
         "--factor",

@@ -391,6 +391,8 @@ def rate_borrower(
         )
         uscc = borrower.uscc if borrower is not None else str(request["uscc"])
         with audit.write_transaction(db) as session:
+            if borrower is None:
+                uscc = borrower_store.resolve_uscc(session, uscc)  # a stock code names a stored borrower too
             if borrower is None or borrower_store.find_borrower_row(session, uscc) is not None:
                 return rate_stored_borrower(
                     session,

@@ -283,13 +283,13 @@ def _read_vertical(rows: list[list[Any]], source_of: Any) -> Iterable[Reading]:
     template = str(rows[0][0]).strip() == HEADER[0]
     first = FIRST_YEAR_COLUMN - 1 if template else 1
     keys: dict[int, str] = {}  # row number -> code or fact
-    problems: dict[int, tuple[str, str]] = {}
+    unknown: dict[int, str] = {}  # row number -> line name the model does not have
     for number, r in enumerate(rows[1:], start=2):
         if not r or all(spreadsheets.clean(c) is None for c in r[first:]):
             continue  # blank or a section heading such as 流动资产：
         key = _row_key(r, template)
         if key is None:
-            problems[number] = (str(r[0] if r[0] is not None else r[2] if len(r) > 2 else ""), "unknown line")
+            unknown[number] = str(r[0] if r[0] is not None else r[2] if len(r) > 2 else "")
         elif key:
             keys[number] = key
     rows_of = {key: number for number, key in keys.items()}
@@ -311,23 +311,19 @@ def _read_vertical(rows: list[list[Any]], source_of: Any) -> Iterable[Reading]:
             values[key] = cell
         if not values:
             continue
-        if "fiscal_year" not in values:
-            year = _year_of(rows[0][column] if column < len(rows[0]) else None)
-            if year is not None:
-                values["fiscal_year"] = year
-        for number, (label, _) in problems.items():
-            r = rows[number - 1]
-            if column < len(r) and _printed_cell(r[column]) is not None:
-                values[f"row {number}: {label}"] = r[column]
-        yield values, source_of(letter), rows_of.get("fiscal_year"), {**rows_of, **_unknown_rows(problems)}
         if clashes:
             raise InputError(
                 problems=[Problem(p.field, p.value, p.rule, source_of(letter), p.row) for p in clashes]
             )
-
-
-def _unknown_rows(problems: dict[int, tuple[str, str]]) -> dict[str, int]:
-    return {f"row {number}: {label}": number for number, (label, _) in problems.items()}
+        if "fiscal_year" not in values:
+            year = _year_of(rows[0][column] if column < len(rows[0]) else None)
+            if year is not None:
+                values["fiscal_year"] = year
+        for number, label in unknown.items():  # refused by statement_from_values, naming the row
+            r = rows[number - 1]
+            if column < len(r) and _printed_cell(r[column]) is not None:
+                values[f"row {number}: {label}"] = r[column]
+        yield values, source_of(letter), rows_of.get("fiscal_year"), rows_of
 
 
 def _row_key(r: list[Any], template: bool) -> str | None:
