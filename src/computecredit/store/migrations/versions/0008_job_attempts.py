@@ -1,7 +1,7 @@
 """Jobs run on a Dask cluster: count the attempts (a worker that dies has its job run again) and the start.
 
 Revision ID: 0008_job_attempts
-Revises: 0005_deal_record
+Revises: 0006_realfirms
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_job_attempts"
-down_revision: str | None = "0005_deal_record"
+down_revision: str | None = "0006_realfirms"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
