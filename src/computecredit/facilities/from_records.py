@@ -172,11 +172,11 @@ def collateral_terms(facility: Facility, as_of: date, project: dict[str, Any] | 
     (the table's when no project is linked). The stored appraisal stays in the facility record.
     """
     base = project.get("recommended_haircut") if project else None
-    if base is None:
-        base = float(load_csv_row("gpu_servers")["haircut"])
     terms: list[dict[str, Any]] = []
     for item in facility.collateral:
         if item.type.value == "gpu_servers":
+            if base is None:
+                base = float(load_csv_row("gpu_servers")["haircut"])
             at_default = gpu_value_at_default(item.value, item.valuation_date, as_of)
             combined = 1 - (1 - float(base)) * float(at_default / item.value)
             terms.append({"haircut": round(min(max(combined, 0.0), 1.0), 6)})

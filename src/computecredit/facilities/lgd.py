@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Literal
 
 from computecredit.errors import InputError
@@ -77,11 +78,16 @@ def haircut_row(kind: str) -> dict:
     >>> haircut_row("gpu_servers")["haircut"]
     0.4
     """
-    frame = load_csv(HAIRCUT_TABLE)
-    rows = frame[frame["key"] == kind]
-    if rows.empty:
-        raise InputError("collateral.kind", kind, f"unknown; known: {', '.join(frame['key'])}")
-    return rows.iloc[0].to_dict()
+    rows = _haircut_rows()
+    if kind not in rows:
+        raise InputError("collateral.kind", kind, f"unknown; known: {', '.join(rows)}")
+    return dict(rows[kind])
+
+
+@cache
+def _haircut_rows() -> dict[str, dict]:
+    """The haircut table by key, read once (the book looks rows up for every facility)."""
+    return {str(row["key"]): row for row in load_csv(HAIRCUT_TABLE).to_dict("records")}
 
 
 def economic_lgd(

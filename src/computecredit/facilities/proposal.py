@@ -62,7 +62,7 @@ from computecredit.facilities.sizing import (
 )
 from computecredit.facilities.working_capital import WorkingCapitalInputs, WorkingCapitalNeed, working_capital_need
 from computecredit.money import parse_amount
-from computecredit.reference import versions
+from computecredit.reference import load_yaml, versions
 
 # The CCF each guarantee product takes unless the structuring names another row of the CCF table.
 GUARANTEE_CCF = {
@@ -549,10 +549,10 @@ def _structure(proposal: Proposal, drawn: Decimal, undrawn: Decimal) -> Structur
 
 def _constraints(
     proposal: Proposal, requested: Structure
-) -> tuple[list[Constraint], WorkingCapitalNeed | None, list[str]]:
+) -> tuple[list[Constraint], WorkingCapitalNeed | None, list[tuple[str, str]]]:
     facility, structuring = proposal.facility, proposal.structuring
     constraints = [Constraint("requested", facility.amount, "申请金额", "amount requested", proposal.id)]
-    breaches: list[str] = []
+    breaches: list[tuple[str, str]] = []  # (Chinese, English): what must be resolved
     wc = None
     if structuring.wc_inputs is not None:
         wc = working_capital_need(structuring.wc_inputs)
@@ -572,8 +572,11 @@ def _constraints(
             )
         elif wc.new_wc_loan_limit < facility.amount:
             breaches.append(
-                f"the WC need formula supports {wc.new_wc_loan_limit:,.0f} 元 of new WC loans: "
-                "WC-loan drawings on the line need their own need calculation"
+                (
+                    f"流动资金贷款需求量测算仅支持新增流动资金贷款 {wc.new_wc_loan_limit:,.0f} 元：额度项下流贷提款须另行测算",
+                    f"the WC need formula supports {wc.new_wc_loan_limit:,.0f} 元 of new WC loans: "
+                    "WC-loan drawings on the line need their own need calculation",
+                )
             )
     project = proposal.project
     if project is not None and project.max_debt is not None:
@@ -617,14 +620,21 @@ def _constraints(
         check = share_buyback_rule(buyback or Decimal(0), proposal.proposed_rate(), proposal.tenor_years)
         breaches.extend(check.breaches)
         if buyback is None:
-            breaches.append("buyback amount not recorded: the 90% cap cannot be checked")
+            breaches.append(
+                ("未录入回购金额：无法检查90%上限", "buyback amount not recorded: the 90% cap cannot be checked")
+            )
         else:
             constraints.append(check.constraint)
     if facility.product is ProductType.FINANCE_LEASE:
         # The leased asset's value: given, or the collateral the lease is written on.
         asset_value = structuring.asset_value or (facility.collateral_value if facility.collateral else None)
         if asset_value is None:
-            breaches.append("leased asset value not recorded: the finance-lease cap cannot be checked")
+            breaches.append(
+                (
+                    "未录入租赁物价值：无法检查融资租赁上限",
+                    "leased asset value not recorded: the finance-lease cap cannot be checked",
+                )
+            )
         else:
             constraints.append(finance_lease_rule(asset_value, structuring.lease_advance_rate or 0.8).constraint)
     exposure, _ = _exposure(proposal, requested.risk.drawn, requested.risk.undrawn, requested.ead.ead)
@@ -663,7 +673,9 @@ def covenants_of(proposal: Proposal) -> list[Covenant]:
     ]
 
 
-def _decide_limit(proposal: Proposal, constraints: list[Constraint], breaches: list[str]) -> LimitDecision:
+def _decide_limit(
+    proposal: Proposal, constraints: list[Constraint], breaches: list[tuple[str, str]]
+) -> LimitDecision:
     """The engine's recommended limit, or the analyst's named override of it (the engine's stays listed)."""
     decision = recommend_limit(constraints, breaches)
     override = proposal.override(OverrideKey.LIMIT)
@@ -717,16 +729,18 @@ def assess(proposal: Proposal) -> Assessment:
         en.append(
             f"limit cut from the amount requested to the recommended limit; binding: {decision.binding.basis_en}"
         )
-    for breach in breaches:
-        zh.append(f"需落实: {breach}")
-        en.append(f"to resolve: {breach}")
+    for breach_zh, breach_en in breaches:
+        zh.append(f"需落实: {breach_zh}")
+        en.append(f"to resolve: {breach_en}")
     pricing = structure.pricing
     if pricing is not None and pricing.meets_hurdle is False:
         zh.append(f"拟定利率低于RAROC门槛所需最低利率 {pricing.minimum_rate:.2%}")
         en.append(f"proposed rate below the {pricing.minimum_rate:.2%} needed for the RAROC hurdle")
+    names = {c["metric"]: c["zh"] for c in load_yaml("covenant_catalogue.yaml")["covenants"]}
     for result in covenants:
         if result.status in ("breach", "warning"):
-            zh.append(f"承诺条款 {result.key} 状态: {result.status}")
+            status_zh = "违反" if result.status == "breach" else "预警"
+            zh.append(f"承诺条款 {names.get(result.key, result.key)}：{status_zh}")
             en.append(f"covenant {result.key}: {result.status}")
     regulatory_breach = any(c.breach for c in structure.concentration if c.article != "bank policy")
     if decision.limit <= 0 or regulatory_breach:

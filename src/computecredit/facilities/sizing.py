@@ -42,10 +42,12 @@ class LimitDecision:
     limit: Decimal
     binding: Constraint
     constraints: list[Constraint]
-    rule_breaches: list[str] = field(default_factory=list)
+    rule_breaches: list[tuple[str, str]] = field(default_factory=list)
 
 
-def recommend_limit(constraints: Sequence[Constraint], rule_breaches: Sequence[str] = ()) -> LimitDecision:
+def recommend_limit(
+    constraints: Sequence[Constraint], rule_breaches: Sequence[tuple[str, str]] = ()
+) -> LimitDecision:
     """The smallest constraint (never below zero), named as binding; ties go to the first listed."""
     if not constraints:
         raise InputError("constraints", [], "at least one constraint (the amount requested) is needed")
@@ -98,10 +100,10 @@ def leverage_debt_capacity(ebitda: Decimal, max_leverage: float, existing_debt: 
 
 @dataclass(frozen=True)
 class ProductCheck:
-    """A product rule's ceiling and any breach of its terms (rate, tenor)."""
+    """A product rule's ceiling and any breach of its terms (rate, tenor), each as (Chinese, English)."""
 
     constraint: Constraint
-    breaches: list[str]
+    breaches: list[tuple[str, str]]
 
 
 def share_buyback_rule(buyback_amount: Decimal, rate: float | None, tenor_years: float | None) -> ProductCheck:
@@ -109,15 +111,17 @@ def share_buyback_rule(buyback_amount: Decimal, rate: float | None, tenor_years:
 
     >>> check = share_buyback_rule(Decimal("200000000"), 0.024, 3)
     >>> check.constraint.amount, check.breaches
-    (Decimal('180000000'), ['rate 2.40% > 2.25% cap'])
+    (Decimal('180000000'), [('利率 2.40% 高于 2.25% 上限', 'rate 2.40% > 2.25% cap')])
     """
     rules = load_yaml("regulatory_parameters.yaml")["share_buyback_loan"]
     share = Decimal(str(rules["max_loan_share_of_buyback"]))
-    breaches = []
-    if rate is not None and rate > float(rules["max_rate"]) + 1e-12:
-        breaches.append(f"rate {rate:.2%} > {float(rules['max_rate']):.2%} cap")
+    breaches: list[tuple[str, str]] = []
+    cap = float(rules["max_rate"])
+    if rate is not None and rate > cap + 1e-12:
+        breaches.append((f"利率 {rate:.2%} 高于 {cap:.2%} 上限", f"rate {rate:.2%} > {cap:.2%} cap"))
     if tenor_years is not None and tenor_years > float(rules["max_tenor_years"]):
-        breaches.append(f"tenor {tenor_years:g} years > {rules['max_tenor_years']} years")
+        most = rules["max_tenor_years"]
+        breaches.append((f"期限 {tenor_years:g} 年超过 {most} 年", f"tenor {tenor_years:g} years > {most} years"))
     amount = (buyback_amount * share).quantize(Decimal(1), rounding=ROUND_DOWN)
     return ProductCheck(
         Constraint(

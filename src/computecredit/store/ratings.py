@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 
 from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.store.base import Base, utcnow
@@ -97,6 +97,7 @@ def latest_ratings(session: Session) -> dict[str, RatingRecord]:
     query = (
         sa.select(RatingRow, BorrowerRow.uscc)
         .join(BorrowerRow, RatingRow.borrower_id == BorrowerRow.id)
+        .options(contains_eager(RatingRow.borrower))
         .order_by(RatingRow.rated_at, RatingRow.id)
     )
     latest: dict[str, RatingRow] = {}
