@@ -18,6 +18,7 @@ knows only the *checks* a rule may use. Three families:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -192,7 +193,49 @@ def _compare(value: float, operator: str, threshold: float) -> bool:
     }[operator]
 
 
-def _signal(rule: Rule, ctx: Context, subject: str, observed_on: date, detail: str, **data: Any) -> Signal:
+# Names of the metrics and report fields in Chinese evidence (the rules' own names are in the rules table).
+NAMES_ZH = {
+    "current_ratio": "流动比率",
+    "debt_to_assets": "资产负债率",
+    "interest_cover": "利息保障倍数",
+    "leverage": "有息负债/EBITDA",
+    "net_margin": "净利率",
+    "revenue_growth": "营业收入增长率",
+    "operating_cash_flow": "经营活动现金流",
+    "dscr": "偿债覆盖率",
+    "utilisation": "利用率",
+    "contracted_share": "已签约占比",
+    "realised_price": "实现价格",
+    "uptime": "可用率",
+    "statements_delay_days": "报表延迟天数",
+}
+STATUS_ZH = {"pass": "满足", "warning": "预警", "breach": "违反", "missing": "无数据"}
+UNITS_ZH = {"CNY/GPU-hour": "元/卡时", "CNY/kWh": "元/千瓦时"}
+
+
+def _zh(code: str) -> str:
+    return NAMES_ZH.get(code, code)
+
+
+def chinese_name(name: str, code: str) -> str:
+    """A project in Chinese text: its name's Chinese part (names read "贺兰智算中心一期 Helan ..."), else its code.
+
+    >>> chinese_name("贺兰智算中心一期 Helan phase 1", "nx1"), chinese_name("Merchant cluster", "mc")
+    ('贺兰智算中心一期', 'mc')
+    """
+    chinese = re.split(r"[A-Za-z]", name, maxsplit=1)[0].strip()
+    return chinese if re.search(r"[\u4e00-\u9fff]", chinese) else code
+
+
+def _project_zh(ctx: Context, code: str) -> str:
+    project = next((p for p in ctx.book.projects if p.code == code), None)
+    return code if project is None else chinese_name(project.name, code)
+
+
+def _signal(
+    rule: Rule, ctx: Context, subject: str, observed_on: date, detail: tuple[str, str], **data: Any
+) -> Signal:
+    """A signal with its evidence in both languages (``detail``: Chinese, English)."""
     return Signal(
         rule_id=rule.id,
         family=rule.family,
@@ -200,8 +243,8 @@ def _signal(rule: Rule, ctx: Context, subject: str, observed_on: date, detail: s
         borrower_uscc=ctx.book.uscc,
         subject=subject,
         observed_on=observed_on,
-        evidence_zh=f"{rule.zh}：{detail}",
-        evidence_en=f"{rule.en}: {detail}",
+        evidence_zh=f"{rule.zh}：{detail[0]}",
+        evidence_en=f"{rule.en}: {detail[1]}",
         data=data,
     )
 
@@ -222,7 +265,10 @@ def _metric_level(rule: Rule, ctx: Context) -> list[Signal]:
             ctx,
             f"FY{statement.fiscal_year}",
             statement.period_end,
-            f"{rule.metric} = {value:.4g} {rule.operator} {rule.threshold:g} (FY{statement.fiscal_year})",
+            (
+                f"{_zh(rule.metric)} = {value:.4g} {rule.operator} {rule.threshold:g}（{statement.fiscal_year}年报）",
+                f"{rule.metric} = {value:.4g} {rule.operator} {rule.threshold:g} (FY{statement.fiscal_year})",
+            ),
             metric=rule.metric,
             value=value,
             threshold=rule.threshold,
@@ -242,14 +288,20 @@ def _covenant(rule: Rule, ctx: Context) -> list[Signal]:
             if outcome.status not in rule.statuses:
                 continue
             headroom = "" if outcome.headroom is None else f", headroom {outcome.headroom:.1%}"
+            headroom_zh = "" if outcome.headroom is None else f"，余量 {outcome.headroom:.1%}"
+            value = values.get(covenant.metric)
             found.append(
                 _signal(
                     rule,
                     ctx,
                     f"{facility.reference}:{covenant.metric}",
                     ctx.as_of,
-                    f"{facility.reference} {covenant.metric} = {values.get(covenant.metric)} vs "
-                    f"{covenant.operator.value} {covenant.threshold} ({outcome.status}{headroom})",
+                    (
+                        f"{facility.reference} {_zh(covenant.metric)} = {value} 对比 {covenant.operator.value} "
+                        f"{covenant.threshold}（{STATUS_ZH.get(outcome.status, outcome.status)}{headroom_zh}）",
+                        f"{facility.reference} {covenant.metric} = {value} vs "
+                        f"{covenant.operator.value} {covenant.threshold} ({outcome.status}{headroom})",
+                    ),
                     facility=facility.reference,
                     metric=covenant.metric,
                     value=values.get(covenant.metric),
@@ -276,7 +328,10 @@ def _days_past_due(rule: Rule, ctx: Context) -> list[Signal]:
                 ctx,
                 facility.reference,
                 last.as_of,
-                f"{facility.reference} {last.days_past_due} days past due on {last.as_of}",
+                (
+                    f"{facility.reference} 截至 {last.as_of} 逾期 {last.days_past_due} 天",
+                    f"{facility.reference} {last.days_past_due} days past due on {last.as_of}",
+                ),
                 facility=facility.reference,
                 days_past_due=last.days_past_due,
                 overdue_amount=last.overdue_amount,
@@ -329,13 +384,17 @@ def _below_plan(rule: Rule, ctx: Context) -> list[Signal]:
         if len(gaps) == rule.periods:
             last_end, actual, plan, gap = gaps[-1]
             unit = f"{gap:.0%} below plan" if rule.relative else f"{gap:.2f} below plan"
+            unit_zh = f"低于计划 {gap:.0%}" if rule.relative else f"低于计划 {gap:.2f}"
             found.append(
                 _signal(
                     rule,
                     ctx,
                     code,
                     last_end,
-                    f"{code} {rule.field} {actual:.4g} vs plan {plan:.4g} ({unit}) for {rule.periods} period(s)",
+                    (
+                        f"{_project_zh(ctx, code)} {_zh(rule.field)} {actual:.4g}，计划 {plan:.4g}（{unit_zh}），连续 {rule.periods} 期",
+                        f"{code} {rule.field} {actual:.4g} vs plan {plan:.4g} ({unit}) for {rule.periods} period(s)",
+                    ),
                     project=code,
                     field=rule.field,
                     actual=[g[1] for g in gaps],
@@ -362,8 +421,12 @@ def _stall(rule: Rule, ctx: Context) -> list[Signal]:
                     ctx,
                     code,
                     tail[-1].period_end,
-                    f"{code} {rule.field} {values[0]:.2f} → {values[-1]:.2f} over {rule.periods} periods, "
-                    f"below {rule.ceiling:.2f}",
+                    (
+                        f"{_project_zh(ctx, code)} {_zh(rule.field)} {rule.periods} 期内 {values[0]:.2f} → {values[-1]:.2f}，"
+                        f"低于 {rule.ceiling:.2f}",
+                        f"{code} {rule.field} {values[0]:.2f} → {values[-1]:.2f} over {rule.periods} periods, "
+                        f"below {rule.ceiling:.2f}",
+                    ),
                     project=code,
                     field=rule.field,
                     values=values,
@@ -388,8 +451,12 @@ def _drop(rule: Rule, ctx: Context) -> list[Signal]:
                     ctx,
                     code,
                     now.period_end,
-                    f"{code} {rule.field} fell {drop:.2f} from {getattr(before, rule.field):.2f} "
-                    f"({before.period_end}) to {getattr(now, rule.field):.2f} ({now.period_end})",
+                    (
+                        f"{_project_zh(ctx, code)} {_zh(rule.field)} 由 {getattr(before, rule.field):.2f}（{before.period_end}）"
+                        f"降至 {getattr(now, rule.field):.2f}（{now.period_end}），下降 {drop:.2f}",
+                        f"{code} {rule.field} fell {drop:.2f} from {getattr(before, rule.field):.2f} "
+                        f"({before.period_end}) to {getattr(now, rule.field):.2f} ({now.period_end})",
+                    ),
                     project=code,
                     field=rule.field,
                     before=getattr(before, rule.field),
@@ -413,8 +480,12 @@ def _report_level(rule: Rule, ctx: Context) -> list[Signal]:
                     ctx,
                     code,
                     tail[-1].period_end,
-                    f"{code} {rule.field} {values[-1]:.4g} {rule.operator} {rule.threshold:g} "
-                    f"for {rule.periods} period(s)",
+                    (
+                        f"{_project_zh(ctx, code)} {_zh(rule.field)} {values[-1]:.4g} {rule.operator} {rule.threshold:g}，"
+                        f"连续 {rule.periods} 期",
+                        f"{code} {rule.field} {values[-1]:.4g} {rule.operator} {rule.threshold:g} "
+                        f"for {rule.periods} period(s)",
+                    ),
                     project=code,
                     field=rule.field,
                     values=values,
@@ -453,7 +524,10 @@ def _pue(rule: Rule, ctx: Context) -> list[Signal]:
                     ctx,
                     project.code,
                     last.period_end,
-                    f"{project.code} PUE {last.pue:.2f} > {limit:.2f} ({scope} limit)",
+                    (
+                        f"{_project_zh(ctx, project.code)} PUE {last.pue:.2f} > {limit:.2f}（{'全国' if scope == 'national' else '枢纽'}限值）",
+                        f"{project.code} PUE {last.pue:.2f} > {limit:.2f} ({scope} limit)",
+                    ),
                     project=project.code,
                     pue=last.pue,
                     limit=limit,
@@ -488,8 +562,12 @@ def _market_change(rule: Rule, ctx: Context) -> list[Signal]:
                     ctx,
                     key,
                     now.period_end,
-                    f"{rule.series.en} {key} {before.value:g} → {now.value:g} {now.unit} "
-                    f"({change:+.0%}, {before.period_end} to {now.period_end})",
+                    (
+                        f"{rule.series.zh} {key} {before.value:g} → {now.value:g} {UNITS_ZH.get(now.unit, now.unit)}"
+                        f"（{change:+.0%}，{before.period_end} 至 {now.period_end}）",
+                        f"{rule.series.en} {key} {before.value:g} → {now.value:g} {now.unit} "
+                        f"({change:+.0%}, {before.period_end} to {now.period_end})",
+                    ),
                     series=rule.series.value,
                     key=key,
                     before=before.value,
@@ -507,7 +585,7 @@ def _recent(ctx: Context, rule: Rule, kinds: Sequence[EventKind]) -> list[Any]:
     return [e for e in ctx.book.events if e.kind in kinds and e.event_date > horizon]
 
 
-def _event_signal(rule: Rule, ctx: Context, event: Any, detail: str) -> Signal:
+def _event_signal(rule: Rule, ctx: Context, event: Any, detail: tuple[str, str]) -> Signal:
     return _signal(
         rule,
         ctx,
@@ -526,7 +604,12 @@ def _event_signal(rule: Rule, ctx: Context, event: Any, detail: str) -> Signal:
 
 def _event(rule: Rule, ctx: Context) -> list[Signal]:
     return [
-        _event_signal(rule, ctx, e, f"{e.event_date} {e.kind.en}: {e.description}")
+        _event_signal(
+            rule,
+            ctx,
+            e,
+            (f"{e.event_date} {e.kind.zh}：{e.description}", f"{e.event_date} {e.kind.en}: {e.description}"),
+        )
         for e in _recent(ctx, rule, rule.kinds)
     ]
 
@@ -539,7 +622,13 @@ def _export_control(rule: Rule, ctx: Context) -> list[Signal]:
         if touched:
             found.append(
                 _event_signal(
-                    rule, ctx, event, f"{event.event_date} touches {', '.join(touched)}: {event.description}"
+                    rule,
+                    ctx,
+                    event,
+                    (
+                        f"{event.event_date} 涉及 {'、'.join(touched)}：{event.description}",
+                        f"{event.event_date} touches {', '.join(touched)}: {event.description}",
+                    ),
                 )
             )
     return found
@@ -555,7 +644,13 @@ def _event_ratio(rule: Rule, ctx: Context) -> list[Signal]:
         return []
     return [
         _event_signal(
-            rule, ctx, event, f"{event.event_date} ratio {event.ratio:.0%} {rule.operator} {rule.threshold:.0%}"
+            rule,
+            ctx,
+            event,
+            (
+                f"{event.event_date} 比例 {event.ratio:.0%} {rule.operator} {rule.threshold:.0%}",
+                f"{event.event_date} ratio {event.ratio:.0%} {rule.operator} {rule.threshold:.0%}",
+            ),
         )
     ]
 
@@ -574,7 +669,10 @@ def _event_amount(rule: Rule, ctx: Context) -> list[Signal]:
                     rule,
                     ctx,
                     event,
-                    f"{event.event_date} claim {share:.1%} of total assets ≥ {rule.threshold:.0%}",
+                    (
+                        f"{event.event_date} 涉案金额占总资产 {share:.1%} ≥ {rule.threshold:.0%}",
+                        f"{event.event_date} claim {share:.1%} of total assets ≥ {rule.threshold:.0%}",
+                    ),
                 )
             )
     return found

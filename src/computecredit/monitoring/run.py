@@ -38,7 +38,15 @@ from computecredit.monitoring.classification import (
 )
 from computecredit.monitoring.data import EventKind, PaymentRecord
 from computecredit.monitoring.reforecast import Reforecast, reforecast
-from computecredit.monitoring.rules import SEVERITIES, CovenantTest, RuleSet, Signal, evaluate, points
+from computecredit.monitoring.rules import (
+    SEVERITIES,
+    CovenantTest,
+    RuleSet,
+    Signal,
+    chinese_name,
+    evaluate,
+    points,
+)
 
 
 @dataclass(frozen=True)
@@ -293,14 +301,15 @@ def _alerts(
         if SEVERITIES.index(s.severity) >= minimum
     ]
     projects = {book.uscc: [p.code for p in book.projects] for book in books}
+    names_zh = {p.code: chinese_name(p.name, p.code) for book in books for p in book.projects}
     for entry in watch_list:
         if not entry.review:
             continue
         rerun = projects.get(entry.borrower_uscc) or []
-        rerun_zh = f"；以实际数据重跑项目模型 {', '.join(rerun)}" if rerun else ""
+        rerun_zh = f"；以实际数据重跑项目模型 {'、'.join(names_zh[c] for c in rerun)}" if rerun else ""
         rerun_en = f"; re-run the project model of {', '.join(rerun)} with actuals to date" if rerun else ""
         for found in (r for r in reforecasts if r.project_code in rerun):
-            rerun_zh += f"（{found.project_code} 最低DSCR {found.min_dscr_model} → 实际 {found.min_dscr_actuals}）"
+            rerun_zh += f"（{names_zh[found.project_code]} 最低DSCR {found.min_dscr_model} → 实际 {found.min_dscr_actuals}）"
             rerun_en += (
                 f" ({found.project_code} min DSCR {found.min_dscr_model} → {found.min_dscr_actuals} on actuals)"
             )
