@@ -283,7 +283,7 @@ def _finished_job(client: httpx.Client, job_id: str) -> dict:  # type: ignore[ty
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="the memo PDF needs Chromium")
 def test_memo_pdf_and_monitoring_run_as_jobs(server: Server, demo_uscc: str) -> None:
-    terms = {"borrower_ref": demo_uscc, "product": "credit_line", "amount": "3000万", "tenor_months": 12}
+    terms = {"borrower_ref": demo_uscc, "product": "working_capital_loan", "amount": "2000万", "tenor_months": 12}
     with server.client("t_analyst") as client:
         created = client.post("/api/v1/proposals", json=terms)
         assert created.status_code == 201, created.text
