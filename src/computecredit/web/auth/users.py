@@ -1,22 +1,21 @@
 """The user directory the workbench authenticates against: the foundation's ``users`` table.
 
-Passwords are checked with argon2 (the table stores only the argon2 hash).
+Passwords are checked by :func:`computecredit.domain.users.verify_password` (the table stores only the
+argon2 hash).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from computecredit.domain.users import hash_password, verify_password
 from computecredit.store import users as user_store
 from computecredit.store.users import UserRow
 
-_HASHER = PasswordHasher()
 # A valid hash of a random password: checking it when the user does not exist keeps the timing the same.
-_DUMMY_HASH = _HASHER.hash("computecredit-no-such-user")
+_DUMMY_HASH = hash_password("computecredit-no-such-user")
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,7 @@ def all_users(session: Session) -> list[UserInfo]:
 def authenticate(session: Session, username: str, password: str) -> UserInfo | None:
     """The active user whose argon2 hash matches ``password``, or None (same work either way)."""
     user = find(session, username)
-    try:
-        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_password(user.password_hash if user else _DUMMY_HASH, password):
         return None
     if user is None or not user.active:
         return None
