@@ -210,7 +210,9 @@ def memo(
     console.print(f"wrote {path}")
 
 
-def _record(kind: str, reference: str, amount: str, value_date: str | None, actor: str, as_json: bool) -> None:
+def _record(
+    kind: str, reference: str, amount_text: str, value_date: str | None, actor: str, as_json: bool
+) -> None:
     from datetime import date
 
     from computecredit.services import facilities as facility_service
@@ -219,18 +221,19 @@ def _record(kind: str, reference: str, amount: str, value_date: str | None, acto
         day = date.fromisoformat(value_date) if value_date else date.today()
     except ValueError:
         raise InputError("--date", value_date, "must be a date YYYY-MM-DD") from None
+    amount = parse_amount(amount_text, field="AMOUNT")
     move = facility_service.draw if kind == "drawdown" else facility_service.repay
     db = open_database()
     try:
         with db.transaction() as session:
-            exposure = move(session, reference, parse_amount(amount, field="AMOUNT"), day, actor)
+            exposure = move(session, reference, amount, day, actor)
     finally:
         db.dispose()
     if as_json:
-        print_json({"facility": reference, "kind": kind, "amount": parse_amount(amount), "exposure": exposure})
+        print_json({"facility": reference, "kind": kind, "amount": amount, "exposure": exposure})
         return
     console.print(
-        f"{reference}: {kind} {format_amount(parse_amount(amount))} on {day}; "
+        f"{reference}: {kind} {format_amount(amount)} on {day}; "
         f"drawn {format_amount(exposure.drawn)}, undrawn {format_amount(exposure.undrawn)}"
     )
 

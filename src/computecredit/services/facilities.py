@@ -131,23 +131,22 @@ class Records:
             (f, self.exposures.get(ref), self.borrowers[f.borrower_uscc]) for ref, f in self.facilities.items()
         ]
 
-    def stored_project(self, code: str, uscc: str) -> dict[str, Any]:
-        """The engine inputs of the stored project ``code``, which must belong to borrower ``uscc``."""
-        try:
-            project = project_store.get_project(self.session, code)
-        except NotFoundError:
-            owned = sorted(p.code for p in project_store.list_projects(self.session) if p.borrower_uscc == uscc)
-            known = ", ".join(owned) or "none"
-            raise InputError(
-                "project_ref", code, f"no stored project with this code (the borrower's: {known})"
-            ) from None
-        if project.borrower_uscc != uscc:
-            raise InputError(
-                "project_ref",
-                code,
-                f"belongs to borrower {project.borrower_uscc}, not to the deal's borrower {uscc}",
-            )
-        return project.inputs
+
+def stored_project(session: Session, code: str, uscc: str) -> dict[str, Any]:
+    """The engine inputs of the stored project ``code``, which must belong to borrower ``uscc``."""
+    try:
+        project = project_store.get_project(session, code)
+    except NotFoundError:
+        owned = sorted(p.code for p in project_store.list_projects(session) if p.borrower_uscc == uscc)
+        known = ", ".join(owned) or "none"
+        raise InputError(
+            "project_ref", code, f"no stored project with this code (the borrower's: {known})"
+        ) from None
+    if project.borrower_uscc != uscc:
+        raise InputError(
+            "project_ref", code, f"belongs to borrower {project.borrower_uscc}, not to the deal's borrower {uscc}"
+        )
+    return project.inputs
 
 
 def _project(records: Records, deal: Deal, *, detailed: bool) -> dict[str, Any] | None:
@@ -155,7 +154,10 @@ def _project(records: Records, deal: Deal, *, detailed: bool) -> dict[str, Any] 
     if deal.project is not None:
         code, inputs = facility.project_code, deal.project
     elif facility.project_code is not None:
-        code, inputs = facility.project_code, records.stored_project(facility.project_code, facility.borrower_uscc)
+        code, inputs = (
+            facility.project_code,
+            stored_project(records.session, facility.project_code, facility.borrower_uscc),
+        )
     else:
         return None
     document = json.dumps({"code": code, "inputs": inputs}, sort_keys=True, default=str, ensure_ascii=False)
@@ -439,6 +441,7 @@ __all__ = [
     "read_deal",
     "repay",
     "stored_deal",
+    "stored_project",
     "summary",
     "wc_inputs_for_borrower",
     "write_memo",
