@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from tests.web.support import BORROWER_USCC, Server
 
+from computecredit.jsonable import to_jsonable
 from computecredit.money import parse_amount
 from computecredit.services import audit, workflow
 from computecredit.services.workflow import Actor
@@ -209,5 +210,5 @@ def test_a_stored_decision_reproduces_its_numbers(server: Server, demo_uscc: str
         stored = workflow.get(session, pid)
         inputs, outputs = json.loads(stored.inputs_json), json.loads(stored.outputs_json)
     again, versions = workflow.assessment_outputs(assess(EngineProposal.model_validate(inputs["engine_proposal"])))
-    assert audit.plain(again) == outputs
+    assert to_jsonable(again, exact=True) == outputs
     assert versions["input_digest"] == json.loads(stored.versions_json)["input_digest"]

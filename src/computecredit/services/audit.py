@@ -50,18 +50,6 @@ def write_transaction(db: Database) -> Iterator[Session]:
         yield session
 
 
-def plain(value: Any) -> Any:
-    """The form the audit log and stored records keep: :func:`~computecredit.jsonable.to_jsonable` with exact
-    decimals (so digests never drift).
-
-    >>> from datetime import date
-    >>> from decimal import Decimal
-    >>> plain({"amount": Decimal("2.80E+8"), "when": date(2025, 3, 1), "pd": 0.012})
-    {'amount': '280000000', 'when': '2025-03-01', 'pd': 0.012}
-    """
-    return to_jsonable(value, exact=True)
-
-
 def canonical_json(value: Any) -> str:
     """One stable text for ``value``: sorted keys, no spaces, UTF-8 kept.
 
@@ -69,7 +57,7 @@ def canonical_json(value: Any) -> str:
     >>> canonical_json({"b": 1, "a": [Decimal("1.50")]})
     '{"a":["1.50"],"b":1}'
     """
-    return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(to_jsonable(value, exact=True), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def digest(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from computecredit.domain.projects import Project
+from computecredit.jsonable import to_jsonable
 from computecredit.projects import parse_inputs
 from computecredit.services import audit
 from computecredit.store import projects as project_store
@@ -20,7 +21,7 @@ def save_inputs(db: Database, actor: str, code: str, document: dict[str, Any]) -
     """Replace the inputs of stored project ``code`` with ``document`` once the project engine accepts
     them (bad input raises :class:`~computecredit.errors.InputError` naming the field, and nothing is
     written); :class:`~computecredit.errors.NotFoundError` for a code that is not a stored project."""
-    stored = audit.plain(document)  # what is checked is what is stored: YAML dates become ISO strings
+    stored = to_jsonable(document, exact=True)  # what is checked is what is stored: YAML dates become ISO strings
     parse_inputs(stored, source=f"project {code}")
     with audit.write_transaction(db) as session:
         before = project_store.get_project(session, code)

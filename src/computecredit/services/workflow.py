@@ -47,6 +47,7 @@ from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError, WorkflowError
 from computecredit.facilities.proposal import Assessment, assess
 from computecredit.facilities.proposal import Proposal as FacilityProposal
+from computecredit.jsonable import to_jsonable
 from computecredit.reports import memo
 from computecredit.services import audit
 from computecredit.services import facilities as facility_service
@@ -222,7 +223,7 @@ def proposal_view(p: Proposal) -> dict[str, Any]:
         "borrower_ref": p.borrower_ref,
         "project_ref": p.project_ref,
         "product": p.product,
-        "amount": audit.plain(p.amount),
+        "amount": to_jsonable(p.amount, exact=True),
         "currency": p.currency,
         "tenor_months": p.tenor_months,
         "state": p.state,
@@ -544,12 +545,12 @@ def validate_deal(session: Session, terms: Terms, deal: DealTerms) -> None:
         raise InputError("borrower_ref", terms.borrower_ref, "must be the USCC of a known borrower")
     facility_of("VALIDATE", terms, deal)
     if terms.project_ref:
-        facility_service.Records.load(session).stored_project(terms.project_ref, terms.borrower_ref)
+        facility_service.stored_project(session, terms.project_ref, terms.borrower_ref)
 
 
 def assessment_outputs(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Any]]:
     """What a proposal stores of an assessment: its headline figures, and the versions that produced them."""
-    outputs = audit.plain(facility_service.summary(assessment))
+    outputs = to_jsonable(facility_service.summary(assessment), exact=True)
     outputs["conditions_zh"] = list(assessment.conditions_zh)
     rating = assessment.proposal.rating
     versions = {

@@ -19,6 +19,7 @@ from computecredit.domain.borrowers import ChainSegment, Hub
 from computecredit.domain.ratings import Override
 from computecredit.domain.statements import ITEMS
 from computecredit.errors import InputError
+from computecredit.jsonable import to_jsonable
 from computecredit.rating import ratios as ratios_lib
 from computecredit.rating.master_scale import load_master_scale
 from computecredit.services import audit
@@ -120,7 +121,7 @@ def get_borrower(
     borrower = borrower_store.get_borrower(session, uscc)
     statements = borrower_store.list_statements(session, uscc)
     return BorrowerDetail(
-        borrower=audit.plain(borrower),
+        borrower=to_jsonable(borrower, exact=True),
         statements=[StatementOut.of(s) for s in statements],
         links={"self": f"/api/v1/borrowers/{uscc}", "ratings": f"/api/v1/borrowers/{uscc}/ratings"},
     )
@@ -133,7 +134,7 @@ def borrower_ratings(
     session: Session = Depends(read_session, scope="function"),
 ) -> list[dict[str, Any]]:
     borrower_store.get_borrower(session, uscc)
-    return [audit.plain(r) for r in rating_store.list_ratings(session, uscc)]
+    return [to_jsonable(r, exact=True) for r in rating_store.list_ratings(session, uscc)]
 
 
 MAX_UPLOAD = 5 * 1024 * 1024

@@ -9,7 +9,8 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from computecredit.services import audit, workflow
+from computecredit.jsonable import to_jsonable
+from computecredit.services import workflow
 from computecredit.store import users as user_store
 from computecredit.store import workbench as proposal_store
 from computecredit.store.borrower_list import borrower_names
@@ -80,7 +81,7 @@ def dashboard_summary(
     data = summary(session, user)
     return {
         "proposals_by_state": data["proposals_by_state"],
-        "approved_amount": audit.plain(data["approved_amount"]),
+        "approved_amount": to_jsonable(data["approved_amount"], exact=True),
         "my_queue": len(data["my_queue"]),
         "book": book_figures(db),
         "watch_list": watch_list(db),

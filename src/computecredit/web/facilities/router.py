@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from computecredit.errors import InputError
 from computecredit.facilities.proposal import assess
+from computecredit.jsonable import to_jsonable
 from computecredit.money import parse_amount
-from computecredit.services import audit
 from computecredit.services import facilities as facility_service
 from computecredit.store import facilities as facility_store
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
@@ -47,8 +47,8 @@ def facility_view(session: Session, reference: str) -> dict[str, Any]:
         "exposure": None
         if records.exposures.get(reference) is None
         else records.exposures[reference].model_dump(mode="json"),
-        "transactions": audit.plain(facility_store.list_transactions(session, reference)),
-        "assessment": audit.plain(facility_service.summary(assessment)),
+        "transactions": to_jsonable(facility_store.list_transactions(session, reference), exact=True),
+        "assessment": to_jsonable(facility_service.summary(assessment), exact=True),
     }
 
 
@@ -71,7 +71,7 @@ def _move(kind: str) -> Any:
     ) -> dict[str, Any]:
         move = facility_service.draw if kind == "drawdown" else facility_service.repay
         exposure = move(session, reference, body.amount, body.value_date, user.username)
-        return audit.plain(exposure.model_dump(mode="json"))
+        return to_jsonable(exposure.model_dump(mode="json"), exact=True)
 
     endpoint.__name__ = f"record_{kind}"
     return endpoint

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from computecredit.domain.facilities import CollateralType, GuarantorKind, ProductType, RateBase, RepaymentType
 from computecredit.errors import InputError, Problem, from_validation_error
+from computecredit.jsonable import to_jsonable
 from computecredit.money import parse_amount
 from computecredit.reference import load_yaml
-from computecredit.services import audit, workflow
+from computecredit.services import workflow
 from computecredit.services.workflow import Action, State
 from computecredit.store.workbench import Proposal as StoredProposal
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
@@ -101,7 +102,7 @@ def preview_proposal(
     session: Session = Depends(read_session, scope="function"),
 ) -> Preview:
     outputs, versions = workflow.preview(session, _terms(body), _deal(body.deal), user.username)
-    return Preview(outputs=audit.plain(outputs), versions=versions)
+    return Preview(outputs=to_jsonable(outputs, exact=True), versions=versions)
 
 
 @api.post(
