@@ -849,6 +849,7 @@ def write_facilities(keys: dict[str, Borrower], borrowers: list[Borrower], rng: 
             "repayment": "bullet",
             "status": "active",
             "purpose": "股票回购专项贷款：回购计划2亿元，贷款占90%",
+            "structuring": {"buyback_amount": "2亿"},
             "collateral": [
                 {
                     "type": "equity_pledge",

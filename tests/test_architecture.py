@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "src" / "computecredit"
-ENGINES = ("rating", "projects", "facilities", "portfolio", "monitoring", "green", "domain")
+ENGINES = ("rating", "projects", "facilities", "portfolio", "monitoring", "green", "programmes", "domain")
 SHELLS = ("web", "cli")
 
 

@@ -29,6 +29,7 @@ from computecredit.errors import InputError, WorkflowError
 from computecredit.jsonable import to_jsonable
 from computecredit.services import borrowers as borrower_service
 from computecredit.services import monitoring as monitoring_service
+from computecredit.services import programmes as programme_service
 from computecredit.services import rating as rating_service
 from computecredit.services import statements as statement_service
 from computecredit.services.spreadsheets import read_rows
@@ -103,6 +104,7 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         rated = rating_service.rate_stored_borrowers(session, rated_by="demo")
     history = folder / "monitoring"
     monitored = monitoring_service.load_demo_history(db, history) if history.is_dir() else []
+    programmes = load_demo_programmes(db, folder / "programmes.yaml") if (folder / "programmes.yaml").is_file() else []
     proposals = load_demo_proposals(db, folder / "proposals.yaml") if (folder / "proposals.yaml").is_file() else []
     return {
         "bank": book["bank"].name_zh,
@@ -116,8 +118,23 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         "ratings": rated,
         "projects_skipped": book["projects_skipped"],
         "monitoring_rows": {report.kind: report.rows for report in monitored},
+        "programmes": programmes,
         "proposals": proposals,
     }
+
+
+def load_demo_programmes(db: Database, path: Path) -> list[str]:
+    """Create the programmes of ``path`` (as the demo admin) and put the booked facilities it lists in them
+    (as the demo risk manager), through the programme use cases; returns the programmes' codes."""
+    from computecredit.services import audit
+
+    document = _yaml(path)
+    with audit.write_transaction(db) as session:
+        codes = [programme_service.save(session, "admin", entry).code for entry in document.get("programmes", [])]
+        for code, references in (document.get("tags") or {}).items():
+            for reference in references:
+                programme_service.tag_facility(session, "risk", code, reference)
+    return codes
 
 
 # Where each demo proposal is left, as the decisions that take it there (after create and analysis).
@@ -152,6 +169,7 @@ def load_demo_proposals(db: Database, path: Path) -> list[dict[str, Any]]:
             tenor_months=int(body["tenor_months"]),
             project_ref=body.get("project_ref"),
             inputs={"deal": to_jsonable(deal, exact=True)},
+            programmes=programme_service.programme_codes(body.get("programme")),
         )
         analyst = workflow.Actor(entry["analyst"], "analyst")
         approver = workflow.Actor(entry.get("approver", "approver"), "approver")

@@ -51,10 +51,12 @@ from computecredit.jsonable import to_jsonable
 from computecredit.reports import memo
 from computecredit.services import audit
 from computecredit.services import facilities as facility_service
+from computecredit.services import programmes as programme_service
 from computecredit.services import rating as rating_service
 from computecredit.store import borrower_list
 from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
+from computecredit.store import programmes as programme_store
 from computecredit.store import workbench as proposal_store
 from computecredit.store.workbench import Decision, Proposal
 from computecredit.store.workbench import get_proposal as get
@@ -202,6 +204,7 @@ class Terms:
     currency: str = "CNY"
     project_ref: str | None = None
     inputs: dict[str, Any] | None = None
+    programmes: tuple[str, ...] = ()
 
     def validate(self) -> None:
         if self.amount <= 0:
@@ -229,6 +232,7 @@ def proposal_view(p: Proposal) -> dict[str, Any]:
         "state": p.state,
         "proposer": p.proposer,
         "facility_id": p.facility.reference if p.facility is not None else None,
+        "programmes": p.programme_codes,
         "inputs": json.loads(p.inputs_json or "{}"),
         "outputs": json.loads(p.outputs_json or "{}"),
         "versions": json.loads(p.versions_json or "{}"),
@@ -239,7 +243,12 @@ def create(session: Session, actor: Actor, terms: Terms) -> Proposal:
     """Open an application (state ``application``)."""
     if actor.role not in CREATE_ROLES:
         raise PermissionDeniedError(f"role {actor.role} may not create a proposal")
-    validate_deal(session, terms, deal_terms((terms.inputs or {}).get("deal") or {}))
+    deal = deal_terms((terms.inputs or {}).get("deal") or {})
+    validate_deal(session, terms, deal)
+    programmes = []
+    if terms.programmes:
+        document = engine_proposal(session, "VALIDATE", terms, deal, actor.username)
+        programmes = programme_service.check(session, terms.programmes, document, terms.amount)
     proposal = Proposal(
         borrower_ref=terms.borrower_ref,
         project_ref=terms.project_ref,
@@ -253,6 +262,8 @@ def create(session: Session, actor: Actor, terms: Terms) -> Proposal:
     )
     session.add(proposal)
     session.flush()
+    for programme in programmes:
+        programme_store.tag(session, programme, actor.username, proposal_id=proposal.id)
     audit.append(
         session, actor.username, "proposal.create", "proposal", proposal.id, None, proposal_view(proposal)
     )
@@ -396,6 +407,12 @@ def book_approved(session: Session, proposal: Proposal, actor: Actor) -> Facilit
         approval = {"reason": pd_override.reason, "proposal": proposal.id, "approver": actor.username}
         record = record.model_copy(update={"inputs": {**record.inputs, **approval}})
         rating_service.store_rating(session, record, actor.username, {"approved_pd_override": approval})
+    # Eligibility and the quota again, on the approved limit, with the programmes locked: two approvals
+    # cannot both spend the last of a quota.
+    programmes = []
+    if proposal.programme_codes:
+        analysed = FacilityProposal.model_validate(inputs["engine_proposal"])
+        programmes = programme_service.check(session, proposal.programme_codes, analysed, limit, lock=True)
     kept = [o for o in facility.overrides if o.key is not OverrideKey.PD]
     facility = facility.model_copy(
         update={"status": FacilityStatus.APPROVED, "start_date": as_of, "overrides": kept}
@@ -406,6 +423,8 @@ def book_approved(session: Session, proposal: Proposal, actor: Actor) -> Facilit
     )
     proposal.facility = row
     session.flush()
+    for programme in programmes:
+        programme_store.tag(session, programme, actor.username, facility=facility.reference)
     audit.append(
         session,
         actor.username,
@@ -413,7 +432,7 @@ def book_approved(session: Session, proposal: Proposal, actor: Actor) -> Facilit
         "facility",
         facility.reference,
         None,
-        facility.model_dump(mode="json"),
+        {**facility.model_dump(mode="json"), "programmes": [p.code for p in programmes]},
     )
     return facility
 

@@ -18,6 +18,7 @@ from computecredit.store.monitoring import (
     SignalRow,
     WatchListRow,
 )
+from computecredit.store.programmes import ProgrammeRow, ProgrammeTagRow
 from computecredit.store.projects import ProjectRow
 from computecredit.store.ratings import RatingRow
 from computecredit.store.users import UserRow
@@ -41,6 +42,8 @@ __all__ = [
     "MonitoringRunRow",
     "OperatingReportRow",
     "PaymentRow",
+    "ProgrammeRow",
+    "ProgrammeTagRow",
     "ProjectRow",
     "Proposal",
     "RatingRow",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -16,6 +17,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from computecredit.errors import NotFoundError
 from computecredit.store.base import Base, Money, TimestampMixin, utcnow
 from computecredit.store.facilities import FacilityRow
+
+if TYPE_CHECKING:
+    from computecredit.store.programmes import ProgrammeTagRow
 
 
 class AuthToken(Base):
@@ -73,6 +77,12 @@ class Proposal(TimestampMixin, Base):
         back_populates="proposal", order_by="Decision.id", cascade="all, delete-orphan"
     )
     facility: Mapped[FacilityRow | None] = relationship()
+    programme_tags: Mapped[list[ProgrammeTagRow]] = relationship(viewonly=True, order_by="ProgrammeTagRow.id")
+
+    @property
+    def programme_codes(self) -> list[str]:
+        """The codes of the programmes the proposal is tagged with."""
+        return sorted(tag.programme.code for tag in self.programme_tags)
 
 
 class Decision(Base):
