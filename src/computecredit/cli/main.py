@@ -51,6 +51,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         "Post-loan monitoring (贷后管理): data, early warnings, 五级分类.",
     ),
     "portfolio": ("computecredit.cli.portfolio", "app", "Portfolio credit risk: loss distribution, stress, ECL."),
+    "programme": (
+        "computecredit.cli.programme",
+        "app",
+        "Programmes (专项计划): AI-chain programmes, relending quotas, product lines.",
+    ),
     "project": (
         "computecredit.cli.project",
         "app",

@@ -11,12 +11,13 @@ each check returns a :class:`Finding` in both languages with the value it saw, s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from computecredit.domain.borrowers import Borrower, SpecialisedLevel
 from computecredit.domain.facilities import Facility
+from computecredit.domain.labels import LabelledEnum
 from computecredit.domain.programmes import Eligibility, Programme
 from computecredit.money import format_amount
 from computecredit.rating.master_scale import load_master_scale
@@ -50,9 +51,21 @@ class Finding:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule: its key and name in both languages, when a programme sets it, and its check."""
+
     key: str
+    zh: str
+    en: str
     applies: Callable[[Eligibility], bool]
     check: Callable[[Eligibility, Candidate], tuple[bool, str, str]]
+
+
+def _zh(members: Sequence[LabelledEnum]) -> str:
+    return "、".join(m.zh for m in members)
+
+
+def _en(members: Sequence[LabelledEnum]) -> str:
+    return ", ".join(m.en for m in members)
 
 
 def _listed(e: Eligibility, c: Candidate) -> tuple[bool, str, str]:
@@ -66,18 +79,22 @@ def _listed(e: Eligibility, c: Candidate) -> tuple[bool, str, str]:
 
 def _segment(e: Eligibility, c: Candidate) -> tuple[bool, str, str]:
     s = c.borrower.segment
-    return s in e.segments, f"产业链环节 {s.zh} 属于适用范围", f"chain segment {s.en} is among those eligible"
+    return (
+        s in e.segments,
+        f"产业链环节 {s.zh}；适用：{_zh(e.segments)}",
+        f"chain segment {s.en}; eligible: {_en(e.segments)}",
+    )
 
 
 def _product(e: Eligibility, c: Candidate) -> tuple[bool, str, str]:
     p = c.facility.product
-    return p in e.products, f"产品 {p.zh} 属于适用产品", f"product {p.en} is among those eligible"
+    return p in e.products, f"产品 {p.zh}；适用：{_zh(e.products)}", f"product {p.en}; eligible: {_en(e.products)}"
 
 
 def _hub(e: Eligibility, c: Candidate) -> tuple[bool, str, str]:
     hub = c.borrower.hub
     zh, en = (hub.zh, hub.en) if hub else ("无", "none")
-    return hub in e.hubs, f"算力枢纽 {zh} 属于适用范围", f"compute hub {en} is among those eligible"
+    return hub in e.hubs, f"算力枢纽 {zh}；适用：{_zh(e.hubs)}", f"compute hub {en}; eligible: {_en(e.hubs)}"
 
 
 def _sme(e: Eligibility, c: Candidate) -> tuple[bool, str, str]:
@@ -190,22 +207,74 @@ def _cash_flow_or_innovation(e: Eligibility, c: Candidate) -> tuple[bool, str, s
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("listed", lambda e: e.listed_only, _listed),
-    Rule("segment", lambda e: bool(e.segments), _segment),
-    Rule("product", lambda e: bool(e.products), _product),
-    Rule("hub", lambda e: bool(e.hubs), _hub),
-    Rule("sme", lambda e: e.sme_only, _sme),
-    Rule("high_tech", lambda e: e.high_tech_required, _high_tech),
-    Rule("specialised_level", lambda e: e.min_specialised_level is not None, _specialised),
-    Rule("invention_patents", lambda e: e.min_invention_patents is not None, _patents),
-    Rule("rd_intensity", lambda e: e.min_rd_intensity is not None, _rd_intensity),
-    Rule("rate_cap", lambda e: e.max_rate is not None, _rate_cap),
-    Rule("purpose_share", lambda e: e.max_purpose_share is not None, _purpose_share),
-    Rule("tenor", lambda e: e.max_tenor_months is not None, _tenor),
-    Rule("facility_amount", lambda e: e.max_facility_amount is not None, _facility_amount),
-    Rule("grade", lambda e: e.worst_grade is not None, _grade),
-    Rule("cash_flow_or_innovation", lambda e: e.min_innovation_score is not None, _cash_flow_or_innovation),
+    Rule("listed", "上市公司", "Listed company", lambda e: e.listed_only, _listed),
+    Rule("segment", "产业链环节", "Chain segment", lambda e: bool(e.segments), _segment),
+    Rule("product", "产品", "Product", lambda e: bool(e.products), _product),
+    Rule("hub", "算力枢纽", "Compute hub", lambda e: bool(e.hubs), _hub),
+    Rule("sme", "中小企业", "SME", lambda e: e.sme_only, _sme),
+    Rule("high_tech", "高新技术企业", "High-tech enterprise", lambda e: e.high_tech_required, _high_tech),
+    Rule(
+        "specialised_level",
+        "专精特新等级",
+        "Specialised-SME level",
+        lambda e: e.min_specialised_level is not None,
+        _specialised,
+    ),
+    Rule(
+        "invention_patents",
+        "发明专利数",
+        "Invention patents",
+        lambda e: e.min_invention_patents is not None,
+        _patents,
+    ),
+    Rule("rd_intensity", "研发投入强度", "R&D intensity", lambda e: e.min_rd_intensity is not None, _rd_intensity),
+    Rule("rate_cap", "利率上限", "Rate cap", lambda e: e.max_rate is not None, _rate_cap),
+    Rule(
+        "purpose_share",
+        "占用途金额比例上限",
+        "Share of the purpose financed",
+        lambda e: e.max_purpose_share is not None,
+        _purpose_share,
+    ),
+    Rule("tenor", "最长期限", "Longest tenor", lambda e: e.max_tenor_months is not None, _tenor),
+    Rule(
+        "facility_amount",
+        "单户额度上限",
+        "Largest facility",
+        lambda e: e.max_facility_amount is not None,
+        _facility_amount,
+    ),
+    Rule("grade", "准入评级", "Admission grade", lambda e: e.worst_grade is not None, _grade),
+    Rule(
+        "cash_flow_or_innovation",
+        "经营现金流或科技创新评分",
+        "Operating cash flow or innovation score",
+        lambda e: e.min_innovation_score is not None,
+        _cash_flow_or_innovation,
+    ),
 )
+
+
+RULE_BY_KEY = {rule.key: rule for rule in RULES}
+
+# The eligibility field each rule reads (what a report shows as the rule's setting).
+RULE_FIELDS = {
+    "listed": "listed_only",
+    "segment": "segments",
+    "product": "products",
+    "hub": "hubs",
+    "sme": "sme_only",
+    "high_tech": "high_tech_required",
+    "specialised_level": "min_specialised_level",
+    "invention_patents": "min_invention_patents",
+    "rd_intensity": "min_rd_intensity",
+    "rate_cap": "max_rate",
+    "purpose_share": "max_purpose_share",
+    "tenor": "max_tenor_months",
+    "facility_amount": "max_facility_amount",
+    "grade": "worst_grade",
+    "cash_flow_or_innovation": "min_innovation_score",
+}
 
 
 def applicable(rules: Eligibility) -> list[Rule]:
@@ -238,4 +307,15 @@ def quota_left(programme: Programme, committed: Decimal) -> Decimal:
     return max(programme.amount - committed, Decimal(0))
 
 
-__all__ = ["RULES", "Candidate", "Finding", "Rule", "applicable", "evaluate", "failures", "quota_left"]
+__all__ = [
+    "RULES",
+    "RULE_BY_KEY",
+    "RULE_FIELDS",
+    "Candidate",
+    "Finding",
+    "Rule",
+    "applicable",
+    "evaluate",
+    "failures",
+    "quota_left",
+]

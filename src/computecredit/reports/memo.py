@@ -95,7 +95,7 @@ def input_digest(assessment: Assessment) -> str:
 
 
 @dataclass(frozen=True)
-class _Writer:
+class Writer:
     """How the memo writes: its language, and whether it draws charts."""
 
     lang: Lang
@@ -119,26 +119,26 @@ class _Writer:
         return Table([self.pick("项目", "item"), self.pick("数值", "value")], rows)
 
 
-def _rate_text(a: Assessment, w: _Writer) -> str:
+def _rate_text(a: Assessment, w: Writer) -> str:
     p, f = a.proposal, a.proposal.facility
     if p.is_guarantee:
         return w.pick(f"保函费率 {_pct(p.proposed_rate())}/年", f"fee {_pct(p.proposed_rate())} a year")
     return f"{f.rate.describe()} = {_pct(p.proposed_rate())}"
 
 
-def _tenor(a: Assessment, w: _Writer) -> str:
+def _tenor(a: Assessment, w: Writer) -> str:
     months = a.proposal.facility.tenor_months
     return w.pick(f"{months}个月", f"{months} months")
 
 
-def _booking_text(a: Assessment, w: _Writer) -> str:
+def _booking_text(a: Assessment, w: Writer) -> str:
     """What the book carries for the facility: as booked, or at approval (an undrawn commitment)."""
     b = a.booking
     when = w.pick("批准时未提款", "at approval, undrawn") if a.proposal.exposure is None else w.pick("当前", "now")
     return f"{w.money(b.ead.ead)} / {_pct(b.lgd)} / {_pct(b.pd)} ({when})"
 
 
-def summary_section(a: Assessment, w: _Writer) -> Section:
+def summary_section(a: Assessment, w: Writer) -> Section:
     """1. The decision at a glance: borrower, product, amounts, rating, EAD, LGD, risk weight, RAROC."""
     p, s, f = a.proposal, a.structure, a.proposal.facility
     pricing = s.pricing
@@ -165,7 +165,7 @@ def summary_section(a: Assessment, w: _Writer) -> Section:
     return Section(w.t("summary"), tables=[Table([w.pick("项目", "item"), w.pick("内容", "value")], rows)])
 
 
-def borrower_section(a: Assessment, w: _Writer) -> Section:
+def borrower_section(a: Assessment, w: Writer) -> Section:
     """2. Who the borrower is: identity, segment, place, ownership, group, size, shareholders."""
     p, b = a.proposal, a.proposal.borrower
     hub = w.pick(b.hub.zh, b.hub.en) if b.hub else "—"
@@ -192,7 +192,7 @@ def borrower_section(a: Assessment, w: _Writer) -> Section:
     )
 
 
-def financials_section(a: Assessment, w: _Writer) -> Section | None:
+def financials_section(a: Assessment, w: Writer) -> Section | None:
     """3. Revenue, EBITDA, net income and debt by year, with leverage (none without financial years)."""
     years = sorted(a.proposal.profile.financials, key=lambda y: y.year)
     if not years:
@@ -232,7 +232,7 @@ def financials_section(a: Assessment, w: _Writer) -> Section | None:
     return Section(w.t("financials"), tables=[table], charts=[chart])
 
 
-def rating_section(a: Assessment, w: _Writer) -> Section:
+def rating_section(a: Assessment, w: Writer) -> Section:
     """4. Grade, PD, model and rater, and the factors that drove the rating, largest first."""
     rating = a.proposal.rating
     drivers = sorted(rating.factor_contributions.items(), key=lambda kv: -abs(kv[1]))
@@ -263,7 +263,7 @@ def rating_section(a: Assessment, w: _Writer) -> Section:
     )
 
 
-def project_section(a: Assessment, w: _Writer) -> Section | None:
+def project_section(a: Assessment, w: Writer) -> Section | None:
     """5. The project engine's results: key outputs, sensitivities and Monte Carlo (none without a project)."""
     pr = a.proposal.project
     if pr is None:
@@ -318,7 +318,7 @@ def project_section(a: Assessment, w: _Writer) -> Section | None:
     return section
 
 
-def terms_section(a: Assessment, w: _Writer) -> Section:
+def terms_section(a: Assessment, w: Writer) -> Section:
     """6. The facility's terms: product, purpose, amount, tenor, rate, repayment, beneficiary, guarantors."""
     f = a.proposal.facility
     terms = [
@@ -341,7 +341,7 @@ def terms_section(a: Assessment, w: _Writer) -> Section:
     return Section(w.t("terms"), tables=[Table([w.pick("条款", "term"), w.pick("内容", "value")], terms)])
 
 
-def _working_capital_table(a: Assessment, w: _Writer) -> Table | None:
+def _working_capital_table(a: Assessment, w: Writer) -> Table | None:
     """The working-capital turnover derivation (流动资金贷款管理办法) behind a working-capital limit."""
     wc = a.working_capital
     if wc is None:
@@ -376,7 +376,7 @@ def _working_capital_table(a: Assessment, w: _Writer) -> Table | None:
     )
 
 
-def limit_section(a: Assessment, w: _Writer) -> Section:
+def limit_section(a: Assessment, w: Writer) -> Section:
     """7. Every constraint on the limit, the binding one marked, and the working-capital derivation if any."""
     limit = a.limit
     constraints = limit.constraints
@@ -425,7 +425,7 @@ def limit_section(a: Assessment, w: _Writer) -> Section:
     return section
 
 
-def collateral_section(a: Assessment, w: _Writer) -> Section:
+def collateral_section(a: Assessment, w: Writer) -> Section:
     """8. EAD by on- and off-balance item, and the economic LGD from each collateral line's recovery."""
     s = a.structure
     lgd = s.lgd
@@ -482,7 +482,7 @@ def collateral_section(a: Assessment, w: _Writer) -> Section:
     )
 
 
-def capital_section(a: Assessment, w: _Writer) -> Section:
+def capital_section(a: Assessment, w: Writer) -> Section:
     """9. IRB K and risk weight, economic capital, expected loss, and the standardised risk weight."""
     s = a.structure
     cap = s.capital
@@ -503,7 +503,7 @@ def capital_section(a: Assessment, w: _Writer) -> Section:
     return Section(w.t("capital"), tables=[w.item_table(rows)])
 
 
-def pricing_section(a: Assessment, w: _Writer) -> Section | None:
+def pricing_section(a: Assessment, w: Writer) -> Section | None:
     """10. LPR, hurdle, minimum and proposed rate, the RAROC build-up (none without pricing)."""
     pricing = a.structure.pricing
     if pricing is None:
@@ -538,7 +538,7 @@ def pricing_section(a: Assessment, w: _Writer) -> Section | None:
     return Section(w.t("pricing"), tables=[w.item_table(rows)])
 
 
-def regulatory_section(a: Assessment, w: _Writer) -> Section:
+def regulatory_section(a: Assessment, w: Writer) -> Section:
     """11. Concentration limits against the bank's capital, and whether this is a large exposure."""
     bank, s = a.proposal.bank, a.structure
     large = s.large_exposure
@@ -594,7 +594,7 @@ def regulatory_section(a: Assessment, w: _Writer) -> Section:
     )
 
 
-def covenants_section(a: Assessment, w: _Writer) -> Section:
+def covenants_section(a: Assessment, w: Writer) -> Section:
     """12. Each covenant: threshold, latest value, headroom and status."""
     covenant_by_key = {c.metric: c for c in a.proposal.facility.covenants}
     rows = [
@@ -619,13 +619,13 @@ def covenants_section(a: Assessment, w: _Writer) -> Section:
     return Section(w.t("covenants"), tables=[Table(headers, rows)])
 
 
-def risks_section(a: Assessment, w: _Writer) -> Section:
+def risks_section(a: Assessment, w: Writer) -> Section:
     """13. The analyst's risks and their mitigants."""
     rows = [[w.pick(r.risk_zh, r.risk_en), w.pick(r.mitigant_zh, r.mitigant_en)] for r in a.proposal.risks]
     return Section(w.t("risks"), tables=[Table([w.pick("风险", "risk"), w.pick("缓释措施", "mitigant")], rows)])
 
 
-def recommendation_section(a: Assessment, w: _Writer) -> Section:
+def recommendation_section(a: Assessment, w: Writer) -> Section:
     """14. The recommendation with limit, tenor and rate, and its conditions."""
     months = a.proposal.facility.tenor_months
     decision, limit, rate = w.t(a.recommendation), w.money(a.limit.limit), _rate_text(a, w)
@@ -642,7 +642,7 @@ def recommendation_section(a: Assessment, w: _Writer) -> Section:
     )
 
 
-def trace_section(a: Assessment, w: _Writer) -> Section:
+def trace_section(a: Assessment, w: Writer) -> Section:
     """Appendix: the inputs' digest and the versions of every model and reference table used."""
     p = a.proposal
     rows = [
@@ -684,7 +684,7 @@ def build_memo(assessment: Assessment, lang: Lang = "zh", *, with_charts: bool =
     >>> [T[build.__name__.removesuffix("_section")]["en"] for build in SECTIONS][:3]
     ['1. Summary', '2. Borrower', '3. Financial trends']
     """
-    w = _Writer(lang, with_charts)
+    w = Writer(lang, with_charts)
     sections = [section for build in SECTIONS if (section := build(assessment, w)) is not None]
     p = assessment.proposal
     header = [
@@ -707,4 +707,4 @@ def render_pdf(assessment: Assessment, lang: Lang = "zh") -> bytes:
     return html_to_pdf(render_html(assessment, lang))
 
 
-__all__ = ["Memo", "Section", "Table", "build_memo", "input_digest", "render_html", "render_pdf"]
+__all__ = ["Memo", "Section", "Table", "Writer", "build_memo", "input_digest", "render_html", "render_pdf"]

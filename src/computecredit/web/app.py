@@ -120,6 +120,7 @@ def create_app(db: Database, *, tls: bool = False, job_scheduler: str | None = N
     from computecredit.web.jobs import router as jobs
     from computecredit.web.monitoring import router as monitoring
     from computecredit.web.portfolio import router as portfolio
+    from computecredit.web.programmes import router as programmes
     from computecredit.web.projects import router as projects
     from computecredit.web.proposals import router as proposals
 
@@ -131,6 +132,7 @@ def create_app(db: Database, *, tls: bool = False, job_scheduler: str | None = N
         proposals,
         facilities,
         portfolio,
+        programmes,
         monitoring,
         jobs,
         admin,

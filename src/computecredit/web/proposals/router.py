@@ -11,12 +11,15 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from computecredit.domain.facilities import CollateralType, GuarantorKind, ProductType, RateBase, RepaymentType
+from computecredit.domain.programmes import ProgrammeKind
 from computecredit.errors import InputError, Problem, from_validation_error
 from computecredit.jsonable import to_jsonable
 from computecredit.money import parse_amount
 from computecredit.reference import load_yaml
+from computecredit.services import programmes as programme_service
 from computecredit.services import workflow
 from computecredit.services.workflow import Action, State
+from computecredit.store import programmes as programme_store
 from computecredit.store.workbench import Proposal as StoredProposal
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
 from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
@@ -67,6 +70,7 @@ def _terms(body: ProposalCreate) -> workflow.Terms:
         currency=body.currency,
         project_ref=body.project_ref,
         inputs=body.model_dump(mode="json"),
+        programmes=programme_service.programme_codes(body.programme),
     )
 
 
@@ -230,6 +234,9 @@ def _form_context(session: Session, form: dict[str, str], problems: list[Problem
         "borrowers": workflow.borrower_choices(session),
         "context": workflow.borrower_context(session, form.get("borrower_ref", "")),
         "rows": {"collateral": range(COLLATERAL_ROWS), "guarantor": range(GUARANTOR_ROWS)},
+        "programmes": {
+            kind: [p for p in programme_store.list_programmes(session) if p.kind is kind] for kind in ProgrammeKind
+        },
     }
 
 
@@ -263,8 +270,10 @@ COVENANTS = tuple(load_yaml("covenant_catalogue.yaml")["covenants"])
 MAIN_FIELDS = ("borrower_ref", "product", "amount", "tenor_months", "project_ref")
 DEAL_FIELDS = ("spread_bp", "rate_base", "repayment", "beneficiary", "purpose")
 STRUCTURING_FIELDS = {"target_dscr": float, "drawn_share": float, "buyback_amount": str}
+PROGRAMME_FIELDS = tuple(f"programme_{kind.value}" for kind in ProgrammeKind)  # one picker per kind
 FORM_FIELDS = (
     *MAIN_FIELDS,
+    *PROGRAMME_FIELDS,
     *DEAL_FIELDS,
     *STRUCTURING_FIELDS,
     "override_pd",
@@ -341,7 +350,8 @@ def _form_body(form: dict[str, str]) -> ProposalCreate:
     }
     deal["overrides"] = _overrides(form)
     main = {k: form[k] for k in MAIN_FIELDS if form.get(k)}
-    return ProposalCreate.model_validate({**main, "deal": deal})
+    programmes = [form[k] for k in PROGRAMME_FIELDS if form.get(k)]
+    return ProposalCreate.model_validate({**main, "programme": programmes, "deal": deal})
 
 
 async def _form(request: Request) -> dict[str, str]:

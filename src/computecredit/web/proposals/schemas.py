@@ -61,6 +61,11 @@ class ProposalCreate(BaseModel):
     tenor_months: int = Field(ge=1, le=360)
     currency: str = Field("CNY", pattern=r"^[A-Z]{3}$")
     project_ref: str | None = Field(None, max_length=64)
+    programme: str | list[str] | None = Field(
+        None,
+        description="programme code(s) to tag the proposal with, at most one per kind (see /api/v1/programmes); "
+        "eligibility and the quota are checked now and again at approval",
+    )
     deal: Deal = Field(default_factory=Deal)
 
     @field_validator("amount", mode="before")
@@ -124,6 +129,7 @@ class ProposalOut(BaseModel):
     state: str
     proposer: str
     facility_id: str | None = Field(description="the facility approval created (its reference)")
+    programmes: list[str] = Field(description="codes of the programmes the proposal is tagged with")
     outputs: dict[str, Any]
     versions: dict[str, Any]
     created_at: UtcDatetime
@@ -144,6 +150,7 @@ class ProposalOut(BaseModel):
             state=p.state,
             proposer=p.proposer,
             facility_id=p.facility.reference if p.facility is not None else None,
+            programmes=p.programme_codes,
             outputs=json.loads(p.outputs_json or "{}"),
             versions=json.loads(p.versions_json or "{}"),
             created_at=p.created_at,
