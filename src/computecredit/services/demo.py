@@ -104,7 +104,9 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
         rated = rating_service.rate_stored_borrowers(session, rated_by="demo")
     history = folder / "monitoring"
     monitored = monitoring_service.load_demo_history(db, history) if history.is_dir() else []
-    programmes = load_demo_programmes(db, folder / "programmes.yaml") if (folder / "programmes.yaml").is_file() else []
+    programmes = (
+        load_demo_programmes(db, folder / "programmes.yaml") if (folder / "programmes.yaml").is_file() else []
+    )
     proposals = load_demo_proposals(db, folder / "proposals.yaml") if (folder / "proposals.yaml").is_file() else []
     return {
         "bank": book["bank"].name_zh,
