@@ -43,7 +43,7 @@ UNITS: dict[str, Decimal] = {
 }
 
 _AMOUNT = re.compile(
-    r"^\s*(?P<sign>[-+])?\s*(?:cny|rmb|¥|￥)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<unit>[^\d\s].*?)?\s*$",
+    r"^\s*(?P<sign>[-+])?\s*(?:cny|rmb|¥|￥)?\s*(?P<num>(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?)\s*(?P<unit>[^\d\s].*?)?\s*$",
     re.IGNORECASE,
 )
 
@@ -58,6 +58,8 @@ def parse_amount(text: str | int | float | Decimal, *, field: str = "amount") ->
     Decimal('1000000000')
     >>> parse_amount(" -3.5万元 ")
     Decimal('-35000')
+    >>> parse_amount("5.0E+7") == 50_000_000  # how a Decimal amount is written in stored JSON
+    True
     >>> parse_amount("lots")
     Traceback (most recent call last):
     ...
