@@ -16,8 +16,17 @@ from computecredit.web import i18n
 
 # The pages each role reaches from the navigation; the walk adds the pages they link to.
 NAV = {
-    "analyst": ("/", "/borrowers", "/projects", "/proposals", "/portfolio", "/monitoring"),
-    "approver": ("/", "/borrowers", "/projects", "/proposals", "/approvals", "/portfolio", "/monitoring"),
+    "analyst": ("/", "/borrowers", "/projects", "/proposals", "/portfolio", "/programmes", "/monitoring"),
+    "approver": (
+        "/",
+        "/borrowers",
+        "/projects",
+        "/proposals",
+        "/approvals",
+        "/portfolio",
+        "/programmes",
+        "/monitoring",
+    ),
     "risk_manager": (
         "/",
         "/borrowers",
@@ -25,10 +34,11 @@ NAV = {
         "/proposals",
         "/approvals",
         "/portfolio",
+        "/programmes",
         "/monitoring",
         "/audit",
     ),
-    "admin": ("/", "/borrowers", "/projects", "/portfolio", "/monitoring", "/admin", "/audit"),
+    "admin": ("/", "/borrowers", "/projects", "/portfolio", "/programmes", "/monitoring", "/admin", "/audit"),
 }
 SORTS = ("/borrowers?sort=pd&desc=true", "/borrowers?sort=exposure&desc=true&segment=servers_hardware")
 
@@ -45,12 +55,18 @@ def pages_of(client: httpx.Client, role: str, demo_uscc: str) -> list[str]:
     projects = list(dict.fromkeys(re.findall(r'href="(/projects/[\w.-]+)"', client.get("/projects").text)))
     proposals = list(dict.fromkeys(re.findall(r'href="(/proposals/\d+)"', client.get("/proposals?limit=50").text)))
     facilities = list(dict.fromkeys(re.findall(r'href="(/facilities/[^"?#]+)"', client.get(proposals[0]).text)))
+    programmes = list(
+        dict.fromkeys(re.findall(r'href="(/programmes/[A-Z][\w-]+)"', client.get("/programmes").text))
+    )
     extra = ["/proposals/new"] if role == "analyst" else []
+    if role == "admin":
+        extra += ["/programmes/new", f"{programmes[0]}/edit"]
     return [
         *NAV[role],
         *SORTS,
         *borrowers[:4],
         *projects,
+        *programmes,
         *proposals,
         *facilities[:2],
         *extra,
