@@ -151,3 +151,24 @@ def test_excel_export_and_report(server: Server) -> None:
     assert zh.status_code == 200 and "专项计划执行报告" in zh.text and committed_yi in zh.text
     assert en.status_code == 200 and "Programme report" in en.text and "--json" in en.text
     assert page.status_code == 200 and body["code"] in page.text
+
+
+def test_the_preview_shows_each_rule_against_the_programme(server: Server) -> None:
+    with server.client("t_analyst") as client:
+        fits = client.post("/api/v1/proposals/preview", json=buyback("0.45亿")).raise_for_status().json()
+        dear = {"spread_bp": -50, "structuring": {"buyback_amount": "0.5亿"}}  # LPR 3.00% − 50bp = 2.50%
+        over = (
+            client.post("/api/v1/proposals/preview", json=buyback("0.45亿", deal=dear)).raise_for_status().json()
+        )
+    (programme,) = fits["outputs"]["programmes"]
+    assert programme["code"] == "BUYBACK-RELENDING" and programme["eligible"] is True
+    assert {f["rule"] for f in programme["findings"]} == {
+        "listed",
+        "product",
+        "rate_cap",
+        "purpose_share",
+        "tenor",
+    }
+    (programme,) = over["outputs"]["programmes"]
+    failed = [f["rule"] for f in programme["findings"] if not f["passed"]]
+    assert not programme["eligible"] and failed == ["rate_cap"]

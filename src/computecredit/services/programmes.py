@@ -182,10 +182,31 @@ def _admit(session: Session, programme: Programme, built: Candidate, as_of: date
             )
 
 
-def eligibility_report(session: Session, programme: Programme, proposal: FacilityProposal) -> list[dict[str, Any]]:
-    """Every applicable rule's finding for a deal (for the form and the memo)."""
-    built = candidate(session, proposal, proposal.facility.amount)
-    return [to_jsonable(f.__dict__) for f in evaluate(programme, built)]
+def findings(
+    session: Session, codes: Sequence[str], proposal: FacilityProposal, amount: Decimal
+) -> list[dict[str, Any]]:
+    """How a deal stands against each named programme, without refusing: every applicable rule's finding and,
+    for a quota, what is left (the proposal form's live panel and the stored analysis show these)."""
+    out = []
+    built = candidate(session, proposal, amount)
+    for code in codes:
+        programme = programme_store.find_programme(session, code)
+        if programme is None:
+            continue
+        found = evaluate(programme, built)
+        left = quota_left(programme, programme_store.committed(session, code)) if programme.binding else None
+        out.append(
+            {
+                "code": code,
+                "kind": programme.kind.value,
+                "name_zh": programme.name_zh,
+                "name_en": programme.name_en,
+                "eligible": all(f.passed for f in found) and (left is None or amount <= left),
+                "findings": [asdict(f) for f in found],
+                "quota_left": to_jsonable(left, exact=True),
+            }
+        )
+    return out
 
 
 def tag_facility(session: Session, actor: str, code: str, reference: str) -> Programme:
@@ -308,7 +329,7 @@ def overview(db: Database, as_of: date | None = None) -> list[Progress]:
 __all__ = [
     "candidate",
     "check",
-    "eligibility_report",
+    "findings",
     "members",
     "overview",
     "parse_programme",

@@ -586,7 +586,20 @@ def preview(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The engines' outputs for terms not yet stored (the proposal form's live panel); writes nothing."""
     validate_deal(session, terms, deal)
-    return assessment_outputs(assess(engine_proposal(session, "PREVIEW", terms, deal, analyst)))
+    document = engine_proposal(session, "PREVIEW", terms, deal, analyst)
+    outputs, versions = assessment_outputs(assess(document))
+    return with_programmes(session, outputs, terms.programmes, document), versions
+
+
+def with_programmes(
+    session: Session, outputs: dict[str, Any], codes: Iterable[str], document: FacilityProposal
+) -> dict[str, Any]:
+    """The outputs with how the deal stands against its programmes, on the analysed limit (when tagged)."""
+    codes = list(codes)
+    if not codes:
+        return outputs
+    limit = Decimal(str(outputs.get("limit") or 0))
+    return {**outputs, "programmes": programme_service.findings(session, codes, document, limit)}
 
 
 def stored_deal(proposal: Proposal) -> DealTerms:
@@ -619,6 +632,7 @@ def analyse_with_engines(session: Session, proposal_id: int, actor: Actor, deal:
     document = engine_proposal(session, f"P-{proposal.id}", terms, deal, actor.username)
     assessment = assess(document)
     outputs, versions = assessment_outputs(assessment)
+    outputs = with_programmes(session, outputs, proposal.programme_codes, document)
     memos = {lang: memo.render_html(assessment, lang) for lang in ("zh", "en")}
     return analyse(
         session,
