@@ -5,8 +5,10 @@ against the stored records, tagging a proposal (refused with 422 naming ``progra
 from __future__ import annotations
 
 import io
+import unicodedata
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 from tests.web.support import Server, browser_login, csrf_of
 
@@ -172,3 +174,20 @@ def test_the_preview_shows_each_rule_against_the_programme(server: Server) -> No
     (programme,) = over["outputs"]["programmes"]
     failed = [f["rule"] for f in programme["findings"] if not f["passed"]]
     assert not programme["eligible"] and failed == ["rate_cap"]
+
+
+@pytest.mark.e2e
+def test_report_pdf_states_the_figures(server: Server) -> None:
+    import pypdf
+
+    with server.client("t_risk") as client:
+        body = client.get("/api/v1/programmes/BUYBACK-RELENDING", params={"as_of": "2025-12-31"}).json()
+        pdf = client.get(
+            "/api/v1/programmes/BUYBACK-RELENDING/report", params={"format": "pdf", "as_of": "2025-12-31"}
+        )
+    assert pdf.headers["content-type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(pdf.content))
+    # Noto CJK glyphs map some ideographs to Kangxi radicals in ToUnicode; NFKC folds them back.
+    text = "".join(unicodedata.normalize("NFKC", "".join(p.extract_text() for p in reader.pages)).split())
+    for figure in ("专项计划执行报告", "BUYBACK-RELENDING", f"{Decimal(body['committed']) / YI:.2f}亿元", "2.25%"):
+        assert figure in text, figure

@@ -29,7 +29,15 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-def _setting(value: Any, w: Writer) -> str:
+PERCENT_RULES = frozenset({"rate_cap", "purpose_share", "rd_intensity"})
+
+
+def _setting(key: str, value: Any, w: Writer) -> str:
+    """A rule's setting as the reader expects it: shares and rates in percent, amounts with their unit."""
+    if key in PERCENT_RULES:
+        return f"{float(value):.2%}"
+    if key == "facility_amount":
+        return w.money(value)
     if isinstance(value, bool):
         return w.pick("是", "yes") if value else w.pick("否", "no")
     if isinstance(value, list):
@@ -62,7 +70,7 @@ def summary_section(r: Progress, w: Writer) -> Section:
 
 def rules_section(p: Programme, w: Writer) -> Section:
     rows = [
-        [w.pick(rule.zh, rule.en), _setting(getattr(p.eligibility, RULE_FIELDS[rule.key]), w)]
+        [w.pick(rule.zh, rule.en), _setting(rule.key, getattr(p.eligibility, RULE_FIELDS[rule.key]), w)]
         for rule in applicable(p.eligibility)
     ]
     paragraphs = [] if rows else [w.pick("无准入限制。", "No eligibility rules.")]
