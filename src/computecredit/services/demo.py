@@ -46,8 +46,8 @@ PROJECTS_DIR = EXAMPLES_DIR / "projects"
 ROLE_TASKS = {
     "analyst": "提案与分析：新建授信方案、借款人评级、项目测算 / propose: new proposals, ratings, projects",
     "approver": "审批：审批队列中的待审方案 / approve: the proposal waiting in the approval queue",
-    "risk_manager": "风险：组合、压力测试、贷后预警 / risk: portfolio, stress, monitoring alerts",
-    "admin": "管理：用户与审计日志 / admin: users and the audit log",
+    "risk_manager": "风险：组合、压力测试、贷后预警、专项计划 / risk: portfolio, stress, alerts, programmes",
+    "admin": "管理：用户、专项计划与审计日志 / admin: users, programmes, the audit log",
 }
 # Tables whose rows make a database "not empty" for the demo loader.
 CONTENT_TABLES = ("borrowers", "users", "banks", "facilities")
