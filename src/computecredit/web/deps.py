@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +48,14 @@ def database(request: Request) -> Database:
     return request.app.state.db
 
 
-def read_session(request: Request) -> Iterator[Session]:
-    """A read-only unit of work (rolled back if anything fails)."""
+async def read_session(request: Request) -> AsyncIterator[Session]:
+    """A read-only unit of work (rolled back if anything fails).
+
+    Async on purpose: its set-up opens no connection, and its tear-down (commit, close: one short round trip
+    that returns the connection to the pool) then runs on the event loop. A sync tear-down waits for a worker
+    thread while its session still holds a pooled connection; in a burst (200 users' first requests) every
+    worker thread waited for a connection that only a tear-down could free, and the pool timed out (30 s).
+    """
     with database(request).transaction() as session:
         yield session
 
