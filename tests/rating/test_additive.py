@@ -220,8 +220,10 @@ def test_benchmark_script_runs_on_a_small_sample() -> None:
         [
             sys.executable,
             str(ROOT / "benchmarks" / "rating_models.py"),
-            "--splits",
-            "1",
+            "--folds",
+            "2",
+            "--datasets",
+            "polish,german,demo",
             "--sample",
             "300",
             "--models",
