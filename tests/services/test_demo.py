@@ -99,10 +99,10 @@ def test_random_passwords_are_returned_once(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert demo.is_empty(db)
     result = demo.load_demo_bank(db)
-    passwords = [u["password"] for u in result["users"]]
-    assert len(set(passwords)) == 4 and all(len(p) >= 12 for p in passwords)
+    passwords = {u["username"]: u["password"] for u in result["users"]}
+    assert len(set(passwords.values())) == len(passwords) == 6 and all(len(p) >= 12 for p in passwords.values())
     with db.transaction() as session:
-        assert user_store.authenticate(session, "risk", passwords[2]) is not None
+        assert user_store.authenticate(session, "risk", passwords["risk"]) is not None
     assert result["borrowers"] == 40 and result["statements"] == 120
     db.dispose()
 

@@ -27,6 +27,7 @@ API_ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/api/v1/borrowers/{uscc}/ratings"): frozenset({"analyst", "risk_manager"}),
     ("POST", "/api/v1/borrowers/{uscc}/statements"): frozenset({"analyst"}),
     ("GET", "/api/v1/borrowers/{uscc}/statements/template"): ALL,
+    ("PUT", "/api/v1/borrowers/{uscc}/branch"): frozenset({"admin"}),
     ("GET", "/api/v1/proposals"): ALL,
     ("POST", "/api/v1/proposals"): frozenset({"analyst"}),
     ("GET", "/api/v1/proposals/queue"): DECIDERS,
