@@ -16,6 +16,9 @@ compute leasing ≈ 0.9–1.0, chip design and software higher) and the working-
 流动资金贷款管理暂行办法 supports the news deals' working-capital loans (WC-2025-001, WC-2025-002); firms with
 much cash or equity relative to their operating cycle (software, lessors) still get a small or zero limit.
 
+The bank books its customers at two 分行 by region (:data:`BRANCHES`, :data:`BRANCH_OF`): 北京分行 the north
+and west, 深圳分行 the south and east, each with one 支行 for its home city; the head office books none.
+
 Run: ``.venv/bin/python scripts/make_demo_bank.py [--out DIR]`` (writes the files; commit them).
 """
 
@@ -43,6 +46,57 @@ YEARS = (2022, 2023, 2024)  # the audited years a bank sees in its 2025 credit d
 AS_OF = "2025-12-31"
 CENT = Decimal("0.01")
 WAN = Decimal(10_000)
+
+
+# The demo bank's offices below the head office (HO, which every database has): code, names, level, parent.
+BRANCHES = (
+    {"code": "BJ", "name_zh": "北京分行", "name_en": "Beijing Branch", "level": "branch", "parent_code": "HO"},
+    {
+        "code": "BJ-HD",
+        "name_zh": "北京海淀支行",
+        "name_en": "Beijing Haidian Sub-branch",
+        "level": "sub_branch",
+        "parent_code": "BJ",
+    },
+    {"code": "SZ", "name_zh": "深圳分行", "name_en": "Shenzhen Branch", "level": "branch", "parent_code": "HO"},
+    {
+        "code": "SZ-NS",
+        "name_zh": "深圳南山支行",
+        "name_en": "Shenzhen Nanshan Sub-branch",
+        "level": "sub_branch",
+        "parent_code": "SZ",
+    },
+)
+# Which office books a borrower, by its province (管户机构): the 支行 of the home city, else the region's 分行.
+BRANCH_OF = {
+    Province.BEIJING: "BJ-HD",
+    **dict.fromkeys(
+        (
+            Province.TIANJIN,
+            Province.HEBEI,
+            Province.INNER_MONGOLIA,
+            Province.SHAANXI,
+            Province.NINGXIA,
+            Province.GANSU,
+            Province.QINGHAI,
+        ),
+        "BJ",
+    ),
+    Province.GUANGDONG: "SZ-NS",
+    **dict.fromkeys(
+        (
+            Province.SHANGHAI,
+            Province.JIANGSU,
+            Province.ZHEJIANG,
+            Province.ANHUI,
+            Province.HUBEI,
+            Province.SICHUAN,
+            Province.CHONGQING,
+            Province.GUIZHOU,
+        ),
+        "SZ",
+    ),
+}
 
 
 def d(x: float) -> Decimal:
@@ -691,12 +745,15 @@ def main(out: Path = OUT) -> None:
                 )
             )
     out.mkdir(parents=True, exist_ok=True)
-    labels = [borrower_service.LABELS[c] for c in borrower_service.COLUMNS]
+    columns = (*borrower_service.COLUMNS, borrower_service.BRANCH)
     spreadsheets.write_rows(
         out / "borrowers.csv",
-        borrower_service.COLUMNS,
-        [borrower_service.borrower_to_row(b) for b in borrowers],
-        labels=labels,
+        columns,
+        [
+            {**borrower_service.borrower_to_row(b), borrower_service.BRANCH: BRANCH_OF[b.province]}
+            for b in borrowers
+        ],
+        labels=[borrower_service.LABELS[c] for c in columns],
     )
     statement_service.write_csv(out / "statements.csv", statements)
     write_bank(keys, out)
@@ -736,11 +793,39 @@ def write_bank(keys: dict[str, Borrower], out: Path) -> None:
             "loan_book": "824.5亿",
             "hurdle_rate": "0.11",
         },
+        "branches": list(BRANCHES),
         "users": [
-            {"username": "analyst", "display_name": "李晓雯 (信贷分析师 Analyst)", "role": "analyst"},
-            {"username": "approver", "display_name": "王建国 (审批人 Approver)", "role": "approver"},
-            {"username": "risk", "display_name": "陈思远 (风险经理 Risk manager)", "role": "risk_manager"},
-            {"username": "admin", "display_name": "系统管理员 Admin", "role": "admin"},
+            {
+                "username": "analyst",
+                "display_name": "李晓雯 (信贷分析师 Analyst)",
+                "role": "analyst",
+                "branch_code": "BJ",
+            },
+            {
+                "username": "branch_analyst",
+                "display_name": "张浩然 (信贷分析师 Analyst)",
+                "role": "analyst",
+                "branch_code": "SZ",
+            },
+            {
+                "username": "branch_approver",
+                "display_name": "刘倩 (分行审批人 Branch approver)",
+                "role": "approver",
+                "branch_code": "BJ",
+            },
+            {
+                "username": "approver",
+                "display_name": "王建国 (审批人 Approver)",
+                "role": "approver",
+                "branch_code": "HO",
+            },
+            {
+                "username": "risk",
+                "display_name": "陈思远 (风险经理 Risk manager)",
+                "role": "risk_manager",
+                "branch_code": "HO",
+            },
+            {"username": "admin", "display_name": "系统管理员 Admin", "role": "admin", "branch_code": "HO"},
         ],
         "projects": {
             "ningxia_phase1": {

@@ -61,7 +61,16 @@ def test_demo_load_json_then_refuse(env: str) -> None:
     result = run("demo", "load", "--password", "demo-password", "--json")
     assert result.exit_code == 0, result.output
     payload = one_json(result.stdout)
-    assert [u["username"] for u in payload["users"]] == ["analyst", "approver", "risk", "admin"]
+    assert [u["username"] for u in payload["users"]] == [
+        "analyst",
+        "branch_analyst",
+        "branch_approver",
+        "approver",
+        "risk",
+        "admin",
+    ]
+    branches = {u["username"]: u["branch_code"] for u in payload["users"]}
+    assert branches["analyst"] != branches["branch_analyst"] and branches["risk"] == "HO"
     assert all(u["password"] == "demo-password" for u in payload["users"])
     again = run("demo", "load")
     assert again.exit_code == 1 and "already holds data" in again.stderr
@@ -89,6 +98,63 @@ def test_demo_load_json_then_refuse(env: str) -> None:
 
 def test_import_list_export_round_trip(env: str, tmp_path: Path) -> None:
     assert run("db", "upgrade").exit_code == 0
+    # The demo file books each borrower at a branch (branch_code column): unknown branches are bad input.
+    refused = run("borrower", "import", str(DEMO_DIR / "borrowers.csv"), "--json")
+    assert refused.exit_code == 2 and "branch_code" in refused.stderr
+    for code, level, parent in (("BJ", "branch", "HO"), ("BJ-HD", "sub_branch", "BJ"), ("SZ", "branch", "HO")):
+        added = run(
+            "branch",
+            "add",
+            code,
+            "--name-zh",
+            f"{code}行",
+            "--name-en",
+            code,
+            "--level",
+            level,
+            "--parent",
+            parent,
+        )
+        assert added.exit_code == 0, added.output
+    assert (
+        run(
+            "branch",
+            "add",
+            "SZ-NS",
+            "--name-zh",
+            "南山",
+            "--name-en",
+            "NS",
+            "--level",
+            "sub_branch",
+            "--parent",
+            "HO",
+        ).exit_code
+        == 2
+    )
+    assert (
+        run(
+            "branch",
+            "add",
+            "SZ-NS",
+            "--name-zh",
+            "南山",
+            "--name-en",
+            "NS",
+            "--level",
+            "sub_branch",
+            "--parent",
+            "SZ",
+        ).exit_code
+        == 0
+    )
+    assert [b["code"] for b in one_json(run("branch", "list", "--json").stdout)["branches"]] == [
+        "BJ",
+        "BJ-HD",
+        "HO",
+        "SZ",
+        "SZ-NS",
+    ]
     result = run("borrower", "import", str(DEMO_DIR / "borrowers.csv"), "--json")
     assert result.exit_code == 0, result.output
     assert one_json(result.stdout)["borrowers_created"] == 40
@@ -104,7 +170,24 @@ def test_import_list_export_round_trip(env: str, tmp_path: Path) -> None:
     borrowers_out = tmp_path / "borrowers.csv"
     assert run("borrower", "export", str(borrowers_out)).exit_code == 0
     with borrowers_out.open(encoding="utf-8") as handle:
-        assert sum(1 for _ in csv.reader(handle)) == 42  # header, label row, 40 borrowers
+        rows = list(csv.reader(handle))
+    assert len(rows) == 42  # header, label row, 40 borrowers
+    with (DEMO_DIR / "borrowers.csv").open(encoding="utf-8") as handle:
+        demo_rows = list(csv.reader(handle))
+    booked = {row[0]: row[-1] for row in demo_rows[2:]}
+    assert rows[0][-1] == "branch_code" and {row[0]: row[-1] for row in rows[2:]} == booked  # round trip
+    # --branch books a file's borrowers without a branch column there; a stored one stays where it is
+    plain = tmp_path / "plain.csv"
+    with plain.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(row[:-1] for row in demo_rows[:3])
+    moved = run("borrower", "import", str(plain), "--branch", "BJ", "--json")
+    assert moved.exit_code == 0 and one_json(moved.stdout)["borrowers_updated"] == 1
+    kept = run("borrower", "import", str(plain), "--json")
+    assert kept.exit_code == 0
+    again = tmp_path / "again.csv"
+    assert run("borrower", "export", str(again)).exit_code == 0
+    with again.open(encoding="utf-8") as handle:
+        assert {row[0]: row[-1] for row in list(csv.reader(handle))[2:]}[demo_rows[2][0]] == "BJ"
 
 
 def test_bad_input_exits_2_naming_file_row_field_value_rule(env: str, tmp_path: Path) -> None:

@@ -99,10 +99,10 @@ def test_random_passwords_are_returned_once(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert demo.is_empty(db)
     result = demo.load_demo_bank(db)
-    passwords = [u["password"] for u in result["users"]]
-    assert len(set(passwords)) == 4 and all(len(p) >= 12 for p in passwords)
+    passwords = {u["username"]: u["password"] for u in result["users"]}
+    assert len(set(passwords.values())) == len(passwords) == 6 and all(len(p) >= 12 for p in passwords.values())
     with db.transaction() as session:
-        assert user_store.authenticate(session, "risk", passwords[2]) is not None
+        assert user_store.authenticate(session, "risk", passwords["risk"]) is not None
     assert result["borrowers"] == 40 and result["statements"] == 120
     db.dispose()
 
@@ -165,3 +165,28 @@ def test_the_demo_bank_opens_with_a_proposal_in_every_state(demo_db: Database) -
         assert approved.facility is not None and approved.facility.status == "approved"
         returned = [p for p in proposals if any(d.action == "return" for d in p.decisions)]
     assert states == {"application", "analysis", "proposal", "approved", "rejected"} and returned
+
+
+def test_the_demo_bank_has_branches_and_each_user_sees_the_proposals_they_act_on(demo_db: Database) -> None:
+    from computecredit.services import branches as branch_service
+    from computecredit.services import workflow
+    from computecredit.store import branches as branch_store
+
+    with demo_db.transaction() as session:
+        branches = branch_store.list_branches(session)
+        assert sum(b.level.value == "branch" for b in branches) >= 2
+        place = {
+            u.username: branch_service.user_standing(session, u.username) for u in user_store.list_users(session)
+        }
+        assert place["analyst"].branch.code != place["branch_analyst"].branch.code
+        assert all(place[name].scope.whole_bank for name in ("approver", "risk", "admin"))
+        everything, _ = workflow.list_proposals(session, limit=100)
+        for proposal in everything:  # the proposer sees each of their proposals; the head office sees all
+            assert workflow.list_proposals(session, limit=100, scope=place[proposal.proposer].scope)[0].count(
+                proposal
+            )
+        others = workflow.list_proposals(session, limit=100, scope=place["branch_analyst"].scope)[0]
+        assert {p.proposer for p in others} == {"branch_analyst"}
+        for approver in ("approver", "branch_approver"):  # the proposal of the role task is in both queues
+            actor = workflow.Actor(approver, "approver", place[approver].branch.level.value, place[approver].scope)
+            assert [p.state for p in workflow.approval_queue(session, actor)] == ["proposal"]

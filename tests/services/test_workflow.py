@@ -50,10 +50,10 @@ RITA = Actor("rita", "risk_manager")
 ADAM = Actor("adam", "admin")
 POLICY = AuthorityPolicy(
     {
-        ("approver", "*"): Decimal("300000000"),
-        ("approver", "advance_payment_guarantee"): Decimal("500000000"),
-        ("approver", "performance_guarantee"): Decimal("500000000"),
-        ("risk_manager", "*"): Decimal("2000000000"),
+        ("approver", "head_office", "*"): Decimal("300000000"),
+        ("approver", "head_office", "advance_payment_guarantee"): Decimal("500000000"),
+        ("approver", "head_office", "performance_guarantee"): Decimal("500000000"),
+        ("risk_manager", "head_office", "*"): Decimal("2000000000"),
     }
 )
 

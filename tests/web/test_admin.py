@@ -36,6 +36,7 @@ def test_admin_creates_a_user_who_can_log_in(server: Server) -> None:
             "display_name": "新分析师",
             "role": "analyst",
             "active": True,
+            "branch_code": "HO",
         }
         again = client.post("/api/v1/admin/users", json=body)
         assert again.status_code == 422

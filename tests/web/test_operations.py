@@ -172,7 +172,9 @@ def test_the_installed_wheel_serves_the_demo_bank_from_an_empty_directory(tmp_pa
     try:
         url = f"http://127.0.0.1:{port}"
         wait_http(f"{url}/ready", server, timeout=180)
-        headers = {"Authorization": f"Bearer {token(url, 'analyst', DEMO_PASSWORD)}"}
+        headers = {
+            "Authorization": f"Bearer {token(url, 'risk', DEMO_PASSWORD)}"
+        }  # the head office: the whole bank
         borrowers = httpx.get(f"{url}/api/v1/borrowers", headers=headers, timeout=30).json()
         assert borrowers["total"] == 40
         origin = httpx.get(f"{url}/api/v1/projects", headers=headers, timeout=30)

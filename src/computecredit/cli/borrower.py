@@ -25,11 +25,17 @@ JSON = typer.Option(False, "--json", help="Print one JSON object.")
 @report_errors
 def import_(
     file: Path = typer.Argument(..., help="borrowers .csv, statements .csv, or an .xlsx workbook"),
+    branch: str | None = typer.Option(
+        None,
+        "--branch",
+        help="Book the borrowers at this branch (code, e.g. BJ) unless their row names one in a branch_code "
+        "column; without either, new borrowers go to the head office (HO) and stored ones stay where they are.",
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Import borrowers (and statements) in one transaction: all rows or none."""
     db = open_database()
-    result = service.import_file(db, file)
+    result = service.import_file(db, file, branch)
     db.dispose()
     if as_json:
         print_json(result)

@@ -35,8 +35,15 @@ def load(
         f"{len(result['projects'])} projects"
     )
     table = Table(title="demo users — passwords are shown only now / 演示用户（密码仅显示一次）")
-    for header in ("username", "role", "display name", "password", "log in to"):
+    for header in ("username", "role", "branch 机构", "display name", "password", "log in to"):
         table.add_column(header)
     for user in result["users"]:
-        table.add_row(user["username"], user["role"], user["display_name"], user["password"], user["log_in_to"])
+        table.add_row(
+            user["username"],
+            user["role"],
+            user["branch"],
+            user["display_name"],
+            user["password"],
+            user["log_in_to"],
+        )
     console.print(table)

@@ -25,6 +25,7 @@ from computecredit import __version__
 GROUPS: dict[str, tuple[str, str, str]] = {
     "audit": ("computecredit.cli.audit", "app", "The append-only, hash-chained audit log."),
     "borrower": ("computecredit.cli.borrower", "app", "Borrowers (借款人): import, list, show, export, rate."),
+    "branch": ("computecredit.cli.branch", "app", "Branches (分支机构): list, add, book a borrower at one."),
     "capital": (
         "computecredit.cli.capital",
         "app",

@@ -63,7 +63,8 @@ def serve(
             console.print("Demo users (the passwords are shown only this once):")
             for user in loaded["users"]:
                 console.print(
-                    f"  {user['username']:<14} {user['role']:<13} password: {user['password']}  → {user['log_in_to']}",
+                    f"  {user['username']:<15} {user['role']:<13} {user['branch']:<34} "
+                    f"password: {user['password']}  → {user['log_in_to']}",
                     highlight=False,
                     soft_wrap=True,
                 )

@@ -1,4 +1,4 @@
-"""Users of the workbench and their roles; passwords are stored only as argon2id hashes (argon2-cffi).
+"""Users of the workbench, their roles and branches; passwords are stored only as argon2id hashes (argon2-cffi).
 
 >>> user = User(username="analyst", display_name="信贷分析师 Analyst", role="analyst")
 >>> hashed = hash_password("correct horse")
@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field
 
+from computecredit.domain.branches import CODE_PATTERN, HEAD_OFFICE
 from computecredit.domain.labels import LabelledEnum, lenient
 
 MIN_PASSWORD_LENGTH = 8
@@ -35,6 +36,7 @@ class User(BaseModel):
     display_name: str = Field(min_length=1, max_length=100)
     role: Annotated[Role, lenient(Role)]
     active: bool = True
+    branch_code: str = Field(HEAD_OFFICE, pattern=CODE_PATTERN, description="the branch the user works at")
 
 
 _HASHER = PasswordHasher()

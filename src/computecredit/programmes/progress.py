@@ -80,10 +80,7 @@ class Progress:
     expected_loss: float
     npl_count: int
     watch_count: int
-
-    @property
-    def borrowers(self) -> int:
-        return len({m.borrower_uscc for m in self.members})
+    borrowers: int
 
 
 def elapsed_share(programme: Programme, as_of: date) -> float:
@@ -134,6 +131,7 @@ def progress(programme: Programme, members: Sequence[Member], as_of: date) -> Pr
         expected_loss=sum(m.expected_loss for m in counted),
         npl_count=sum(m.npl for m in counted),
         watch_count=sum(m.watch for m in counted),
+        borrowers=len({m.borrower_uscc for m in counted}),
     )
 
 

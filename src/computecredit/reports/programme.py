@@ -91,12 +91,13 @@ def _slice_table(rows: tuple[Slice, ...], label: str, name: Any, w: Writer) -> T
 
 def _year_end_line(r: Progress) -> tuple[list[int], list[float], list[float]]:
     """Cumulative committed and the straight-line expectation at each year end of the period so far."""
+    by_year = {int(s.key): float(s.committed) for s in r.by_year}
     years = list(range(r.programme.start.year, r.as_of.year + 1))
-    cumulative, expected = [], []
+    cumulative, expected, running = [], [], 0.0
     for year in years:
-        day = min(date(year, 12, 31), r.as_of)
-        cumulative.append(float(sum((m.limit for m in r.members if m.committed_on <= day), Decimal(0))))
-        expected.append(float(r.programme.amount) * elapsed_share(r.programme, day))
+        running += by_year.get(year, 0.0)
+        cumulative.append(running)
+        expected.append(float(r.programme.amount) * elapsed_share(r.programme, min(date(year, 12, 31), r.as_of)))
     return years, cumulative, expected
 
 

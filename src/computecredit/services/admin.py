@@ -29,10 +29,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from computecredit.domain.bank import Bank
+from computecredit.domain.branches import HEAD_OFFICE
 from computecredit.domain.users import MIN_PASSWORD_LENGTH, Role, User
 from computecredit.domain.validation import parse
 from computecredit.errors import InputError, NotFoundError
 from computecredit.services import audit
+from computecredit.services.branches import require_branch
 from computecredit.store import bank as bank_store
 from computecredit.store.users import add_user, count_active, find_user_row, to_user
 
@@ -53,13 +55,31 @@ def _check_password(password: str) -> None:
 
 
 def _snapshot(user: User) -> dict[str, Any]:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role, "active": user.active}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "active": user.active,
+        "branch_code": user.branch_code,
+    }
 
 
-def create_user(session: Session, actor: str, username: str, display_name: str, role: str, password: str) -> User:
-    """Add an active user with an argon2 hash of ``password``; the username must be new."""
-    user = parse(User, {"username": username, "display_name": display_name, "role": role})
+def create_user(
+    session: Session,
+    actor: str,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    branch_code: str = HEAD_OFFICE,
+) -> User:
+    """Add an active user of branch ``branch_code`` with an argon2 hash of ``password``; the username must
+    be new."""
+    user = parse(
+        User, {"username": username, "display_name": display_name, "role": role, "branch_code": branch_code}
+    )
     _check_password(password)
+    require_branch(session, user.branch_code)
     if find_user_row(session, user.username) is not None:
         raise InputError("username", username, "is already taken")
     add_user(session, user, password)
@@ -79,19 +99,20 @@ def update_user(
     role: str | None = None,
     active: bool | None = None,
     display_name: str | None = None,
+    branch_code: str | None = None,
 ) -> User:
-    """Change a user's role, name or active flag. An admin cannot deactivate themself, and the last active
-    admin can be neither deactivated nor given another role."""
+    """Change a user's role, name, active flag or branch. An admin cannot deactivate themself, and the last
+    active admin can be neither deactivated nor given another role."""
     row = find_user_row(session, username)
     if row is None:
         raise NotFoundError(f"no user {username!r}")
     before = to_user(row)
-    changes = {
-        k: v for k, v in {"role": role, "active": active, "display_name": display_name}.items() if v is not None
-    }
+    asked = {"role": role, "active": active, "display_name": display_name, "branch_code": branch_code}
+    changes = {k: v for k, v in asked.items() if v is not None}
     after = parse(User, {**_snapshot(before), **changes})
     if after == before:
         return before  # nothing changed, nothing to audit
+    require_branch(session, after.branch_code)
     if before.active and not after.active and username == actor:
         raise InputError("active", False, "you cannot deactivate yourself; ask another admin")
     was_admin = before.active and before.role is Role.ADMIN
@@ -100,6 +121,7 @@ def update_user(
         field, value = ("role", after.role.value) if after.role is not Role.ADMIN else ("active", after.active)
         raise InputError(field, value, f"{username} is the last active admin; make another user admin first")
     row.role, row.active, row.display_name = after.role.value, after.active, after.display_name
+    row.branch_code = after.branch_code
     session.flush()
     audit.append(session, actor, "user.update", "user", username, _snapshot(before), _snapshot(after))
     return after

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.errors import InputError, NotFoundError, WorkflowError
 from computecredit.services import audit
 from computecredit.store import monitoring as monitoring_store
@@ -84,8 +85,10 @@ def list_alerts(
     status: str | None = None,
     offset: int = 0,
     limit: int = 50,
+    scope: Scope = WHOLE_BANK,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Alerts (of one owner, in one status, if given), most urgent first, and how many there are in all.
+    """Alerts (of borrowers in ``scope``; of one owner, in one status, if given), most urgent first, and how
+    many there are in all.
 
     ``status="active"`` means open or acknowledged (not yet closed).
     """
@@ -96,7 +99,9 @@ def list_alerts(
         if status not in STATUSES:
             raise InputError("status", status, f"must be one of active, {', '.join(STATUSES)}")
         statuses = (status,)
-    rows, total = monitoring_store.alert_rows(session, owner=owner, statuses=statuses, offset=offset, limit=limit)
+    rows, total = monitoring_store.alert_rows(
+        session, owner=owner, statuses=statuses, offset=offset, limit=limit, scope=scope
+    )
     found = [alert_view(*row) for row in rows]
     evidence = monitoring_store.latest_evidence(session, {row[0].borrower_id for row in rows})
     comments = last_comments(session, [item["id"] for item in found])
@@ -115,8 +120,9 @@ def last_comments(session: Session, alert_ids: list[int]) -> dict[int, str]:
     return {int(e.entity_id): json.loads(e.after_json)["comment"] for e in entries}
 
 
-def get_alert(session: Session, alert_id: int) -> AlertRow:
-    row = monitoring_store.find_alert(session, alert_id)
+def get_alert(session: Session, alert_id: int, scope: Scope = WHOLE_BANK) -> AlertRow:
+    """The alert ``alert_id`` of a borrower in ``scope``; :class:`NotFoundError` if there is none."""
+    row = monitoring_store.find_alert(session, alert_id, scope)
     if row is None:
         raise NotFoundError(f"no alert {alert_id}")
     return row
@@ -130,10 +136,11 @@ def act_on_alert(
     action: str | None = None,
     owner: str | None = None,
     due_date: date | None = None,
+    scope: Scope = WHOLE_BANK,
 ) -> dict[str, Any]:
-    """Acknowledge, close or reopen an alert and/or give it a new owner or due date, with a comment; the
-    change and the comment go to the audit log in the caller's transaction."""
-    row = get_alert(session, alert_id)
+    """Acknowledge, close or reopen an alert (of a borrower in ``scope``) and/or give it a new owner or due
+    date, with a comment; the change and the comment go to the audit log in the caller's transaction."""
+    row = get_alert(session, alert_id, scope)
     if not comment.strip():
         raise InputError("comment", comment, "say why (a comment is required for every action on an alert)")
     if action is None and owner is None and due_date is None:
@@ -174,8 +181,9 @@ def act_on_alert(
     return {**view, "evidence_zh": zh, "evidence_en": en, "last_comment": comment.strip()}
 
 
-def latest_run(session: Session) -> dict[str, Any] | None:
-    """The latest stored monitoring run: its date, summary, watch list and five-category classification."""
+def latest_run(session: Session, scope: Scope = WHOLE_BANK) -> dict[str, Any] | None:
+    """The latest stored monitoring run: its date, summary, and the watch list and five-category
+    classification of the borrowers in ``scope``."""
     run = monitoring_store.latest_run(session)
     if run is None:
         return None
@@ -189,7 +197,7 @@ def latest_run(session: Session) -> dict[str, Any] | None:
             "worst_class": w.worst_class,
             "review": w.review,
         }
-        for w in monitoring_store.watch_list_of(session, run)
+        for w in monitoring_store.watch_list_of(session, run, scope)
     ]
     classes = [
         {
@@ -200,7 +208,7 @@ def latest_run(session: Session) -> dict[str, Any] | None:
             "days_past_due": c.days_past_due,
             "reasons": c.reasons,
         }
-        for c in monitoring_store.classifications_of(session, run)
+        for c in monitoring_store.classifications_of(session, run, scope)
     ]
     return {"as_of": run.as_of, "summary": run.summary, "watch_list": watch, "classifications": classes}
 

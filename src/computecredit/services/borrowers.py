@@ -1,15 +1,18 @@
 """Borrower use cases: import from CSV/Excel (one transaction, every bad cell reported), list, export.
 
 A borrower file has one row per borrower under a header of :data:`COLUMNS` (a second row of labels, as in
-the exported files, is skipped). An Excel workbook may also hold statement sheets
+the exported files, is skipped), and may add :data:`BRANCH`, the branch that books the borrower (管户机构;
+the import's branch, else the head office, when blank). An Excel workbook may also hold statement sheets
 (:mod:`computecredit.services.statements`); they are imported in the same transaction.
 
->>> COLUMNS[:4]
-('uscc', 'name_zh', 'name_en', 'segment')
+>>> COLUMNS[:4], BRANCH
+(('uscc', 'name_zh', 'name_en', 'segment'), 'branch_code')
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from computecredit.domain.borrowers import Borrower
 from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, Problem
 from computecredit.services import spreadsheets
+from computecredit.services.branches import require_branch
 from computecredit.store import borrowers as store
 from computecredit.store.database import Database
 
@@ -61,7 +65,10 @@ LABELS: dict[str, str] = {
     "patents": "专利总数 Patents",
     "rd_spend": "研发投入(元) R&D spend (CNY)",
     "rd_staff": "研发人员 R&D staff",
+    "branch_code": "管户机构 Branch",
 }
+# The optional column naming the branch that books the borrower: the bank's, not the firm's (no Borrower field).
+BRANCH = "branch_code"
 MAX_REPORTED = 50
 
 
@@ -105,8 +112,23 @@ def borrower_to_row(borrower: Borrower) -> dict[str, Any]:
     return {column: data.get(column) for column in COLUMNS}
 
 
+@dataclass(frozen=True)
+class BorrowerFile:
+    """The borrowers of a file, and the branch its :data:`BRANCH` column books each at (by USCC)."""
+
+    borrowers: list[Borrower]
+    branches: dict[str, str]
+
+
 def read_borrowers(path: Path) -> list[Borrower]:
-    """Every borrower in a CSV file or the ``borrowers`` sheet (else the first sheet) of a workbook.
+    """Every borrower in a CSV file or the ``borrowers`` sheet (else the first sheet) of a workbook
+    (:func:`read_borrower_file` without the branches)."""
+    return read_borrower_file(path).borrowers
+
+
+def read_borrower_file(path: Path) -> BorrowerFile:
+    """Every borrower in a CSV file or the ``borrowers`` sheet (else the first sheet) of a workbook, with
+    the branch its row names, if any.
 
     All rows are checked before anything is returned; the :class:`InputError` lists every problem found
     (up to 50), each with file, row, column, value and rule. A USCC that appears twice is refused.
@@ -114,13 +136,16 @@ def read_borrowers(path: Path) -> list[Borrower]:
     source = path.name
     sheet = _borrower_sheet(path)
     if sheet is None and path.suffix.lower() == ".xlsx":
-        return []
+        return BorrowerFile([], {})
     borrowers: list[Borrower] = []
+    branches: dict[str, str] = {}
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for row in spreadsheets.read_rows(path, sheet=sheet, skip_if={"uscc": LABELS["uscc"]}):
+        values = dict(row.values)
+        branch = str(values.pop(BRANCH, None) or "").strip().upper()
         try:
-            borrower = borrower_from_row(row.values, source=source, row=row.number)
+            borrower = borrower_from_row(values, source=source, row=row.number)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -137,11 +162,13 @@ def read_borrowers(path: Path) -> list[Borrower]:
             continue
         seen[borrower.uscc] = row.number
         borrowers.append(borrower)
+        if branch:
+            branches[borrower.uscc] = branch
     if problems:
         raise InputError(problems=problems[:MAX_REPORTED])
     if not borrowers:
         raise InputError("file", source, "holds no borrower rows", source=source)
-    return borrowers
+    return BorrowerFile(borrowers, branches)
 
 
 def _borrower_sheet(path: Path) -> str | None:
@@ -161,17 +188,29 @@ def _borrower_sheet(path: Path) -> str | None:
         workbook.close()
 
 
-def store_borrowers(session: Session, borrowers: list[Borrower]) -> dict[str, int]:
+def store_borrowers(
+    session: Session,
+    borrowers: list[Borrower],
+    branches: Mapping[str, str] | None = None,
+    branch: str | None = None,
+) -> dict[str, int]:
+    """Store ``borrowers``, each booked at its branch in ``branches`` (by USCC), else at ``branch``; without
+    either a new borrower goes to the head office and a stored one stays where it is. An unknown branch is
+    bad input."""
+    wanted = {b.uscc: (branches or {}).get(b.uscc) or branch for b in borrowers}
+    for code in sorted({code for code in wanted.values() if code}):
+        require_branch(session, code)
     created = updated = 0
     for borrower in borrowers:
-        _, is_new = store.save_borrower(session, borrower)
+        _, is_new = store.save_borrower(session, borrower, wanted[borrower.uscc])
         created += is_new
         updated += not is_new
     return {"created": created, "updated": updated}
 
 
-def import_file(db: Database, path: Path) -> dict[str, Any]:
-    """Import borrowers (and, from a workbook or a statements CSV, statements) in one transaction.
+def import_file(db: Database, path: Path, branch: str | None = None) -> dict[str, Any]:
+    """Import borrowers (and, from a workbook or a statements CSV, statements) in one transaction. Borrowers
+    are booked at the branch their row names, else at ``branch`` (new ones: the head office by default).
 
     Returns counts: ``{"file", "borrowers_created", "borrowers_updated", "statements_created",
     "statements_updated"}``. On any bad input nothing is written.
@@ -179,12 +218,14 @@ def import_file(db: Database, path: Path) -> dict[str, Any]:
     from computecredit.services import statements as statement_service
 
     kind = statement_service.file_kind(path)
-    borrowers = read_borrowers(path) if kind in ("borrowers", "workbook") else []
+    read = read_borrower_file(path) if kind in ("borrowers", "workbook") else BorrowerFile([], {})
     statements = statement_service.read_located(path, required=kind == "statements") if kind != "borrowers" else []
-    if kind == "workbook" and not borrowers and not statements:
+    if kind == "workbook" and not read.borrowers and not statements:
         raise InputError("file", path.name, "has neither a borrowers sheet nor statement sheets", source=path.name)
     with db.transaction() as session:
-        counts = store_borrowers(session, borrowers)
+        counts = store_borrowers(
+            session, read.borrowers, read.branches, branch.strip().upper() if branch else None
+        )
         statement_counts = statement_service.store_statements(session, statements, source=path.name)
     return {
         "file": str(path),
@@ -213,27 +254,33 @@ def borrower_with_statements(db: Database, identifier: str) -> tuple[Borrower, l
 
 
 def export_borrowers(db: Database, path: Path) -> int:
-    """Write every borrower to ``path`` (.csv or .xlsx) in the import format; returns how many."""
+    """Write every borrower, with its branch, to ``path`` (.csv or .xlsx) in the import format; returns how
+    many."""
     borrowers = list_borrowers(db)
+    with db.transaction() as session:
+        branches = store.borrower_branches(session)
     spreadsheets.write_rows(
         path,
-        COLUMNS,
-        [borrower_to_row(b) for b in borrowers],
-        labels=[LABELS[c] for c in COLUMNS],
+        (*COLUMNS, BRANCH),
+        [{**borrower_to_row(b), BRANCH: branches[b.uscc]} for b in borrowers],
+        labels=[LABELS[c] for c in (*COLUMNS, BRANCH)],
         sheet="borrowers",
     )
     return len(borrowers)
 
 
 __all__ = [
+    "BRANCH",
     "COLUMNS",
     "LABELS",
+    "BorrowerFile",
     "borrower_from_row",
     "borrower_to_row",
     "borrower_with_statements",
     "export_borrowers",
     "import_file",
     "list_borrowers",
+    "read_borrower_file",
     "read_borrowers",
     "store_borrowers",
 ]

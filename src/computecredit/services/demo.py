@@ -20,6 +20,7 @@ import yaml
 
 from computecredit.config import examples_dir
 from computecredit.domain.bank import Bank
+from computecredit.domain.branches import HEAD_OFFICE_BRANCH, Branch
 from computecredit.domain.exposures import Exposure
 from computecredit.domain.facilities import Facility
 from computecredit.domain.projects import Project
@@ -28,6 +29,7 @@ from computecredit.domain.validation import parse
 from computecredit.errors import InputError, WorkflowError
 from computecredit.jsonable import to_jsonable
 from computecredit.services import borrowers as borrower_service
+from computecredit.services import branches as branch_service
 from computecredit.services import monitoring as monitoring_service
 from computecredit.services import programmes as programme_service
 from computecredit.services import rating as rating_service
@@ -65,10 +67,11 @@ def is_empty(db: Database) -> bool:
 def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path | None = None) -> dict[str, Any]:
     """Migrate ``db``, then load the demo bank into it if it is empty; returns what was loaded.
 
-    The result holds ``bank``, ``users`` (each with ``username``, ``display_name``, ``role`` and the
-    ``password``: ``password`` for all if given, else a random one each, shown only here) and counts of
-    ``borrowers``, ``statements``, ``facilities``, ``exposures`` and ``projects``. A database that already
-    holds data is refused with :class:`WorkflowError`; nothing is written.
+    The result holds ``bank``, ``branches`` (code, names, level, parent), ``users`` (each with ``username``,
+    ``display_name``, ``role``, ``branch_code``, ``branch`` (its name) and the ``password``: ``password``
+    for all if given, else a random one each, shown only here) and counts of ``borrowers``, ``statements``,
+    ``facilities``, ``exposures`` and ``projects``. A database that already holds data is refused with
+    :class:`WorkflowError`; nothing is written.
     """
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise InputError("password", "***", f"must have at least {MIN_PASSWORD_LENGTH} characters")
@@ -80,9 +83,11 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
             "(point COMPUTECREDIT_DATABASE_URL at a new one, or remove var/computecredit.db)"
         )
     book = read_demo_bank(folder)
+    names = {HEAD_OFFICE_BRANCH.code: HEAD_OFFICE_BRANCH, **{b.code: b for b in book["branches"]}}
     users = [
         {
             **user.model_dump(mode="json"),
+            "branch": _branch_name(names.get(user.branch_code)) or user.branch_code,
             "password": password or secrets.token_urlsafe(12),
             "log_in_to": ROLE_TASKS.get(user.role.value, ""),
         }
@@ -90,9 +95,11 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
     ]
     with db.transaction() as session:
         bank_store.save_bank(session, book["bank"])
+        branch_service.add_branches(session, "demo", [b.model_dump(mode="json") for b in book["branches"]])
         for user, entry in zip(book["users"], users, strict=True):
+            branch_service.require_branch(session, user.branch_code)
             user_store.add_user(session, user, entry["password"])
-        borrower_service.store_borrowers(session, book["borrowers"])
+        borrower_service.store_borrowers(session, book["borrowers"], book["borrower_branches"])
         statement_service.store_statements(session, book["statements"])
         for facility in book["facilities"]:
             facility_store.save_facility(session, facility)
@@ -111,6 +118,7 @@ def load_demo_bank(db: Database, password: str | None = None, *, demo_dir: Path 
     return {
         "bank": book["bank"].name_zh,
         "bank_en": book["bank"].name_en,
+        "branches": [b.model_dump(mode="json") for b in book["branches"]],
         "users": users,
         "borrowers": len(book["borrowers"]),
         "statements": len(book["statements"]),
@@ -202,7 +210,8 @@ def read_demo_bank(folder: Path = DEMO_DIR) -> dict[str, Any]:
     users = [
         parse(User, entry, source=source, row=index) for index, entry in enumerate(manifest.get("users", []), 1)
     ]
-    borrowers = borrower_service.read_borrowers(folder / "borrowers.csv")
+    booked = borrower_service.read_borrower_file(folder / "borrowers.csv")
+    borrowers = booked.borrowers
     statements = statement_service.read_located(folder / "statements.csv")
     facility_docs = _yaml(folder / "facilities.yaml").get("facilities", [])
     facilities = [parse(Facility, doc, source="facilities.yaml", row=i) for i, doc in enumerate(facility_docs, 1)]
@@ -213,8 +222,13 @@ def read_demo_bank(folder: Path = DEMO_DIR) -> dict[str, Any]:
     projects, skipped = _projects(manifest.get("projects", {}), {b.uscc for b in borrowers})
     return {
         "bank": bank,
+        "branches": [
+            parse(Branch, entry, source=source, row=index)
+            for index, entry in enumerate(manifest.get("branches", []), 1)
+        ],
         "users": users,
         "borrowers": borrowers,
+        "borrower_branches": booked.branches,
         "statements": statements,
         "facilities": _parents_first(facilities),
         "exposures": exposures,
@@ -252,6 +266,10 @@ def _projects(links: dict[str, dict[str, Any]], known: set[str]) -> tuple[list[P
             )
         )
     return projects, skipped
+
+
+def _branch_name(branch: Branch | None) -> str | None:
+    return None if branch is None else f"{branch.name_zh} {branch.name_en}"
 
 
 def _parents_first(facilities: list[Facility]) -> list[Facility]:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from computecredit.domain.bank import Bank
 from computecredit.domain.borrowers import Borrower
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.domain.exposures import Exposure
 from computecredit.domain.facilities import AnalystOverride, Facility, FacilityStatus, RepaymentType
 from computecredit.domain.ratings import RatingRecord
@@ -362,11 +363,13 @@ def _move(
     amount: Decimal,
     value_date: date,
     actor: str,
+    scope: Scope,
 ) -> Exposure:
-    """Record a drawdown or repayment and the exposure it leaves, in the caller's transaction, audited."""
+    """Record a drawdown or repayment on a facility in ``scope`` and the exposure it leaves, in the caller's
+    transaction, audited."""
     if not amount.is_finite() or amount <= 0:
         raise InputError("amount", amount, "must be a positive amount in 元")
-    row = facility_store.find_facility_row(session, reference)
+    row = facility_store.find_facility_row(session, reference, scope)
     if row is None:
         raise NotFoundError(f"no stored facility {reference!r}")
     facility = facility_store.to_facility(row)
@@ -421,14 +424,18 @@ def _move(
     return exposure
 
 
-def draw(session: Session, reference: str, amount: Decimal, value_date: date, actor: str) -> Exposure:
+def draw(
+    session: Session, reference: str, amount: Decimal, value_date: date, actor: str, scope: Scope = WHOLE_BANK
+) -> Exposure:
     """Record a drawdown (放款); refused with nothing written above the undrawn limit."""
-    return _move(session, reference, "drawdown", amount, value_date, actor)
+    return _move(session, reference, "drawdown", amount, value_date, actor, scope)
 
 
-def repay(session: Session, reference: str, amount: Decimal, value_date: date, actor: str) -> Exposure:
+def repay(
+    session: Session, reference: str, amount: Decimal, value_date: date, actor: str, scope: Scope = WHOLE_BANK
+) -> Exposure:
     """Record a repayment (还款); a credit line's undrawn limit grows back, a loan's does not."""
-    return _move(session, reference, "repayment", amount, value_date, actor)
+    return _move(session, reference, "repayment", amount, value_date, actor, scope)
 
 
 __all__ = [

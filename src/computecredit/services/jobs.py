@@ -43,11 +43,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.errors import InputError, NotFoundError
 from computecredit.services import audit
+from computecredit.services.branches import user_standing
 from computecredit.store import workbench as workbench_store
 from computecredit.store.base import utcnow
 from computecredit.store.database import Database
+from computecredit.store.users import find_user_row
 from computecredit.store.workbench import Job
 
 log = logging.getLogger(__name__)
@@ -62,28 +65,41 @@ TASK_RETRIES = 2
 
 @dataclass(frozen=True)
 class JobKind:
-    """A kind of job: the function that runs it and the roles allowed to start it."""
+    """A kind of job: the function that runs it, the roles allowed to start it, and whether it works on the
+    whole bank (then only the head office's users may start it; other jobs see the requester's branches)."""
 
     name: str
     run: JobFunction
     roles: frozenset[str]
     title_key: str
+    bank_wide: bool = False
 
 
 KINDS: dict[str, JobKind] = {}
 
 
-def register(name: str, roles: set[str] | frozenset[str], title_key: str) -> Callable[[JobFunction], JobFunction]:
+def register(
+    name: str, roles: set[str] | frozenset[str], title_key: str, *, bank_wide: bool = False
+) -> Callable[[JobFunction], JobFunction]:
     """Register a job kind under ``name`` (decorator)."""
 
     def decorate(func: JobFunction) -> JobFunction:
-        KINDS[name] = JobKind(name, func, frozenset(roles), title_key)
+        KINDS[name] = JobKind(name, func, frozenset(roles), title_key, bank_wide)
         return func
 
     return decorate
 
 
-@register("audit.verify", {"risk_manager", "admin"}, "job.audit_verify")
+def requester_scope(db: Database, params: dict[str, Any]) -> Scope:
+    """The branches the job's requester (``requested_by``) sees; the whole bank for a job nobody requested."""
+    requester = params.get("requested_by")
+    if requester is None:
+        return WHOLE_BANK
+    with db.transaction() as session:
+        return user_standing(session, str(requester)).scope
+
+
+@register("audit.verify", {"risk_manager", "admin"}, "job.audit_verify", bank_wide=True)
 def _verify_audit_chain(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     with db.transaction() as session:
         total = workbench_store.count_audit_entries(session) or 1
@@ -107,7 +123,7 @@ def _simulate_book(db: Database, params: dict[str, Any], progress: Progress) -> 
     rho = float(params.get("rho", 0.20))
     if not 1_000 <= simulations <= 2_000_000:
         raise InputError("simulations", simulations, "must lie between 1,000 and 2,000,000")
-    book = book_from_store(db)
+    book = book_from_store(db, scope=requester_scope(db, params))
     progress(0.05)
     risk = portfolio_risk(book, "mc", rho=rho, simulations=simulations, seed=int(params.get("seed", 0)), workers=1)
     return {"simulations": simulations, "rho": rho, "exposures": book.n, **risk.as_dict(top=10)}
@@ -115,16 +131,18 @@ def _simulate_book(db: Database, params: dict[str, Any], progress: Progress) -> 
 
 @register("rating.batch", {"analyst", "risk_manager"}, "job.rating_batch")
 def _rate_unrated(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    """Rate every stored borrower that has statements and no rating yet (expert model), one transaction each."""
+    """Rate every stored borrower of the requester's branches that has statements and no rating yet (expert
+    model), one transaction each."""
     from computecredit.services.rating import rate_stored_borrower
     from computecredit.store import borrowers as borrower_store
     from computecredit.store import ratings as rating_store
 
     actor = str(params.get("requested_by", "system"))
+    scope = requester_scope(db, params)
     with db.transaction() as session:
         todo = [
             b.uscc
-            for b in borrower_store.list_borrowers(session)
+            for b in borrower_store.list_borrowers(session, scope)
             if not rating_store.list_ratings(session, b.uscc) and borrower_store.list_statements(session, b.uscc)
         ]
     rated: dict[str, str] = {}
@@ -145,8 +163,9 @@ def _print_memo(db: Database, params: dict[str, Any], progress: Progress) -> dic
     if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
         raise InputError("proposal_id", proposal_id, "must be a proposal number")
     lang = "en" if str(params.get("lang", "zh")).startswith("en") else "zh"
+    scope = requester_scope(db, params)
     with db.transaction() as session:
-        html = workflow.memo_of(workflow.get(session, proposal_id), lang)
+        html = workflow.memo_of(workflow.get(session, proposal_id, scope), lang)
     progress(0.2)
     pdf = html_to_pdf(html)
     return {
@@ -159,7 +178,7 @@ def _print_memo(db: Database, params: dict[str, Any], progress: Progress) -> dic
     }
 
 
-@register("monitoring.run", {"risk_manager", "admin"}, "job.monitoring_run")
+@register("monitoring.run", {"risk_manager", "admin"}, "job.monitoring_run", bank_wide=True)
 def _run_monitoring(db: Database, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """The monitoring run as of a date (today if none), as ``POST /api/v1/monitoring/runs`` does it."""
     from computecredit.services import monitoring
@@ -220,7 +239,7 @@ def run_job(database_url: str, job_id: str) -> str:
 
     try:
         value = kind.run(db, params, progress)
-    except InputError as exc:
+    except (InputError, NotFoundError) as exc:
         _update(db, job_id, state="failed", error=str(exc), finished_at=utcnow())
         return "failed"
     except Exception:  # a job's error is recorded, never retried; the trace goes to the worker's log only
@@ -348,6 +367,23 @@ def get(session: Session, job_id: str) -> Job:
     if job is None:
         raise NotFoundError(f"no job {job_id}")
     return job
+
+
+# Roles that see the jobs of others (those of users of their branches; the head office's see every job).
+OVERSEERS = ("risk_manager", "admin")
+
+
+def visible_job(session: Session, job_id: str, username: str, role: str, scope: Scope) -> Job:
+    """The job ``job_id`` if the user may see it: their own, or, for an overseer, a job of a user of their
+    branches; :class:`NotFoundError` otherwise (as if there were no such job)."""
+    job = get(session, job_id)
+    if job.owner == username:
+        return job
+    if role in OVERSEERS:
+        owner = find_user_row(session, job.owner)
+        if scope.whole_bank or (owner is not None and scope.allows(owner.branch_code)):
+            return job
+    raise NotFoundError(f"no job {job_id}")
 
 
 def result(session: Session, job_id: str) -> Any:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from computecredit.config import examples_dir
 from computecredit.domain import Covenant
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
 from computecredit.errors import InputError
@@ -127,11 +128,13 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def ingest_file(db: Database, path: str | Path, kind: str | None = None, actor: str = "system") -> IngestReport:
+def ingest_file(
+    db: Database, path: str | Path, kind: str | None = None, actor: str = "system", scope: Scope = WHOLE_BANK
+) -> IngestReport:
     """Validate every row of a periodic data file and store them all in one transaction, or none.
 
-    References (project code, facility reference, borrower USCC) must exist; a bad row is reported with its
-    row number and field, and nothing is stored.
+    References (project code, facility reference, borrower USCC) must exist in ``scope`` (the uploader's
+    branches); a bad row is reported with its row number and field, and nothing is stored.
     """
     path = Path(path)
     if not path.exists():
@@ -142,15 +145,21 @@ def ingest_file(db: Database, path: str | Path, kind: str | None = None, actor: 
     if kind == "statements":  # the foundation's statements layout and checks (CSV or Excel workbook)
         located = statement_service.read_located(path)
         with audit.write_transaction(db) as session:
-            counts = statement_service.store_statements(session, located, source=path.name)
+            counts = statement_service.store_statements(session, located, source=path.name, scope=scope)
             report = IngestReport(path.name, kind, len(located), counts["created"], counts["updated"])
             audit.append(session, actor, "monitoring.ingest", "monitoring_file", path.name, None, asdict(report))
         return report
-    return _ingest_rows(db, kind, read_rows(path), path.name, actor)
+    return _ingest_rows(db, kind, read_rows(path), path.name, actor, scope=scope)
 
 
 def _ingest_rows(
-    db: Database, kind: str, rows: list[dict[str, Any]], source: str, actor: str, left_out: int = 0
+    db: Database,
+    kind: str,
+    rows: list[dict[str, Any]],
+    source: str,
+    actor: str,
+    left_out: int = 0,
+    scope: Scope = WHOLE_BANK,
 ) -> IngestReport:
     # one spelling per chip before storing, so the market series of "H100" and "h-100" are one
     records = [
@@ -158,7 +167,7 @@ def _ingest_rows(
         for r in parse_rows(kind, rows, source=source)
     ]
     with audit.write_transaction(db) as session:
-        inserted, replaced = monitoring_store.save_records(session, records, source)
+        inserted, replaced = monitoring_store.save_records(session, records, source, scope)
         report = IngestReport(source, kind, len(records), inserted, replaced, left_out)
         audit.append(session, actor, "monitoring.ingest", "monitoring_file", source, None, asdict(report))
     return report
@@ -281,10 +290,10 @@ def deliver(
     return len(alerts), None
 
 
-def open_alerts(db: Database, owner: str | None = None) -> list[dict[str, Any]]:
-    """Open alerts (optionally of one owner), most urgent first."""
+def open_alerts(db: Database, owner: str | None = None, scope: Scope = WHOLE_BANK) -> list[dict[str, Any]]:
+    """Open alerts (of borrowers in ``scope``; optionally of one owner), most urgent first."""
     with db.transaction() as session:
-        rows, _total = monitoring_store.alert_rows(session, owner=owner, statuses=("open",))
+        rows, _total = monitoring_store.alert_rows(session, owner=owner, statuses=("open",), scope=scope)
         return [
             {
                 "key": row.key,

@@ -6,7 +6,8 @@ exposure_risk` of the one deal assembly, :func:`computecredit.services.facilitie
 CCF × undrawn with the CCF from the one reference table, LGD from its collateral and guarantees, PD from the
 borrower's latest rating (the analyst's approved override first). Sector = the borrower's chain segment,
 region = its province, hub = its 东数西算 hub, group = its group (or the borrower when it has none);
-maturity = the facility's remaining tenor at ``as_of``.
+maturity = the facility's remaining tenor at ``as_of``. A branch's book is the facilities of the borrowers
+booked in its scope (its branch and those below it); the head office's is the whole bank's.
 """
 
 from __future__ import annotations
@@ -17,20 +18,25 @@ from typing import Any
 
 import numpy as np
 
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.errors import InputError, Problem
 from computecredit.facilities.proposal import exposure_risk
 from computecredit.portfolio.inputs import Portfolio
 from computecredit.services.facilities import Deal, Records, analyst_rating, assemble
+from computecredit.store import borrowers as borrower_store
 from computecredit.store.database import Database
 
 
-def book_from_store(db: Database, as_of: date | None = None, missing_pd: float | None = None) -> Portfolio:
-    """The book at ``as_of`` (default: each facility's latest exposure). Borrowers without a rating are bad
-    input naming the facility, unless ``missing_pd`` gives them a PD."""
+def book_from_store(
+    db: Database, as_of: date | None = None, missing_pd: float | None = None, scope: Scope = WHOLE_BANK
+) -> Portfolio:
+    """The book of the branches in ``scope`` at ``as_of`` (default: each facility's latest exposure).
+    Borrowers without a rating are bad input naming the facility, unless ``missing_pd`` gives them a PD."""
     if missing_pd is not None and not 0.0 < missing_pd < 1.0:
         raise InputError("missing_pd", missing_pd, "must lie strictly between 0 and 1")
     with db.transaction() as session:
         records = Records.load(session, as_of)
+        booked = borrower_store.usccs_in_scope(session, scope)
         if missing_pd is not None:
             for uscc in records.borrowers.keys() - records.ratings.keys():
                 records.ratings[uscc] = analyst_rating(uscc, Decimal(str(missing_pd)), "missing_pd")
@@ -38,6 +44,8 @@ def book_from_store(db: Database, as_of: date | None = None, missing_pd: float |
         problems: list[Problem] = []
         for reference, exposure in sorted(records.exposures.items()):
             facility = records.facilities[reference]
+            if facility.borrower_uscc not in booked:
+                continue
             borrower = records.borrowers[facility.borrower_uscc]
             try:
                 proposal = assemble(records, Deal(facility=facility), detailed=False)
@@ -73,7 +81,10 @@ def book_from_store(db: Database, as_of: date | None = None, missing_pd: float |
         raise InputError(problems=problems)
     if not rows:
         raise InputError(
-            "exposures", 0, "the database holds no exposures" + (f" on or before {as_of}" if as_of else "")
+            "exposures",
+            0,
+            ("the database holds no exposures" if scope.whole_bank else "the branch's book holds no exposures")
+            + (f" on or before {as_of}" if as_of else ""),
         )
     return Portfolio.from_records(rows, source="database")
 

@@ -9,7 +9,7 @@ last of a quota). A refusal is an :class:`InputError` on ``programme`` naming th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from computecredit.domain.borrowers import ChainSegment
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.domain.exposures import NON_PERFORMING
 from computecredit.domain.facilities import ProductType
 from computecredit.domain.metrics import operating_cash_flow, yuan_lines
@@ -37,6 +38,7 @@ from computecredit.services.facilities import Deal, Records, assemble
 from computecredit.services.portfolio import book_from_store
 from computecredit.store import bank as bank_store
 from computecredit.store import borrowers as borrower_store
+from computecredit.store import facilities as facility_store
 from computecredit.store import programmes as programme_store
 from computecredit.store.database import Database
 
@@ -209,12 +211,12 @@ def findings(
     return out
 
 
-def tag_facility(session: Session, actor: str, code: str, reference: str) -> Programme:
-    """Put booked facility ``reference`` in programme ``code`` after the same checks as a proposal's, in the
-    caller's write transaction; audited."""
+def tag_facility(session: Session, actor: str, code: str, reference: str, scope: Scope = WHOLE_BANK) -> Programme:
+    """Put booked facility ``reference`` (of a borrower in ``scope``) in programme ``code`` after the same
+    checks as a proposal's, in the caller's write transaction; audited."""
     records = Records.load(session)
     facility = records.facilities.get(reference)
-    if facility is None:
+    if facility is None or facility_store.find_facility_row(session, reference, scope) is None:
         raise InputError("facility", reference, "not a facility of this bank")
     if facility.parent_reference is not None:
         raise InputError("facility", reference, f"is drawn under line {facility.parent_reference}: tag the line")
@@ -267,12 +269,18 @@ def members(db: Database, programme: Programme, as_of: date) -> list[Member]:
     return out
 
 
-def programme_progress(db: Database, code: str, as_of: date | None = None) -> Progress:
-    """Programme ``code``'s progress on ``as_of`` (default: the bank's reporting date)."""
+def programme_progress(db: Database, code: str, as_of: date | None = None, scope: Scope = WHOLE_BANK) -> Progress:
+    """Programme ``code``'s progress on ``as_of`` (default: the bank's reporting date). Its figures are the
+    whole programme's (a programme is the bank's); its ``members``, the facilities it lists, are those of
+    borrowers in ``scope`` only."""
     with db.transaction() as session:
         programme = programme_store.get_programme(session, code)
         as_of = as_of or bank_store.get_bank(session).as_of or date.today()
-    return progress(programme, members(db, programme, as_of), as_of)
+        shown = None if scope.whole_bank else borrower_store.usccs_in_scope(session, scope)
+    result = progress(programme, members(db, programme, as_of), as_of)
+    if shown is None:
+        return result
+    return replace(result, members=tuple(m for m in result.members if m.borrower_uscc in shown))
 
 
 def programme_view(programme: Programme) -> dict[str, Any]:
@@ -319,11 +327,11 @@ def progress_view(result: Progress) -> dict[str, Any]:
     }
 
 
-def overview(db: Database, as_of: date | None = None) -> list[Progress]:
+def overview(db: Database, as_of: date | None = None, scope: Scope = WHOLE_BANK) -> list[Progress]:
     """Every programme's progress on ``as_of`` (default: the bank's reporting date), by code."""
     with db.transaction() as session:
         codes = [p.code for p in programme_store.list_programmes(session)]
-    return [programme_progress(db, code, as_of) for code in codes]
+    return [programme_progress(db, code, as_of, scope) for code in codes]
 
 
 __all__ = [

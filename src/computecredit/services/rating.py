@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from computecredit import reference
 from computecredit.domain.borrowers import Borrower
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.domain.ratings import Override, RatingRecord
 from computecredit.domain.statements import FinancialStatement
 from computecredit.errors import InputError
@@ -301,9 +302,10 @@ def rate_stored_borrower(
     *,
     innovation: Mapping[str, Any] | None = None,
     statements: list[FinancialStatement] | None = None,
+    scope: Scope = WHOLE_BANK,
 ) -> dict[str, Any]:
-    """Rate a stored borrower: the one use case every channel calls (CLI ``borrower rate``, the web, the
-    ``rating.batch`` job, the demo loader).
+    """Rate a stored borrower (in ``scope``: another branch's is not found): the one use case every channel
+    calls (CLI ``borrower rate``, the web, the ``rating.batch`` job, the demo loader).
 
     Rates with the expert model from the borrower's stored statements (or ``statements`` given with a
     request file), stores the rating record and appends its ``rating.create`` audit entry, both in the
@@ -312,7 +314,7 @@ def rate_stored_borrower(
     """
     from computecredit.store import borrowers as borrower_store
 
-    borrower = borrower_store.get_borrower(session, uscc)
+    borrower = borrower_store.get_borrower(session, uscc, scope)
     if statements is None:
         statements = borrower_store.list_statements(session, uscc)
     result, used = rate_borrower_data(borrower, statements, factors, innovation, override)

@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.domain.statements import (
     ITEMS,
     LINE_ITEMS,
@@ -377,14 +378,19 @@ def _year_of(header: Any) -> int | None:
 
 
 def store_statements(
-    session: Session, statements: Sequence[FinancialStatement | Located], *, source: str | None = None
+    session: Session,
+    statements: Sequence[FinancialStatement | Located],
+    *,
+    source: str | None = None,
+    scope: Scope = WHOLE_BANK,
 ) -> dict[str, int]:
-    """Save statements in ``session``; a statement of an unknown borrower is bad input (nothing is kept)."""
+    """Save statements in ``session``; a statement of a borrower that is unknown (or outside ``scope``,
+    which reads the same) is bad input (nothing is kept)."""
     created = updated = 0
     for entry in statements:
         item = entry if isinstance(entry, Located) else Located(entry, source or "", None)
         try:
-            _, is_new = store.save_statement(session, item.statement)
+            _, is_new = store.save_statement(session, item.statement, scope)
         except NotFoundError:
             raise InputError(
                 "borrower_uscc",

@@ -6,8 +6,10 @@ and called by every shell (web pages, REST API, CLI) so that no shell can skip t
 - states move only along :data:`TRANSITIONS` (no state can be skipped: an application cannot be approved);
 - each action needs a role allowed to take it (:data:`ROLE_ACTIONS`);
 - four eyes (审贷分离): whoever proposed or analysed a proposal can never approve, reject or return it;
-- approval authority by amount and product per role (:class:`AuthorityPolicy`, from
-  ``reference/data/approval_authority.csv``).
+- approval authority by amount and product per role and branch level (:class:`AuthorityPolicy`, from
+  ``reference/data/approval_authority.csv``);
+- branches: an actor sees and acts only on the proposals of borrowers in their scope (their branch and the
+  branches below it; the whole bank for the head office); any other proposal is not found.
 
 >>> alice, bob = Actor("alice", "analyst"), Actor("bob", "approver")
 >>> check(State.PROPOSAL, Action.APPROVE, bob, proposer="alice", amount=Decimal("5e7"), product="working_capital_loan")
@@ -33,6 +35,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from computecredit import __version__, reference
+from computecredit.domain.branches import WHOLE_BANK, BranchLevel, Scope
 from computecredit.domain.exposures import Exposure
 from computecredit.domain.facilities import (
     GUARANTEES,
@@ -103,34 +106,41 @@ CREATE_ROLES = frozenset({"analyst"})
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: a username and a role."""
+    """Who acts: a username, a role, the level of their branch (approval authority depends on it) and the
+    branches they see (:func:`computecredit.domain.branches.scope_of`; the head office sees the whole bank)."""
 
     username: str
     role: str
+    level: str = BranchLevel.HEAD_OFFICE.value
+    scope: Scope = WHOLE_BANK
 
 
 @dataclass(frozen=True)
 class AuthorityPolicy:
-    """Maximum amount (yuan) a role may approve, per product; ``*`` is the role's default.
+    """Maximum amount (yuan) a role may approve at a branch level, per product; ``*`` is the default of the
+    role at that level. A level without a row of the role has no authority.
 
-    >>> policy = AuthorityPolicy({("approver", "*"): Decimal("3e8"), ("approver", "performance_guarantee"): Decimal("5e8")})
-    >>> policy.limit("approver", "performance_guarantee"), policy.limit("approver", "credit_line")
-    (Decimal('5E+8'), Decimal('3E+8'))
-    >>> policy.limit("analyst", "credit_line") is None
+    >>> policy = AuthorityPolicy({("approver", "head_office", "*"): Decimal("3e8"),
+    ...     ("approver", "head_office", "performance_guarantee"): Decimal("5e8"),
+    ...     ("approver", "branch", "*"): Decimal("1e8")})
+    >>> policy.limit("approver", "head_office", "performance_guarantee"), policy.limit("approver", "branch", "credit_line")
+    (Decimal('5E+8'), Decimal('1E+8'))
+    >>> policy.limit("approver", "sub_branch", "credit_line") is None
     True
     """
 
-    limits: dict[tuple[str, str], Decimal]
+    limits: dict[tuple[str, str, str], Decimal]
 
-    def limit(self, role: str, product: str) -> Decimal | None:
-        """The role's ceiling for ``product`` (its own row, else the role's ``*`` row; None: no authority)."""
-        for key in ((role, product), (role, "*")):
+    def limit(self, role: str, level: str, product: str) -> Decimal | None:
+        """The ceiling of ``role`` at ``level`` for ``product`` (its own row, else the ``*`` row; None: no
+        authority)."""
+        for key in ((role, level, product), (role, level, "*")):
             if key in self.limits:
                 return self.limits[key]
         return None
 
-    def allows(self, role: str, product: str, amount: Decimal) -> bool:
-        ceiling = self.limit(role, product)
+    def allows(self, role: str, level: str, product: str, amount: Decimal) -> bool:
+        ceiling = self.limit(role, level, product)
         return ceiling is not None and amount <= ceiling
 
 
@@ -139,7 +149,10 @@ def default_policy() -> AuthorityPolicy:
     """The bundled authority table (``approval_authority.csv``)."""
     table = reference.load_csv("approval_authority.csv")
     return AuthorityPolicy(
-        {(row.role, row.product): Decimal(str(row.max_amount_yuan)) for row in table.itertuples(index=False)}
+        {
+            (row.role, row.level, row.product): Decimal(str(row.max_amount_yuan))
+            for row in table.itertuples(index=False)
+        }
     )
 
 
@@ -169,10 +182,12 @@ def check(
             raise PermissionDeniedError(f"four eyes: {actor.username} proposed this and cannot {action.value} it")
         if actor.username in set(contributors):
             raise PermissionDeniedError(f"four eyes: {actor.username} worked on this and cannot {action.value} it")
-        if action is not Action.RETURN and not (policy or default_policy()).allows(actor.role, product, amount):
-            ceiling = (policy or default_policy()).limit(actor.role, product)
+        chosen = policy or default_policy()
+        if action is not Action.RETURN and not chosen.allows(actor.role, actor.level, product, amount):
+            ceiling = chosen.limit(actor.role, actor.level, product)
             raise PermissionDeniedError(
-                f"authority: {actor.role} may approve {product} up to {ceiling} yuan; this proposal is {amount} yuan"
+                f"authority: {actor.role} ({actor.level}) may approve {product} up to {ceiling} yuan; "
+                f"this proposal is {amount} yuan"
             )
     return target
 
@@ -244,7 +259,7 @@ def create(session: Session, actor: Actor, terms: Terms) -> Proposal:
     if actor.role not in CREATE_ROLES:
         raise PermissionDeniedError(f"role {actor.role} may not create a proposal")
     deal = deal_terms((terms.inputs or {}).get("deal") or {})
-    validate_deal(session, terms, deal)
+    validate_deal(session, terms, deal, actor.scope)
     programmes = []
     if terms.programmes:
         document = engine_proposal(session, "VALIDATE", terms, deal, actor.username)
@@ -333,7 +348,7 @@ def analyse(
     memo_html: str | None = None,
 ) -> Proposal:
     """Store the analysis (engine outputs and the versions that produced them); state → ``analysis``."""
-    proposal = get(session, proposal_id)
+    proposal = get(session, proposal_id, actor.scope)
     check(
         proposal.state,
         Action.ANALYSE,
@@ -355,7 +370,7 @@ def analyse(
 
 def submit(session: Session, proposal_id: int, actor: Actor) -> Proposal:
     """Send the analysed proposal for approval; state → ``proposal``."""
-    return _step(session, get(session, proposal_id), actor, Action.SUBMIT)
+    return _step(session, get(session, proposal_id, actor.scope), actor, Action.SUBMIT)
 
 
 def decide(
@@ -372,7 +387,7 @@ def decide(
         raise InputError("action", action.value, "must be approve, reject or return")
     if action in (Action.REJECT, Action.RETURN) and not comment.strip():
         raise InputError("comment", comment, f"a comment is required to {action.value}")
-    proposal = _step(session, get(session, proposal_id), actor, action, comment, policy)
+    proposal = _step(session, get(session, proposal_id, actor.scope), actor, action, comment, policy)
     if action is Action.APPROVE:
         book_approved(session, proposal, actor)
     return proposal
@@ -443,10 +458,10 @@ def borrower_names(session: Session, proposals: Iterable[Proposal]) -> dict[str,
 
 
 def approval_queue(session: Session, actor: Actor, policy: AuthorityPolicy | None = None) -> list[Proposal]:
-    """Submitted proposals this actor may decide on: within authority and not their own."""
+    """Submitted proposals this actor may decide on: in their branches, within authority and not their own."""
     return [
         p
-        for p in proposal_store.proposals_in_state(session, State.PROPOSAL.value)
+        for p in proposal_store.proposals_in_state(session, State.PROPOSAL.value, actor.scope)
         if can(
             p.state,
             Action.APPROVE,
@@ -534,15 +549,15 @@ def display_names(session: Session) -> dict[str, str]:
     return {u.username: u.display_name for u in user_store.list_users(session)}
 
 
-def borrower_choices(session: Session) -> list[tuple[str, str, str]]:
-    """(USCC, Chinese name, English name) of every borrower, for the form's find-as-you-type list."""
-    return [(b.uscc, b.name_zh, b.name_en) for b in borrower_store.list_borrowers(session)]
+def borrower_choices(session: Session, scope: Scope = WHOLE_BANK) -> list[tuple[str, str, str]]:
+    """(USCC, Chinese name, English name) of every borrower in ``scope``, for the form's find-as-you-type list."""
+    return [(b.uscc, b.name_zh, b.name_en) for b in borrower_store.list_borrowers(session, scope)]
 
 
-def borrower_context(session: Session, uscc: str) -> dict[str, Any]:
+def borrower_context(session: Session, uscc: str, scope: Scope = WHOLE_BANK) -> dict[str, Any]:
     """What the proposal form shows of a borrower: its stored projects (the picker) and its existing
-    facilities with their collateral and latest exposure; empty for an unknown borrower."""
-    if not uscc or borrower_store.find_borrower_row(session, uscc) is None:
+    facilities with their collateral and latest exposure; empty for a borrower unknown in ``scope``."""
+    if not uscc or borrower_store.find_borrower_row(session, uscc, scope) is None:
         return {"projects": [], "facilities": []}
     from computecredit.store import projects as project_store
 
@@ -556,11 +571,12 @@ def borrower_context(session: Session, uscc: str) -> dict[str, Any]:
     }
 
 
-def validate_deal(session: Session, terms: Terms, deal: DealTerms) -> None:
-    """Refuse terms the engines cannot take, naming the field: amount and tenor, the borrower, the facility's
-    collateral, guarantors, covenants and overrides, and the project (stored, and the borrower's own)."""
+def validate_deal(session: Session, terms: Terms, deal: DealTerms, scope: Scope = WHOLE_BANK) -> None:
+    """Refuse terms the engines cannot take, naming the field: amount and tenor, the borrower (known in
+    ``scope``: another branch's reads as unknown), the facility's collateral, guarantors, covenants and
+    overrides, and the project (stored, and the borrower's own)."""
     terms.validate()
-    if borrower_store.find_borrower_row(session, terms.borrower_ref) is None:
+    if borrower_store.find_borrower_row(session, terms.borrower_ref, scope) is None:
         raise InputError("borrower_ref", terms.borrower_ref, "must be the USCC of a known borrower")
     facility_of("VALIDATE", terms, deal)
     if terms.project_ref:
@@ -582,11 +598,11 @@ def assessment_outputs(assessment: Assessment) -> tuple[dict[str, Any], dict[str
 
 
 def preview(
-    session: Session, terms: Terms, deal: DealTerms, analyst: str
+    session: Session, terms: Terms, deal: DealTerms, actor: Actor
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The engines' outputs for terms not yet stored (the proposal form's live panel); writes nothing."""
-    validate_deal(session, terms, deal)
-    document = engine_proposal(session, "PREVIEW", terms, deal, analyst)
+    validate_deal(session, terms, deal, actor.scope)
+    document = engine_proposal(session, "PREVIEW", terms, deal, actor.username)
     outputs, versions = assessment_outputs(assess(document))
     return with_programmes(session, outputs, terms.programmes, document), versions
 
@@ -620,7 +636,7 @@ def deal_terms(document: dict[str, Any]) -> DealTerms:
 
 def analyse_with_engines(session: Session, proposal_id: int, actor: Actor, deal: DealTerms) -> Proposal:
     """Run the facilities engine on a proposal and store its inputs, outputs, versions and credit memo."""
-    proposal = get(session, proposal_id)
+    proposal = get(session, proposal_id, actor.scope)
     terms = Terms(
         proposal.borrower_ref,
         proposal.product,

@@ -116,10 +116,15 @@ def load(db: Database, lines: Iterable[str]) -> dict[str, int]:
     with db.write_transaction() as session:
         connection = session.connection()
         occupied = [
-            name for name, table in tables.items() if connection.execute(sa.select(table).limit(1)).first()
+            name
+            for name, table in tables.items()
+            if connection.execute(sa.select(table).where(*_unseeded(table)).limit(1)).first()
         ]
         if occupied:
             raise WorkflowError(f"restore needs an empty database; this one has rows in {', '.join(occupied)}")
+        for table in tables.values():
+            if _unseeded(table):  # the backup brings its own copy of what the migrations wrote
+                connection.execute(sa.delete(table))
         pending: list[dict[str, Any]] = []
         current: str | None = None
         trailer: dict[str, Any] | None = None
@@ -132,7 +137,7 @@ def load(db: Database, lines: Iterable[str]) -> dict[str, int]:
             if name not in tables:
                 raise InputError("backup", f"line {number}", f"names no known table ({name!r})")
             if name != current and pending:
-                connection.execute(sa.insert(tables[str(current)]), pending)
+                connection.execute(sa.insert(tables[str(current)]), _parents_first(tables[str(current)], pending))
                 pending = []
             current = name
             row = item["row"]
@@ -142,10 +147,10 @@ def load(db: Database, lines: Iterable[str]) -> dict[str, int]:
             pending.append(row)
             counts[name] += 1
             if len(pending) >= BATCH:
-                connection.execute(sa.insert(tables[name]), pending)
+                connection.execute(sa.insert(tables[name]), _parents_first(tables[name], pending))
                 pending = []
         if pending:
-            connection.execute(sa.insert(tables[str(current)]), pending)
+            connection.execute(sa.insert(tables[str(current)]), _parents_first(tables[str(current)], pending))
         if trailer is None or {k: v for k, v in counts.items() if v} != {
             k: v for k, v in trailer["rows"].items() if v
         }:
@@ -155,6 +160,39 @@ def load(db: Database, lines: Iterable[str]) -> dict[str, int]:
         if db.backend == "postgresql":
             _advance_sequences(connection, tables.values())
     return counts
+
+
+def _parents_first(table: sa.Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of a table that refers to itself (a branch's parent branch) each after the row it refers to, so
+    the foreign key holds at every insert; rows of other tables as they are."""
+    links = [(fk.parent.name, fk.column.name) for fk in table.foreign_keys if fk.column.table is table]
+    if not links:
+        return rows
+    child, parent = links[0]
+    present = {row[parent] for row in rows}
+    placed: set[Any] = set()
+    ordered: list[dict[str, Any]] = []
+    waiting = list(rows)
+    while waiting:
+        ready = [r for r in waiting if r[child] is None or r[child] in placed or r[child] not in present]
+        ready = ready or waiting  # a cycle: insert as is, and let the database refuse it
+        ordered += ready
+        placed.update(r[parent] for r in ready)
+        done = {id(r) for r in ready}
+        waiting = [r for r in waiting if id(r) not in done]
+    return ordered
+
+
+# Rows the migrations themselves write (0010_branches: the head office), by table: a new database holds them.
+SEEDED = {"branches": ("code", "HO")}
+
+
+def _unseeded(table: sa.Table) -> tuple[sa.ColumnElement[bool], ...]:
+    """The condition leaving out the rows the migrations wrote to ``table`` (none for most tables)."""
+    if table.name not in SEEDED:
+        return ()
+    column, value = SEEDED[table.name]
+    return (table.c[column] != value,)
 
 
 def _header(text: str) -> dict[str, Any]:

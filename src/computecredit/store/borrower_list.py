@@ -4,7 +4,8 @@ open alerts, filtered, sorted and paged in one query (window functions: SQLite â
 - grade and PD: the latest rating, the override's where there is one (as the book uses them);
 - exposure: drawn + undrawn of each facility's latest exposure record (nominal, before credit conversion);
 - watch list: named on the watch list of the latest monitoring run;
-- open alerts: alerts not yet closed (open or acknowledged).
+- open alerts: alerts not yet closed (open or acknowledged);
+- branch: the branch that books the borrower; the list holds only the borrowers of the caller's scope.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from computecredit.domain.borrowers import Borrower
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.store.borrowers import BorrowerRow, search_condition, to_borrower
+from computecredit.store.branches import in_scope
 from computecredit.store.facilities import ExposureRow, FacilityRow
 from computecredit.store.monitoring import AlertRow, MonitoringRunRow, WatchListRow
 from computecredit.store.ratings import RatingRow
@@ -34,6 +37,7 @@ class BorrowerListRow:
     exposure: Decimal
     watch: bool
     open_alerts: int
+    branch_code: str
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,9 @@ def borrower_list(
     descending: bool = False,
     offset: int = 0,
     limit: int = 50,
+    scope: Scope = WHOLE_BANK,
 ) -> tuple[list[BorrowerListRow], int]:
-    """One page of borrowers with their credit figures, and how many match in all.
+    """One page of the borrowers in ``scope`` with their credit figures, and how many match in all.
 
     Unrated borrowers sort after rated ones by PD; ties are broken by name, then USCC, so pages are stable.
     """
@@ -121,6 +126,7 @@ def borrower_list(
         .outerjoin(exposures, exposures.c.borrower_id == BorrowerRow.id)
         .outerjoin(alerts, alerts.c.borrower_id == BorrowerRow.id)
         .outerjoin(watched, watched.c.borrower_id == BorrowerRow.id)
+        .where(in_scope(BorrowerRow.branch_code, scope))
     )
     if where.q and where.q.strip():
         query = query.where(search_condition(where.q))
@@ -151,6 +157,7 @@ def borrower_list(
             exposure=Decimal(str(row.exposure)),
             watch=bool(row.watch),
             open_alerts=int(row.alerts),
+            branch_code=row[0].branch_code,
         )
         for row in rows
     ], total

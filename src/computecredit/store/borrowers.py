@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, QueryableAttribute, Session, mapped_column, relationship
 
 from computecredit.domain.borrowers import Borrower, TechCredentials, normal_ticker
+from computecredit.domain.branches import HEAD_OFFICE, WHOLE_BANK, Scope
 from computecredit.domain.statements import FinancialStatement
 from computecredit.errors import NotFoundError
 from computecredit.store.base import Base, Money, TimestampMixin
+from computecredit.store.branches import branch_column, in_scope
 
 
 class BorrowerRow(TimestampMixin, Base):
@@ -43,6 +46,7 @@ class BorrowerRow(TimestampMixin, Base):
     patents: Mapped[int] = mapped_column(sa.Integer)
     rd_spend: Mapped[Decimal] = mapped_column(Money)
     rd_staff: Mapped[int] = mapped_column(sa.Integer)
+    branch_code: Mapped[str] = branch_column()  # the branch that books the borrower (管户机构)
 
     statements: Mapped[list[StatementRow]] = relationship(
         back_populates="borrower", cascade="all, delete-orphan", order_by="StatementRow.fiscal_year"
@@ -138,31 +142,63 @@ def to_borrower(row: BorrowerRow) -> Borrower:
     )
 
 
-def find_borrower_row(session: Session, uscc: str) -> BorrowerRow | None:
-    return session.scalars(sa.select(BorrowerRow).where(BorrowerRow.uscc == uscc)).one_or_none()
+def find_borrower_row(session: Session, uscc: str, scope: Scope = WHOLE_BANK) -> BorrowerRow | None:
+    """The borrower with ``uscc`` if it lies in ``scope``: one outside is not found, as if it did not exist."""
+    query = sa.select(BorrowerRow).where(BorrowerRow.uscc == uscc, in_scope(BorrowerRow.branch_code, scope))
+    return session.scalars(query).one_or_none()
 
 
-def borrower_row(session: Session, uscc: str) -> BorrowerRow:
-    """The stored row of the borrower with ``uscc``; :class:`NotFoundError` if there is none."""
-    row = find_borrower_row(session, uscc)
+def borrower_row(session: Session, uscc: str, scope: Scope = WHOLE_BANK) -> BorrowerRow:
+    """The stored row of the borrower with ``uscc`` in ``scope``; :class:`NotFoundError` if there is none."""
+    row = find_borrower_row(session, uscc, scope)
     if row is None:
         raise NotFoundError(f"no borrower with 统一社会信用代码 {uscc}")
     return row
 
 
-def save_borrower(session: Session, borrower: Borrower) -> tuple[BorrowerRow, bool]:
-    """Insert ``borrower`` or update the one with the same USCC; returns the row and whether it is new."""
+def save_borrower(
+    session: Session, borrower: Borrower, branch_code: str | None = None
+) -> tuple[BorrowerRow, bool]:
+    """Insert ``borrower`` or update the one with the same USCC; returns the row and whether it is new.
+
+    ``branch_code`` books it at that branch; without it a new borrower goes to the head office and a stored
+    one stays where it is.
+    """
     row = find_borrower_row(session, borrower.uscc)
     fields = _borrower_fields(borrower)
+    created = row is None
     if row is None:
-        row = BorrowerRow(**fields)
+        row = BorrowerRow(**fields, branch_code=branch_code or HEAD_OFFICE)
         session.add(row)
-        session.flush()
-        return row, True
-    for name, value in fields.items():
-        setattr(row, name, value)
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.branch_code = branch_code or row.branch_code
     session.flush()
-    return row, False
+    return row, created
+
+
+def borrower_branches(session: Session, usccs: list[str] | set[str] | None = None) -> dict[str, str]:
+    """The branch code of each borrower (of these USCCs, or all), by USCC."""
+    query = sa.select(BorrowerRow.uscc, BorrowerRow.branch_code)
+    if usccs is not None:
+        query = query.where(BorrowerRow.uscc.in_(list(usccs)))
+    return {uscc: code for uscc, code in session.execute(query)}
+
+
+def of_borrowers_in(
+    column: QueryableAttribute[Any], scope: Scope, key: QueryableAttribute[Any] = BorrowerRow.id
+) -> sa.ColumnElement[bool]:
+    """The condition keeping rows whose ``column`` names (by ``key``: id, or USCC) a borrower booked in
+    ``scope``: how facilities, proposals, projects and alerts belong to their borrower's branch."""
+    if scope.whole_bank:
+        return sa.true()
+    return column.in_(sa.select(key).where(in_scope(BorrowerRow.branch_code, scope)))
+
+
+def usccs_in_scope(session: Session, scope: Scope) -> set[str]:
+    """The USCCs of the borrowers booked in ``scope``."""
+    return set(session.scalars(sa.select(BorrowerRow.uscc).where(in_scope(BorrowerRow.branch_code, scope))))
 
 
 def search_condition(text: str) -> sa.ColumnElement[bool]:
@@ -184,10 +220,11 @@ def search_borrowers(
     segment: str | None = None,
     offset: int = 0,
     limit: int | None = None,
+    scope: Scope = WHOLE_BANK,
 ) -> tuple[list[Borrower], int]:
-    """Borrowers matching ``text`` (see :func:`search_condition`) and ``segment``, by English name, with the
-    total number that match."""
-    query = sa.select(BorrowerRow)
+    """Borrowers in ``scope`` matching ``text`` (see :func:`search_condition`) and ``segment``, by English
+    name, with the total number that match."""
+    query = sa.select(BorrowerRow).where(in_scope(BorrowerRow.branch_code, scope))
     if text and text.strip():
         query = query.where(search_condition(text))
     if segment is not None:
@@ -209,13 +246,15 @@ def resolve_uscc(session: Session, identifier: str) -> str:
     return uscc
 
 
-def get_borrower(session: Session, uscc: str) -> Borrower:
-    return to_borrower(borrower_row(session, uscc))
+def get_borrower(session: Session, uscc: str, scope: Scope = WHOLE_BANK) -> Borrower:
+    """The borrower with ``uscc`` in ``scope``; :class:`NotFoundError` if there is none."""
+    return to_borrower(borrower_row(session, uscc, scope))
 
 
-def list_borrowers(session: Session) -> list[Borrower]:
-    """All borrowers, ordered by USCC."""
-    return [to_borrower(row) for row in session.scalars(sa.select(BorrowerRow).order_by(BorrowerRow.uscc))]
+def list_borrowers(session: Session, scope: Scope = WHOLE_BANK) -> list[Borrower]:
+    """All borrowers (in ``scope``), ordered by USCC."""
+    query = sa.select(BorrowerRow).where(in_scope(BorrowerRow.branch_code, scope)).order_by(BorrowerRow.uscc)
+    return [to_borrower(row) for row in session.scalars(query)]
 
 
 def to_statement(row: StatementRow, uscc: str, values: dict[str, Decimal]) -> FinancialStatement:
@@ -234,9 +273,12 @@ def to_statement(row: StatementRow, uscc: str, values: dict[str, Decimal]) -> Fi
     )
 
 
-def save_statement(session: Session, statement: FinancialStatement) -> tuple[StatementRow, bool]:
-    """Insert or replace the statement of (borrower, fiscal year, consolidated); the borrower must exist."""
-    owner = borrower_row(session, statement.borrower_uscc)
+def save_statement(
+    session: Session, statement: FinancialStatement, scope: Scope = WHOLE_BANK
+) -> tuple[StatementRow, bool]:
+    """Insert or replace the statement of (borrower, fiscal year, consolidated); the borrower must exist
+    (in ``scope``)."""
+    owner = borrower_row(session, statement.borrower_uscc, scope)
     row = session.scalars(
         sa.select(StatementRow).where(
             StatementRow.borrower_id == owner.id,
@@ -291,11 +333,13 @@ __all__ = [
     "BorrowerRow",
     "StatementLineRow",
     "StatementRow",
+    "borrower_branches",
     "borrower_row",
     "find_borrower_row",
     "get_borrower",
     "list_borrowers",
     "list_statements",
+    "of_borrowers_in",
     "resolve_uscc",
     "save_borrower",
     "save_statement",
@@ -303,4 +347,5 @@ __all__ = [
     "search_condition",
     "to_borrower",
     "to_statement",
+    "usccs_in_scope",
 ]

@@ -17,11 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship, selectinload
 
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.domain.exposures import Exposure
 from computecredit.domain.facilities import CollateralItem, Facility, Rate
 from computecredit.errors import NotFoundError
 from computecredit.store.base import Base, Money, TimestampMixin, utcnow
-from computecredit.store.borrowers import BorrowerRow, borrower_row
+from computecredit.store.borrowers import BorrowerRow, borrower_row, of_borrowers_in
 from computecredit.store.columns import Ratio
 
 
@@ -140,12 +141,18 @@ def to_facility(row: FacilityRow) -> Facility:
     )
 
 
-def find_facility_row(session: Session, reference: str) -> FacilityRow | None:
-    return session.scalars(sa.select(FacilityRow).where(FacilityRow.reference == reference)).one_or_none()
+def find_facility_row(session: Session, reference: str, scope: Scope = WHOLE_BANK) -> FacilityRow | None:
+    """The facility ``reference`` if its borrower lies in ``scope`` (a facility belongs to its borrower's
+    branch)."""
+    query = sa.select(FacilityRow).where(
+        FacilityRow.reference == reference, of_borrowers_in(FacilityRow.borrower_id, scope)
+    )
+    return session.scalars(query).one_or_none()
 
 
-def facility_row(session: Session, reference: str) -> FacilityRow:
-    row = find_facility_row(session, reference)
+def facility_row(session: Session, reference: str, scope: Scope = WHOLE_BANK) -> FacilityRow:
+    """The facility ``reference`` in ``scope``; :class:`NotFoundError` if there is none."""
+    row = find_facility_row(session, reference, scope)
     if row is None:
         raise NotFoundError(f"no facility with reference {reference}")
     return row

@@ -18,14 +18,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from computecredit.domain import Exposure
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.errors import InputError, Problem
 from computecredit.jsonable import to_jsonable
 from computecredit.monitoring.data import Event, MarketObservation, OperatingReport, PaymentRecord
 from computecredit.store.base import Base, Money, utcnow
-from computecredit.store.borrowers import BorrowerRow, find_borrower_row
+from computecredit.store.borrowers import BorrowerRow, find_borrower_row, of_borrowers_in
+from computecredit.store.branches import in_scope
 from computecredit.store.columns import Ratio
 from computecredit.store.facilities import ExposureRow, FacilityRow, find_facility_row, save_exposure
-from computecredit.store.projects import ProjectRow
+from computecredit.store.projects import ProjectRow, find_project_row
 
 if TYPE_CHECKING:
     from computecredit.monitoring.run import Alert, MonitoringResult
@@ -188,10 +190,13 @@ class AlertRow(Base):
 # --- periodic records ---------------------------------------------------------------------------------------
 
 
-def save_records(session: Session, records: Sequence[Any], source: str) -> tuple[int, int]:
+def save_records(
+    session: Session, records: Sequence[Any], source: str, scope: Scope = WHOLE_BANK
+) -> tuple[int, int]:
     """Store periodic records (operating reports, payments, market observations, events), each replacing the
     stored one it describes; returns (inserted, replaced). A record about a project, facility or borrower the
-    book does not hold is refused: :class:`InputError` naming every such row, and nothing is stored."""
+    book does not hold, or that lies outside ``scope``, is refused: :class:`InputError` naming every such row,
+    and nothing is stored."""
     problems: list[Problem] = []
     inserted = replaced = 0
     row: Any
@@ -202,9 +207,7 @@ def save_records(session: Session, records: Sequence[Any], source: str) -> tuple
 
     for number, record in enumerate(records, start=2):
         if isinstance(record, OperatingReport):
-            project = session.scalars(
-                sa.select(ProjectRow).where(ProjectRow.code == record.project_code)
-            ).one_or_none()
+            project = find_project_row(session, record.project_code, scope)
             if project is None:
                 missing(number, "project_code", record.project_code, "project")
                 continue
@@ -219,7 +222,7 @@ def save_records(session: Session, records: Sequence[Any], source: str) -> tuple
                 row = OperatingReportRow(project_id=project.id, period_end=record.period_end)
                 session.add(row)
         elif isinstance(record, PaymentRecord):
-            facility = find_facility_row(session, record.facility_reference)
+            facility = find_facility_row(session, record.facility_reference, scope)
             if facility is None:
                 missing(number, "facility_reference", record.facility_reference, "facility")
                 continue
@@ -251,7 +254,7 @@ def save_records(session: Session, records: Sequence[Any], source: str) -> tuple
                 )
                 session.add(row)
         elif isinstance(record, Event):
-            borrower = find_borrower_row(session, record.borrower_uscc)
+            borrower = find_borrower_row(session, record.borrower_uscc, scope)
             if borrower is None:
                 missing(number, "borrower_uscc", record.borrower_uscc, "borrower")
                 continue
@@ -402,14 +405,25 @@ def latest_run(session: Session) -> MonitoringRunRow | None:
     return session.scalars(sa.select(MonitoringRunRow).order_by(MonitoringRunRow.as_of.desc())).first()
 
 
-def watch_list_of(session: Session, run: MonitoringRunRow) -> list[WatchListRow]:
-    """A run's watch list, most points first."""
-    query = sa.select(WatchListRow).where(WatchListRow.run_id == run.id).order_by(WatchListRow.points.desc())
+def watch_list_of(session: Session, run: MonitoringRunRow, scope: Scope = WHOLE_BANK) -> list[WatchListRow]:
+    """A run's watch list (its borrowers in ``scope``), most points first."""
+    query = (
+        sa.select(WatchListRow)
+        .where(WatchListRow.run_id == run.id, of_borrowers_in(WatchListRow.borrower_id, scope))
+        .order_by(WatchListRow.points.desc())
+    )
     return list(session.scalars(query))
 
 
-def classifications_of(session: Session, run: MonitoringRunRow) -> list[ClassificationRow]:
-    return list(session.scalars(sa.select(ClassificationRow).where(ClassificationRow.run_id == run.id)))
+def classifications_of(
+    session: Session, run: MonitoringRunRow, scope: Scope = WHOLE_BANK
+) -> list[ClassificationRow]:
+    """A run's five-category classes of the facilities whose borrower lies in ``scope``."""
+    booked = sa.select(FacilityRow.id).where(of_borrowers_in(FacilityRow.borrower_id, scope))
+    query = sa.select(ClassificationRow).where(
+        ClassificationRow.run_id == run.id, ClassificationRow.facility_id.in_(booked)
+    )
+    return list(session.scalars(query))
 
 
 # --- runs and alerts ------------------------------------------------------------------------------------------
@@ -527,8 +541,10 @@ def known_references(session: Session) -> dict[str, set[str]]:
     }
 
 
-def find_alert(session: Session, alert_id: int) -> AlertRow | None:
-    return session.get(AlertRow, alert_id)
+def find_alert(session: Session, alert_id: int, scope: Scope = WHOLE_BANK) -> AlertRow | None:
+    """The alert ``alert_id`` if its borrower lies in ``scope`` (an alert belongs to its borrower's branch)."""
+    query = sa.select(AlertRow).where(AlertRow.id == alert_id, of_borrowers_in(AlertRow.borrower_id, scope))
+    return session.scalars(query).one_or_none()
 
 
 def find_alert_by_key(session: Session, key: str) -> AlertRow | None:
@@ -546,10 +562,15 @@ def alert_rows(
     statuses: Sequence[str] | None = None,
     offset: int = 0,
     limit: int | None = None,
+    scope: Scope = WHOLE_BANK,
 ) -> tuple[list[tuple[AlertRow, str, str, str]], int]:
-    """Alerts (of one owner, in some statuses, if given) with their borrower's USCC and names, most urgent
-    first; and how many there are in all."""
-    query = sa.select(AlertRow, BorrowerRow.uscc, BorrowerRow.name_zh, BorrowerRow.name_en).join(BorrowerRow)
+    """Alerts (of borrowers in ``scope``; of one owner, in some statuses, if given) with their borrower's
+    USCC and names, most urgent first; and how many there are in all."""
+    query = (
+        sa.select(AlertRow, BorrowerRow.uscc, BorrowerRow.name_zh, BorrowerRow.name_en)
+        .join(BorrowerRow)
+        .where(in_scope(BorrowerRow.branch_code, scope))
+    )
     if owner:
         query = query.where(AlertRow.owner == owner)
     if statuses is not None:

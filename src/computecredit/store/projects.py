@@ -7,10 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.domain.projects import Project
 from computecredit.errors import NotFoundError
 from computecredit.store.base import Base, TimestampMixin
-from computecredit.store.borrowers import BorrowerRow, borrower_row
+from computecredit.store.borrowers import BorrowerRow, borrower_row, of_borrowers_in
 
 
 class ProjectRow(TimestampMixin, Base):
@@ -54,15 +55,38 @@ def save_project(session: Session, project: Project) -> ProjectRow:
     return row
 
 
-def get_project(session: Session, code: str) -> Project:
-    row = session.scalars(sa.select(ProjectRow).where(ProjectRow.code == code)).one_or_none()
+def find_project_row(session: Session, code: str, scope: Scope = WHOLE_BANK) -> ProjectRow | None:
+    """The stored project ``code`` if its borrower lies in ``scope``."""
+    query = sa.select(ProjectRow).where(ProjectRow.code == code, of_borrowers_in(ProjectRow.borrower_id, scope))
+    return session.scalars(query).one_or_none()
+
+
+def get_project(session: Session, code: str, scope: Scope = WHOLE_BANK) -> Project:
+    """The stored project ``code`` in ``scope``; :class:`NotFoundError` if there is none."""
+    row = find_project_row(session, code, scope)
     if row is None:
         raise NotFoundError(f"no project with code {code}")
     return to_project(row)
 
 
-def list_projects(session: Session) -> list[Project]:
-    return [to_project(row) for row in session.scalars(sa.select(ProjectRow).order_by(ProjectRow.code))]
+def stored_codes(session: Session) -> set[str]:
+    """The codes of every stored project, whatever its branch (a stored project hides a bundled example
+    of the same code)."""
+    return set(session.scalars(sa.select(ProjectRow.code)))
 
 
-__all__ = ["ProjectRow", "get_project", "list_projects", "save_project", "to_project"]
+def list_projects(session: Session, scope: Scope = WHOLE_BANK) -> list[Project]:
+    """Stored projects (in ``scope``), by code."""
+    query = sa.select(ProjectRow).where(of_borrowers_in(ProjectRow.borrower_id, scope)).order_by(ProjectRow.code)
+    return [to_project(row) for row in session.scalars(query)]
+
+
+__all__ = [
+    "ProjectRow",
+    "find_project_row",
+    "get_project",
+    "list_projects",
+    "save_project",
+    "stored_codes",
+    "to_project",
+]

@@ -6,6 +6,7 @@ Tables live in modules by domain (``store/borrowers.py``, ``store/workflow.py``.
 from computecredit.store.bank import BankRow
 from computecredit.store.base import Base
 from computecredit.store.borrowers import BorrowerRow, StatementLineRow, StatementRow
+from computecredit.store.branches import BranchRow
 from computecredit.store.facilities import CollateralRow, ExposureRow, FacilityRow, TransactionRow
 from computecredit.store.monitoring import (
     AlertRow,
@@ -31,6 +32,7 @@ __all__ = [
     "BankRow",
     "Base",
     "BorrowerRow",
+    "BranchRow",
     "ClassificationRow",
     "CollateralRow",
     "Decision",

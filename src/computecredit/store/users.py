@@ -1,4 +1,4 @@
-"""Table ``users``: workbench users with their role and argon2 password hash.
+"""Table ``users``: workbench users with their role, branch and argon2 password hash.
 
 Sessions, audit and proposals (migration ``0002_workbench``) refer to ``users.id``.
 """
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from computecredit.domain.users import User, hash_password, verify_password
 from computecredit.errors import NotFoundError
 from computecredit.store.base import Base, TimestampMixin
+from computecredit.store.branches import branch_column
 
 
 class UserRow(TimestampMixin, Base):
@@ -22,10 +23,17 @@ class UserRow(TimestampMixin, Base):
     role: Mapped[str] = mapped_column(sa.String(16))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    branch_code: Mapped[str] = branch_column()
 
 
 def to_user(row: UserRow) -> User:
-    return User(username=row.username, display_name=row.display_name, role=row.role, active=row.active)
+    return User(
+        username=row.username,
+        display_name=row.display_name,
+        role=row.role,
+        active=row.active,
+        branch_code=row.branch_code,
+    )
 
 
 def find_user_row(session: Session, username: str) -> UserRow | None:
@@ -40,6 +48,7 @@ def add_user(session: Session, user: User, password: str) -> UserRow:
         role=user.role.value,
         password_hash=hash_password(password),
         active=user.active,
+        branch_code=user.branch_code,
     )
     session.add(row)
     session.flush()

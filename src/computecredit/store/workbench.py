@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.errors import NotFoundError
 from computecredit.store.base import Base, Money, TimestampMixin, utcnow
+from computecredit.store.borrowers import BorrowerRow, of_borrowers_in
 from computecredit.store.facilities import FacilityRow
 
 if TYPE_CHECKING:
@@ -127,20 +129,27 @@ class Job(Base):
 # --- proposals ------------------------------------------------------------------------------------------
 
 
-def get_proposal(session: Session, proposal_id: int) -> Proposal:
-    """The proposal with ``proposal_id``; :class:`NotFoundError` if there is none."""
+def _in(scope: Scope) -> sa.ColumnElement[bool]:
+    """Proposals of borrowers in ``scope`` (a proposal belongs to its borrower's branch)."""
+    return of_borrowers_in(Proposal.borrower_ref, scope, BorrowerRow.uscc)
+
+
+def get_proposal(session: Session, proposal_id: int, scope: Scope = WHOLE_BANK) -> Proposal:
+    """The proposal with ``proposal_id`` in ``scope``; :class:`NotFoundError` if there is none."""
     proposal = session.get(Proposal, proposal_id)
+    if proposal is not None and not scope.whole_bank:
+        proposal = session.scalars(sa.select(Proposal).where(Proposal.id == proposal_id, _in(scope))).first()
     if proposal is None:
         raise NotFoundError(f"no proposal {proposal_id}")
     return proposal
 
 
 def list_proposals(
-    session: Session, *, state: str | None = None, offset: int = 0, limit: int = 50
+    session: Session, *, state: str | None = None, offset: int = 0, limit: int = 50, scope: Scope = WHOLE_BANK
 ) -> tuple[list[Proposal], int]:
-    """Proposals newest first (of one ``state`` if given), and how many there are in all."""
-    query = sa.select(Proposal)
-    counter = sa.select(sa.func.count()).select_from(Proposal)
+    """Proposals (in ``scope``) newest first (of one ``state`` if given), and how many there are in all."""
+    query = sa.select(Proposal).where(_in(scope))
+    counter = sa.select(sa.func.count()).select_from(Proposal).where(_in(scope))
     if state:
         query = query.where(Proposal.state == state)
         counter = counter.where(Proposal.state == state)
@@ -148,9 +157,10 @@ def list_proposals(
     return list(rows), int(session.execute(counter).scalar_one())
 
 
-def proposals_in_state(session: Session, state: str) -> list[Proposal]:
-    """Every proposal in ``state``, oldest first."""
-    return list(session.scalars(sa.select(Proposal).where(Proposal.state == state).order_by(Proposal.id)))
+def proposals_in_state(session: Session, state: str, scope: Scope = WHOLE_BANK) -> list[Proposal]:
+    """Every proposal (in ``scope``) in ``state``, oldest first."""
+    query = sa.select(Proposal).where(Proposal.state == state, _in(scope)).order_by(Proposal.id)
+    return list(session.scalars(query))
 
 
 def proposals_of_borrower(session: Session, uscc: str) -> list[Proposal]:
@@ -159,9 +169,10 @@ def proposals_of_borrower(session: Session, uscc: str) -> list[Proposal]:
     return list(session.scalars(query))
 
 
-def proposal_counts(session: Session) -> dict[str, int]:
-    """How many proposals are in each state (states without any are absent)."""
-    rows = session.execute(sa.select(Proposal.state, sa.func.count()).group_by(Proposal.state))
+def proposal_counts(session: Session, scope: Scope = WHOLE_BANK) -> dict[str, int]:
+    """How many proposals (in ``scope``) are in each state (states without any are absent)."""
+    query = sa.select(Proposal.state, sa.func.count()).where(_in(scope)).group_by(Proposal.state)
+    rows = session.execute(query)
     return {state: int(count) for state, count in rows}
 
 

@@ -1,8 +1,11 @@
 """Request dependencies: the database, who is asking (session cookie or bearer token), roles, CSRF.
 
 Every route except login, the language switch, static files and ``/health`` depends on
-:func:`current_user`; role checks use :func:`require`. Both are enforced on the server for pages and API
-alike, whatever the page shows.
+:func:`current_user`; role checks use :func:`require`, and bank-wide functions (administration, the audit
+log, monitoring runs) :func:`require_head_office`. Both are enforced on the server for pages and API
+alike, whatever the page shows. Which customers a user sees is their :attr:`CurrentUser.scope` (their
+branch and the branches below it): every query of customers' data takes it, and anything outside it is
+not found (404), never forbidden.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from computecredit.domain.branches import Branch, Scope
 from computecredit.errors import PermissionDeniedError
 from computecredit.services import audit
+from computecredit.services import branches as branch_service
 from computecredit.services.workflow import Actor
 from computecredit.store.database import Database
 from computecredit.web import security
@@ -37,11 +42,13 @@ class CurrentUser:
     role: str
     display_name: str
     via: str  # "session" or "api"
+    branch: Branch
+    scope: Scope
     csrf_token: str | None = None
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.username, self.role)
+        return Actor(self.username, self.role, self.branch.level.value, self.scope)
 
 
 def database(request: Request) -> Database:
@@ -121,7 +128,10 @@ def _authenticate(db: Database, bearer: str | None, cookie: str | None) -> Curre
         user = users.find(session, row.username)
         if user is None or not user.active:
             return None
-        return CurrentUser(user.username, user.role, user.display_name, via, row.csrf_token)
+        place = branch_service.standing(session, user.branch_code)
+        return CurrentUser(
+            user.username, user.role, user.display_name, via, place.branch, place.scope, row.csrf_token
+        )
 
 
 async def current_user(request: Request) -> CurrentUser:
@@ -160,6 +170,19 @@ def require(*roles: str) -> Callable[[CurrentUser], Awaitable[CurrentUser]]:
     async def check(user: CurrentUser = Depends(current_user)) -> CurrentUser:
         if user.role not in roles:
             raise PermissionDeniedError(f"role {user.role} may not do this; needs one of: {', '.join(roles)}")
+        return user
+
+    return check
+
+
+def require_head_office(*roles: str) -> Callable[[CurrentUser], Awaitable[CurrentUser]]:
+    """Like :func:`require`, for functions over the whole bank: the user must also work at the head office."""
+
+    async def check(user: CurrentUser = Depends(require(*roles))) -> CurrentUser:
+        if not user.scope.whole_bank:
+            raise PermissionDeniedError(
+                f"only the head office may do this; {user.username} works at branch {user.branch.code}"
+            )
         return user
 
     return check

@@ -165,6 +165,7 @@ def context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
             value.label(lang) if hasattr(value, "label") else ("—" if value is None else str(value))
         ),
         "term": lambda kind, key: term(kind, key, lang),
+        "branch": lambda code, known: known[code].name(lang) if code in known else code,
         "percent": percent,
         "number": number,
         "user": user,

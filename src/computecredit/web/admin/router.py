@@ -1,4 +1,5 @@
-"""Admin pages and API (users, bank parameters, reference data), and the audit log (read and verify).
+"""Admin pages and API (users and their branches, bank parameters, reference data), and the audit log (read
+and verify). These cover the whole bank: only users of the head office may use them.
 
 Every change goes through :mod:`computecredit.services.admin`, which audits it in the same transaction.
 """
@@ -12,14 +13,16 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from computecredit import reference
+from computecredit.domain.branches import HEAD_OFFICE, BranchLevel
 from computecredit.domain.users import User
 from computecredit.errors import InputError, NotFoundError, Problem
 from computecredit.services import admin, audit, workflow
 from computecredit.store import bank as bank_store
+from computecredit.store import branches as branch_store
 from computecredit.store import workbench as workbench_store
 from computecredit.web.admin.schemas import AuditOut, BankOut, BankPatch, UserCreate, UserOut, UserPatch
 from computecredit.web.auth import users
-from computecredit.web.deps import TRANSACTION, CurrentUser, read_session, require, writes
+from computecredit.web.deps import TRANSACTION, CurrentUser, read_session, require_head_office, writes
 from computecredit.web.jobs.router import start
 from computecredit.web.pagination import Page, PageParams, page_params
 from computecredit.web.templating import render
@@ -33,16 +36,27 @@ ROLE_CHOICES = ("analyst", "approver", "risk_manager", "admin")
 
 def _user_out(user: User) -> UserOut:
     return UserOut(
-        username=user.username, display_name=user.display_name, role=user.role.value, active=user.active
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role.value,
+        active=user.active,
+        branch_code=user.branch_code,
     )
 
 
 @api.get("/admin/users", response_model=list[UserOut], summary="Users and their roles (admins)")
 def list_users(
-    _user: CurrentUser = Depends(require("admin")), session: Session = Depends(read_session, scope="function")
+    _user: CurrentUser = Depends(require_head_office("admin")),
+    session: Session = Depends(read_session, scope="function"),
 ) -> list[UserOut]:
     return [
-        UserOut(username=u.username, display_name=u.display_name, role=u.role, active=u.active)
+        UserOut(
+            username=u.username,
+            display_name=u.display_name,
+            role=u.role,
+            active=u.active,
+            branch_code=u.branch_code,
+        )
         for u in users.all_users(session)
     ]
 
@@ -50,9 +64,11 @@ def list_users(
 @api.post("/admin/users", status_code=201, response_model=UserOut, summary="Create a user (admins)")
 @writes
 def create_user(
-    body: UserCreate, user: CurrentUser = Depends(require("admin")), session: Session = TRANSACTION
+    body: UserCreate, user: CurrentUser = Depends(require_head_office("admin")), session: Session = TRANSACTION
 ) -> UserOut:
-    created = admin.create_user(session, user.username, body.username, body.display_name, body.role, body.password)
+    created = admin.create_user(
+        session, user.username, body.username, body.display_name, body.role, body.password, body.branch_code
+    )
     return _user_out(created)
 
 
@@ -61,7 +77,7 @@ def create_user(
 def update_user(
     body: UserPatch,
     username: str = Username,
-    user: CurrentUser = Depends(require("admin")),
+    user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = TRANSACTION,
 ) -> UserOut:
     changed = admin.update_user(session, user.username, username, **body.model_dump(exclude_none=True))
@@ -70,7 +86,8 @@ def update_user(
 
 @api.get("/admin/bank", response_model=BankOut, summary="The bank's current parameters (admins)")
 def get_bank(
-    _user: CurrentUser = Depends(require("admin")), session: Session = Depends(read_session, scope="function")
+    _user: CurrentUser = Depends(require_head_office("admin")),
+    session: Session = Depends(read_session, scope="function"),
 ) -> BankOut:
     return BankOut(**bank_store.get_bank(session).model_dump())
 
@@ -78,20 +95,20 @@ def get_bank(
 @api.patch("/admin/bank", response_model=BankOut, summary="Change the bank's capital, loan book or hurdle rate")
 @writes
 def update_bank(
-    body: BankPatch, user: CurrentUser = Depends(require("admin")), session: Session = TRANSACTION
+    body: BankPatch, user: CurrentUser = Depends(require_head_office("admin")), session: Session = TRANSACTION
 ) -> BankOut:
     return BankOut(**admin.update_bank(session, user.username, body.model_dump(exclude_none=True)).model_dump())
 
 
 @api.get("/admin/reference", summary="Versions of the bundled reference-data tables (admins)")
-def reference_versions(_user: CurrentUser = Depends(require("admin"))) -> dict[str, str]:
+def reference_versions(_user: CurrentUser = Depends(require_head_office("admin"))) -> dict[str, str]:
     return reference.versions()
 
 
 @api.get("/audit", response_model=Page[AuditOut], summary="The audit log, newest first")
 def audit_log(
     page: PageParams = Depends(page_params),
-    _user: CurrentUser = Depends(require(*AUDITORS)),
+    _user: CurrentUser = Depends(require_head_office(*AUDITORS)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Page[AuditOut]:
     total = workbench_store.count_audit_entries(session)
@@ -100,7 +117,7 @@ def audit_log(
 
 
 @api.post("/audit/verify", status_code=202, summary="Check the audit chain in the background; returns the job")
-def verify_audit(request: Request, user: CurrentUser = Depends(require(*AUDITORS))) -> Response:
+def verify_audit(request: Request, user: CurrentUser = Depends(require_head_office(*AUDITORS))) -> Response:
     job_id = start(request, user, "audit.verify", {})
     return JSONResponse(
         {"job_id": job_id, "links": {"self": f"/api/v1/jobs/{job_id}"}},
@@ -116,6 +133,7 @@ def _admin_page(
     bank_form: dict[str, str] | None = None,
 ) -> Response:
     policy = workflow.default_policy()
+    branches = branch_store.list_branches(session)
     try:
         bank = bank_store.get_bank(session)
     except NotFoundError:
@@ -127,7 +145,12 @@ def _admin_page(
         {
             "users": users.all_users(session),
             "versions": reference.versions(),
-            "authority": sorted(policy.limits.items()),
+            "authority": [
+                (role, BranchLevel(level), product, limit)
+                for (role, level, product), limit in sorted(policy.limits.items())
+            ],
+            "branches": branches,
+            "known_branches": {b.code: b for b in branches},
             "bank": bank,
             "bank_form": {**shown, **(bank_form or {})},
             "roles": ROLE_CHOICES,
@@ -150,7 +173,7 @@ def _or_show_problems(request: Request, session: Session, change: Callable[[], o
 @pages.get("/admin")
 def admin_page(
     request: Request,
-    _user: CurrentUser = Depends(require("admin")),
+    _user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     return _admin_page(request, session)
@@ -164,13 +187,14 @@ def create_user_page(
     display_name: str = Form(..., max_length=100),
     role: str = Form(..., max_length=16),
     password: str = Form(..., max_length=256),
-    user: CurrentUser = Depends(require("admin")),
+    branch_code: str = Form(HEAD_OFFICE, max_length=16),
+    user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = TRANSACTION,
 ) -> Response:
     return _or_show_problems(
         request,
         session,
-        lambda: admin.create_user(session, user.username, username, display_name, role, password),
+        lambda: admin.create_user(session, user.username, username, display_name, role, password, branch_code),
     )
 
 
@@ -181,13 +205,16 @@ def update_user_page(
     username: str = Username,
     role: str = Form(..., max_length=16),
     active: str = Form(..., pattern="^(true|false)$"),
-    user: CurrentUser = Depends(require("admin")),
+    branch_code: str | None = Form(None, max_length=16),
+    user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = TRANSACTION,
 ) -> Response:
     return _or_show_problems(
         request,
         session,
-        lambda: admin.update_user(session, user.username, username, role=role, active=active == "true"),
+        lambda: admin.update_user(
+            session, user.username, username, role=role, active=active == "true", branch_code=branch_code
+        ),
     )
 
 
@@ -199,7 +226,7 @@ def update_bank_page(
     tier1_net_capital: str = Form(..., max_length=40),
     loan_book: str = Form(..., max_length=40),
     hurdle_rate: str = Form(..., max_length=20),
-    user: CurrentUser = Depends(require("admin")),
+    user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = TRANSACTION,
 ) -> Response:
     changes = {
@@ -217,7 +244,7 @@ def update_bank_page(
 def audit_page(
     request: Request,
     page: PageParams = Depends(page_params),
-    _user: CurrentUser = Depends(require(*AUDITORS)),
+    _user: CurrentUser = Depends(require_head_office(*AUDITORS)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     total = workbench_store.count_audit_entries(session)
@@ -226,7 +253,7 @@ def audit_page(
 
 
 @pages.post("/audit/verify")
-def verify_audit_page(request: Request, user: CurrentUser = Depends(require(*AUDITORS))) -> Response:
+def verify_audit_page(request: Request, user: CurrentUser = Depends(require_head_office(*AUDITORS))) -> Response:
     return RedirectResponse(f"/jobs/{start(request, user, 'audit.verify', {})}", status_code=303)
 
 

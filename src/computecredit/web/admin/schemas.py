@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from computecredit.domain.branches import HEAD_OFFICE
 from computecredit.store.workbench import AuditEntry
 
 # An amount as a number of 元 or as bankers write it ("108.6亿", "5000万"); parsed by the domain's ``Amount``.
@@ -20,6 +21,7 @@ class UserOut(BaseModel):
     display_name: str
     role: str
     active: bool
+    branch_code: str
 
 
 class AuditOut(BaseModel):
@@ -57,6 +59,9 @@ class UserCreate(BaseModel):
     display_name: str = Field(max_length=100)
     role: Literal["analyst", "approver", "risk_manager", "admin"]
     password: str = Field(max_length=256, description="initial password, at least 8 characters")
+    branch_code: str = Field(
+        HEAD_OFFICE, max_length=16, description="the branch the user works at (head office: HO)"
+    )
 
 
 class UserPatch(BaseModel):
@@ -67,6 +72,7 @@ class UserPatch(BaseModel):
     display_name: str | None = Field(None, max_length=100)
     role: Literal["analyst", "approver", "risk_manager", "admin"] | None = None
     active: bool | None = None
+    branch_code: str | None = Field(None, max_length=16, description="move the user to this branch")
 
 
 class BankPatch(BaseModel):

@@ -178,4 +178,11 @@ def revoke_token(
 
 @api.get("/me", response_model=Me, summary="Who the credentials belong to")
 def me(user: CurrentUser = Depends(current_user)) -> Me:
-    return Me(username=user.username, display_name=user.display_name, role=user.role, authenticated_by=user.via)
+    return Me(
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        authenticated_by=user.via,
+        branch=user.branch.model_dump(mode="json"),
+        sees_whole_bank=user.scope.whole_bank,
+    )

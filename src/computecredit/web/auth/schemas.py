@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -25,3 +26,5 @@ class Me(BaseModel):
     display_name: str
     role: str
     authenticated_by: str
+    branch: dict[str, Any] = Field(description="the branch the user works at: code, names, level, parent")
+    sees_whole_bank: bool = Field(description="whether the user sees every branch (the head office does)")

@@ -25,6 +25,7 @@ class UserInfo:
     role: str
     active: bool
     password_hash: str
+    branch_code: str
 
 
 def _info(row: UserRow) -> UserInfo:
@@ -34,6 +35,7 @@ def _info(row: UserRow) -> UserInfo:
         role=str(row.role),
         active=bool(row.active),
         password_hash=row.password_hash,
+        branch_code=row.branch_code,
     )
 
 

@@ -1,4 +1,7 @@
-"""Borrower pages and API: search, profile, statements, rating history, facilities and exposures."""
+"""Borrower pages and API: search, profile, statements, rating history, facilities and exposures.
+
+Every lookup takes the caller's scope (their branch and those below it): another branch's borrower is not
+found. Admins book a borrower at another branch (``PUT /api/v1/borrowers/{uscc}/branch``)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from computecredit.domain.borrowers import ChainSegment, Hub
+from computecredit.domain.branches import Scope
 from computecredit.domain.ratings import Override
 from computecredit.domain.statements import ITEMS
 from computecredit.errors import InputError
@@ -23,9 +27,11 @@ from computecredit.jsonable import to_jsonable
 from computecredit.rating import ratios as ratios_lib
 from computecredit.rating.master_scale import load_master_scale
 from computecredit.services import audit
+from computecredit.services import branches as branch_service
 from computecredit.services import rating as rating_service
 from computecredit.services import statements as statement_service
 from computecredit.store import borrowers as borrower_store
+from computecredit.store import branches as branch_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import ratings as rating_store
 from computecredit.store import users as user_store
@@ -34,7 +40,16 @@ from computecredit.store.borrower_list import BorrowerFilter, BorrowerListRow, b
 from computecredit.store.database import Database
 from computecredit.web import charts, xlsx
 from computecredit.web.borrowers.schemas import BorrowerDetail, BorrowerSummary, StatementOut
-from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
+from computecredit.web.deps import (
+    ALL_ROLES,
+    TRANSACTION,
+    CurrentUser,
+    database,
+    read_session,
+    require,
+    require_head_office,
+    writes,
+)
 from computecredit.web.i18n import translate
 from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
 from computecredit.web.templating import language, render
@@ -89,24 +104,24 @@ def list_query(
     )
 
 
-def find(session: Session, query: ListQuery, page: PageParams) -> tuple[list[BorrowerListRow], int]:
+def find(session: Session, query: ListQuery, page: PageParams, scope: Scope) -> tuple[list[BorrowerListRow], int]:
     where = BorrowerFilter(
         q=query.q,
         segment=query.segment.value if query.segment else None,
         hub=query.hub.value if query.hub else None,
         grade=query.grade,
     )
-    return borrower_list(session, where, query.sort, query.desc, page.offset, page.limit)
+    return borrower_list(session, where, query.sort, query.desc, page.offset, page.limit, scope)
 
 
 @api.get("", response_model=Page[BorrowerSummary], summary="Search borrowers by name, USCC or stock code")
 def list_borrowers(
     query: ListQuery = Depends(list_query),
     page: PageParams = Depends(page_params),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Page[BorrowerSummary]:
-    found, total = find(session, query, page)
+    found, total = find(session, query, page, user.scope)
     return Page[BorrowerSummary](
         items=[BorrowerSummary.of(row) for row in found], total=total, offset=page.offset, limit=page.limit
     )
@@ -115,13 +130,14 @@ def list_borrowers(
 @api.get("/{uscc}", response_model=BorrowerDetail, summary="A borrower with its statements")
 def get_borrower(
     uscc: str = Uscc,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> BorrowerDetail:
-    borrower = borrower_store.get_borrower(session, uscc)
+    borrower = borrower_store.get_borrower(session, uscc, user.scope)
     statements = borrower_store.list_statements(session, uscc)
     return BorrowerDetail(
         borrower=to_jsonable(borrower, exact=True),
+        branch_code=borrower_store.borrower_branches(session, [uscc])[uscc],
         statements=[StatementOut.of(s) for s in statements],
         links={"self": f"/api/v1/borrowers/{uscc}", "ratings": f"/api/v1/borrowers/{uscc}/ratings"},
     )
@@ -130,10 +146,10 @@ def get_borrower(
 @api.get("/{uscc}/ratings", summary="Rating history of a borrower, newest first")
 def borrower_ratings(
     uscc: str = Uscc,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> list[dict[str, Any]]:
-    borrower_store.get_borrower(session, uscc)
+    borrower_store.get_borrower(session, uscc, user.scope)
     return [to_jsonable(r, exact=True) for r in rating_store.list_ratings(session, uscc)]
 
 
@@ -141,9 +157,10 @@ MAX_UPLOAD = 5 * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
 
 
-def import_upload(session: Session, uscc: str, upload: UploadFile, actor: str) -> dict[str, int]:
-    """Import statements from an uploaded Excel/CSV file for one borrower (all rows or none)."""
-    borrower_store.get_borrower(session, uscc)
+def import_upload(session: Session, uscc: str, upload: UploadFile, user: CurrentUser) -> dict[str, int]:
+    """Import statements from an uploaded Excel/CSV file for one borrower of the user's scope (all rows or
+    none)."""
+    borrower_store.get_borrower(session, uscc, user.scope)
     name = PurePath(upload.filename or "upload").name[:100] or "upload"
     suffix = PurePath(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
@@ -173,7 +190,7 @@ def import_upload(session: Session, uscc: str, upload: UploadFile, actor: str) -
     counts = statement_service.store_statements(session, located, source=name)
     audit.append(
         session,
-        actor,
+        user.username,
         "statements.import",
         "borrower",
         uscc,
@@ -191,7 +208,7 @@ def import_statements(
     user: CurrentUser = Depends(require("analyst")),
     session: Session = TRANSACTION,
 ) -> dict[str, int]:
-    return import_upload(session, uscc, file, user.username)
+    return import_upload(session, uscc, file, user)
 
 
 @api.get(
@@ -203,10 +220,10 @@ def import_statements(
 def statements_template(
     uscc: str = Uscc,
     years: str = Query("", max_length=40, pattern=r"^(\d{4}(,\d{4}){0,5})?$", description="e.g. 2023,2024"),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    borrower_store.get_borrower(session, uscc)
+    borrower_store.get_borrower(session, uscc, user.scope)
     chosen = [int(y) for y in years.split(",") if y] or [date.today().year - 1]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "template.xlsx"
@@ -224,11 +241,15 @@ class RatingRequest(BaseModel):
     override_reason: str | None = Field(None, max_length=2000)
 
 
-def rate(session: Session, uscc: str, request: RatingRequest, actor: str) -> dict[str, Any]:
+def rate(session: Session, uscc: str, request: RatingRequest, user: CurrentUser) -> dict[str, Any]:
     override = None
     if request.override_grade:
-        override = Override(grade=request.override_grade, reason=request.override_reason or "", user=actor[:32])
-    return rating_service.rate_stored_borrower(session, uscc, actor, dict(request.factors), override)
+        override = Override(
+            grade=request.override_grade, reason=request.override_reason or "", user=user.username[:32]
+        )
+    return rating_service.rate_stored_borrower(
+        session, uscc, user.username, dict(request.factors), override, scope=user.scope
+    )
 
 
 @api.post("/{uscc}/ratings", summary="Rate the borrower with the compute-chain expert model and store it")
@@ -239,7 +260,7 @@ def create_rating(
     user: CurrentUser = Depends(require("analyst", "risk_manager")),
     session: Session = TRANSACTION,
 ) -> dict[str, Any]:
-    return rate(session, uscc, body, user.username)
+    return rate(session, uscc, body, user)
 
 
 def ratio_view(statements: list[Any], lang: str) -> tuple[list[dict[str, Any]], Any]:
@@ -271,9 +292,9 @@ def ratio_view(statements: list[Any], lang: str) -> tuple[list[dict[str, Any]], 
     return rows, chart
 
 
-def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
-    """Everything the borrower page shows."""
-    borrower = borrower_store.get_borrower(session, uscc)
+def profile(session: Session, uscc: str, lang: str, scope: Scope) -> dict[str, Any]:
+    """Everything the borrower page shows (of a borrower in ``scope``)."""
+    borrower = borrower_store.get_borrower(session, uscc, scope)
     statements = borrower_store.list_statements(session, uscc)
     years = [str(s.fiscal_year) for s in statements]
     lines = [(ITEMS[code].label(lang), [s.yuan(code, None) for s in statements]) for code in KEY_LINES]
@@ -323,6 +344,8 @@ def profile(session: Session, uscc: str, lang: str) -> dict[str, Any]:
         "facilities": facility_store.list_facilities(session, uscc),
         "proposals": proposals,
         "people": {u.username: u.display_name for u in user_store.list_users(session)},
+        "branch_code": borrower_store.borrower_branches(session, [uscc])[uscc],
+        "branches": {b.code: b for b in branch_store.list_branches(session)},
     }
 
 
@@ -331,10 +354,10 @@ def borrowers_page(
     request: Request,
     query: ListQuery = Depends(list_query),
     page: PageParams = Depends(page_params),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    found, total = find(session, query, page)
+    found, total = find(session, query, page, user.scope)
     filters = {
         "q": query.q or "",
         "segment": query.segment.value if query.segment else "",
@@ -351,6 +374,7 @@ def borrowers_page(
         "segments": list(ChainSegment),
         "hubs": list(Hub),
         "grades": load_master_scale().codes,
+        "branches": {b.code: b for b in branch_store.list_branches(session)},
     }
     template = "borrowers/_results.html" if request.headers.get("hx-request") else "borrowers/list.html"
     return render(request, template, context)
@@ -363,12 +387,13 @@ EXPORT_ROWS = 10_000
 def borrowers_workbook(
     request: Request,
     query: ListQuery = Depends(list_query),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     """The borrower list as filtered and sorted on the page (every page of it) as an Excel workbook."""
     lang = language(request)
-    found, _total = find(session, query, PageParams(0, EXPORT_ROWS))
+    found, _total = find(session, query, PageParams(0, EXPORT_ROWS), user.scope)
+    branches = {b.code: b for b in branch_store.list_branches(session)}
     columns = [
         translate(lang, key)
         for key in (
@@ -377,6 +402,7 @@ def borrowers_workbook(
             "borrower.name_other",
             "borrower.segment",
             "borrower.hub",
+            "branch.branch",
             "rating.grade",
             "borrowers.pd",
             "borrowers.exposure_yuan",
@@ -391,6 +417,7 @@ def borrowers_workbook(
             r.borrower.name_en if lang.startswith("zh") else r.borrower.name_zh,
             r.borrower.segment.label(lang),
             r.borrower.hub.label(lang) if r.borrower.hub else None,
+            branches[r.branch_code].name(lang) if r.branch_code in branches else r.branch_code,
             r.grade,
             r.pd,
             r.exposure,
@@ -403,7 +430,7 @@ def borrowers_workbook(
         translate(lang, "nav.borrowers"),
         columns,
         rows,
-        {6: xlsx.PERCENT, 7: xlsx.AMOUNT},
+        {7: xlsx.PERCENT, 8: xlsx.AMOUNT},
         note=translate(lang, "borrowers.exposure_note"),
     )
     return xlsx.download(xlsx.workbook([sheet]), "borrowers.xlsx")
@@ -413,12 +440,12 @@ def borrowers_workbook(
 def statements_workbook(
     request: Request,
     uscc: str = Uscc,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     """A borrower's statements (every line, in 元) and ratios by year, as an Excel workbook."""
     lang = language(request)
-    borrower_store.get_borrower(session, uscc)
+    borrower_store.get_borrower(session, uscc, user.scope)
     statements = borrower_store.list_statements(session, uscc)
     years = [s.fiscal_year for s in statements]
     lines = [
@@ -460,10 +487,10 @@ def borrower_page(
     request: Request,
     uscc: str = Uscc,
     imported: int | None = Query(None, ge=0, le=1000),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    context = {**profile(session, uscc, language(request)), "imported": imported, "problems": []}
+    context = {**profile(session, uscc, language(request), user.scope), "imported": imported, "problems": []}
     return render(request, "borrowers/detail.html", context)
 
 
@@ -478,7 +505,7 @@ def rate_page(
 ) -> Response:
     """Rate with the expert model; a chosen grade overrides the model's, with its reason on record."""
     request = RatingRequest(override_grade=override_grade or None, override_reason=override_reason or None)
-    rate(session, uscc, request, user.username)
+    rate(session, uscc, request, user)
     return RedirectResponse(f"/borrowers/{uscc}#ratings", status_code=303)
 
 
@@ -492,9 +519,43 @@ def import_statements_page(
 ) -> Response:
     try:
         with audit.write_transaction(db) as session:
-            counts = import_upload(session, uscc, file, user.username)
+            counts = import_upload(session, uscc, file, user)
     except InputError as exc:
         with db.transaction() as session:
-            context = {**profile(session, uscc, language(request)), "imported": None, "problems": exc.problems}
+            context = {
+                **profile(session, uscc, language(request), user.scope),
+                "imported": None,
+                "problems": exc.problems,
+            }
         return render(request, "borrowers/detail.html", context, status_code=422)
     return RedirectResponse(f"/borrowers/{uscc}?imported={counts['created'] + counts['updated']}", status_code=303)
+
+
+class BranchChange(BaseModel):
+    """The branch to book the borrower at."""
+
+    branch_code: str = Field(max_length=16, description="the code of one of the bank's branches, e.g. BJ")
+
+
+@api.put("/{uscc}/branch", summary="Book the borrower at another branch (admins); its deals go with it")
+@writes
+def move_borrower(
+    body: BranchChange,
+    uscc: str = Uscc,
+    user: CurrentUser = Depends(require_head_office("admin")),
+    session: Session = TRANSACTION,
+) -> dict[str, str]:
+    left = branch_service.move_borrower(session, user.username, uscc, body.branch_code.strip().upper())
+    return {"uscc": uscc, "branch_code": body.branch_code.strip().upper(), "previous_branch_code": left}
+
+
+@pages.post("/borrowers/{uscc}/branch")
+@writes
+def move_borrower_page(
+    uscc: str = Uscc,
+    branch_code: str = Form(..., max_length=16),
+    user: CurrentUser = Depends(require_head_office("admin")),
+    session: Session = TRANSACTION,
+) -> Response:
+    branch_service.move_borrower(session, user.username, uscc, branch_code.strip().upper())
+    return RedirectResponse(f"/borrowers/{uscc}", status_code=303)

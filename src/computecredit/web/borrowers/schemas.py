@@ -28,6 +28,7 @@ class BorrowerSummary(BaseModel):
     exposure: Decimal = Decimal(0)
     watch_list: bool = False
     open_alerts: int = 0
+    branch_code: str
     links: dict[str, str]
 
     @classmethod
@@ -40,6 +41,7 @@ class BorrowerSummary(BaseModel):
             exposure=row.exposure,
             watch_list=row.watch,
             open_alerts=row.open_alerts,
+            branch_code=row.branch_code,
             uscc=b.uscc,
             name_zh=b.name_zh,
             name_en=b.name_en,
@@ -78,5 +80,6 @@ class StatementOut(BaseModel):
 
 class BorrowerDetail(BaseModel):
     borrower: dict[str, Any]
+    branch_code: str
     statements: list[StatementOut]
     links: dict[str, str]

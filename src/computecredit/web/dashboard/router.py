@@ -1,4 +1,5 @@
-"""Dashboard page and its summary API."""
+"""Dashboard page and its summary API: the book and proposals of the caller's branches (the whole bank for
+the head office)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from computecredit.domain.branches import Scope
 from computecredit.jsonable import to_jsonable
 from computecredit.services import workflow
 from computecredit.store import users as user_store
@@ -25,11 +27,14 @@ pages = APIRouter(include_in_schema=False)
 
 
 def summary(session: Session, user: CurrentUser) -> dict[str, Any]:
-    """Figures the dashboard shows: proposals by state, the caller's queue, the newest proposals."""
-    by_state = proposal_store.proposal_counts(session)
-    approved = [p.amount for p in proposal_store.proposals_in_state(session, workflow.State.APPROVED.value)]
+    """Figures the dashboard shows of the caller's branches: proposals by state, the caller's queue, the
+    newest proposals."""
+    by_state = proposal_store.proposal_counts(session, user.scope)
+    approved = [
+        p.amount for p in proposal_store.proposals_in_state(session, workflow.State.APPROVED.value, user.scope)
+    ]
     queue = workflow.approval_queue(session, user.actor) if user.role in ("approver", "risk_manager") else []
-    newest, _total = workflow.list_proposals(session, limit=8)
+    newest, _total = workflow.list_proposals(session, limit=8, scope=user.scope)
     return {
         "proposals_by_state": {s.value: int(by_state.get(s.value, 0)) for s in workflow.State},
         "approved_amount": sum(approved, start=0),
@@ -39,10 +44,10 @@ def summary(session: Session, user: CurrentUser) -> dict[str, Any]:
     }
 
 
-def book_figures(db: Database) -> dict[str, Any] | None:
-    """EAD, EL and VaR of the stored book (Vasicek, one factor), its breakdowns and its limit use against
-    the bank's capital (:func:`~computecredit.services.portfolio.book_overview`), or None while it cannot
-    be measured."""
+def book_figures(db: Database, scope: Scope) -> dict[str, Any] | None:
+    """EAD, EL and VaR of the stored book of the branches in ``scope`` (Vasicek, one factor), its breakdowns
+    and its limit use against the bank's capital (:func:`~computecredit.services.portfolio.book_overview`),
+    or None while it cannot be measured."""
     from computecredit.errors import InputError, NotFoundError
     from computecredit.portfolio.risk import portfolio_risk
     from computecredit.services.portfolio import book_from_store, book_overview
@@ -50,7 +55,7 @@ def book_figures(db: Database) -> dict[str, Any] | None:
     from computecredit.web.portfolio.router import DEFAULT_RHO
 
     try:
-        book = book_from_store(db)
+        book = book_from_store(db, scope=scope)
         with db.transaction() as session:
             bank = bank_store.get_bank(session)
     except (InputError, NotFoundError):
@@ -65,11 +70,11 @@ def book_figures(db: Database) -> dict[str, Any] | None:
     }
 
 
-def watch_list(db: Database) -> list[dict[str, Any]]:
-    """Open early-warning alerts from monitoring, most urgent first."""
+def watch_list(db: Database, scope: Scope) -> list[dict[str, Any]]:
+    """Open early-warning alerts from monitoring of the borrowers in ``scope``, most urgent first."""
     from computecredit.services.monitoring import open_alerts
 
-    return open_alerts(db)[:10]
+    return open_alerts(db, scope=scope)[:10]
 
 
 @api.get("", summary="Proposals by state, approved amount, and the caller's approval queue size")
@@ -83,8 +88,9 @@ def dashboard_summary(
         "proposals_by_state": data["proposals_by_state"],
         "approved_amount": to_jsonable(data["approved_amount"], exact=True),
         "my_queue": len(data["my_queue"]),
-        "book": book_figures(db),
-        "watch_list": watch_list(db),
+        "branch": user.branch.model_dump(mode="json"),
+        "book": book_figures(db, user.scope),
+        "watch_list": watch_list(db, user.scope),
     }
 
 
@@ -95,8 +101,8 @@ def dashboard_page(
     session: Session = Depends(read_session, scope="function"),
     db: Database = Depends(database),
 ) -> Response:
-    book = book_figures(db)
-    alerts = watch_list(db)
+    book = book_figures(db, user.scope)
+    alerts = watch_list(db, user.scope)
     codes = {a["borrower_uscc"] for a in alerts} | {r["name"] for r in (book or {}).get("limits", [])}
     context = {**summary(session, user), "book": book, "watch_list": alerts}
     context["names"] = {**context["names"], **borrower_names(session, codes)}

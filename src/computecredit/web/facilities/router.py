@@ -12,11 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.orm import Session
 
+from computecredit.domain.branches import Scope
 from computecredit.errors import InputError
 from computecredit.facilities.proposal import assess
 from computecredit.jsonable import to_jsonable
 from computecredit.money import parse_amount
 from computecredit.services import facilities as facility_service
+from computecredit.store import branches as branch_store
 from computecredit.store import facilities as facility_store
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
 from computecredit.web.templating import render
@@ -38,12 +40,15 @@ class Movement(BaseModel):
         return parse_amount(value)
 
 
-def facility_view(session: Session, reference: str) -> dict[str, Any]:
-    """The facility, its latest exposure, its movements and the engine's view of it as booked."""
+def facility_view(session: Session, reference: str, scope: Scope) -> dict[str, Any]:
+    """The facility (of a borrower in ``scope``: another branch's is not found), its branch, latest exposure,
+    movements and the engine's view of it as booked."""
+    branch_code = facility_store.facility_row(session, reference, scope).borrower.branch_code
     records = facility_service.Records.load(session)
     assessment = assess(facility_service.assemble(records, facility_service.stored_deal(records, reference)))
     return {
         "facility": records.facilities[reference].model_dump(mode="json"),
+        "branch_code": branch_code,
         "exposure": None
         if records.exposures.get(reference) is None
         else records.exposures[reference].model_dump(mode="json"),
@@ -55,10 +60,10 @@ def facility_view(session: Session, reference: str) -> dict[str, Any]:
 @api.get("/{reference}", summary="A facility as booked, with its exposure, movements and risk figures")
 def get_facility(
     reference: str = Reference,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> dict[str, Any]:
-    return facility_view(session, reference)
+    return facility_view(session, reference, user.scope)
 
 
 def _move(kind: str) -> Any:
@@ -70,7 +75,7 @@ def _move(kind: str) -> Any:
         session: Session = TRANSACTION,
     ) -> dict[str, Any]:
         move = facility_service.draw if kind == "drawdown" else facility_service.repay
-        exposure = move(session, reference, body.amount, body.value_date, user.username)
+        exposure = move(session, reference, body.amount, body.value_date, user.username, user.scope)
         return to_jsonable(exposure.model_dump(mode="json"), exact=True)
 
     endpoint.__name__ = f"record_{kind}"
@@ -88,8 +93,10 @@ def facility_page(
     user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    view = facility_view(session, reference)
-    return render(request, "facilities/detail.html", {"v": view, "can_book": user.role in BOOKERS, "problems": []})
+    view = facility_view(session, reference, user.scope)
+    branches = {b.code: b for b in branch_store.list_branches(session)}
+    context = {"v": view, "can_book": user.role in BOOKERS, "problems": [], "branches": branches}
+    return render(request, "facilities/detail.html", context)
 
 
 @pages.post("/facilities/{reference}/{kind}")
@@ -108,5 +115,5 @@ def movement_page(
     except ValueError:
         raise InputError("value_date", value_date, "must be a date YYYY-MM-DD") from None
     move = facility_service.draw if kind == "drawdown" else facility_service.repay
-    move(session, reference, parse_amount(amount), day, user.username)
+    move(session, reference, parse_amount(amount), day, user.username, user.scope)
     return RedirectResponse(f"/facilities/{reference}", status_code=303)

@@ -29,16 +29,15 @@ def start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any]
         raise InputError("kind", kind, f"must be one of {', '.join(sorted(jobs.KINDS))}")
     if user.role not in spec.roles:
         raise PermissionDeniedError(f"role {user.role} may not start {kind} jobs")
+    if spec.bank_wide and not user.scope.whole_bank:
+        raise PermissionDeniedError(f"only the head office may start {kind} jobs (they cover the whole bank)")
     job_id: str = request.app.state.jobs.submit(user.username, kind, {**params, "requested_by": user.username})
     observability.JOBS_SUBMITTED.labels(kind).inc()
     return job_id
 
 
 def _visible(session: Session, job_id: str, user: CurrentUser) -> Job:
-    job = jobs.get(session, job_id)
-    if job.owner != user.username and user.role not in ("risk_manager", "admin"):
-        raise NotFoundError(f"no job {job_id}")
-    return job
+    return jobs.visible_job(session, job_id, user.username, user.role, user.scope)
 
 
 @api.post("", status_code=202, response_model=JobOut, summary="Start a background job")

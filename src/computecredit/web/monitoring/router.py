@@ -1,8 +1,9 @@
 """Monitoring page and API: upload periodic data files, run the monitoring, work the alerts.
 
 Rules, ingest checks and runs are the monitoring service's (``services/monitoring.py``); this module only
-moves files and forms in and results out. Analysts, risk managers and admins upload data; risk managers and
-admins run the monitoring and act on alerts; every role reads.
+moves files and forms in and results out. Analysts, risk managers and admins upload data about the
+borrowers of their branches; risk managers and admins act on their branches' alerts; the head office's run
+the monitoring (over the whole bank); every role reads its branches' alerts.
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ from computecredit.services import monitoring as monitoring_service
 from computecredit.store import users as user_store
 from computecredit.store.database import Database
 from computecredit.web import xlsx
-from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
+from computecredit.web.deps import (
+    ALL_ROLES,
+    TRANSACTION,
+    CurrentUser,
+    database,
+    read_session,
+    require,
+    require_head_office,
+    writes,
+)
 from computecredit.web.i18n import translate
 from computecredit.web.monitoring.schemas import AlertAction, AlertOut, IngestOut, RunOut, RunRequest
 from computecredit.web.pagination import Page, PageParams, page_params
@@ -51,8 +61,11 @@ def safe_name(filename: str | None) -> str:
     return name or "upload"
 
 
-def ingest_upload(db: Database, upload: UploadFile, kind: str, actor: str) -> monitoring_service.IngestReport:
-    """Store an uploaded data file with the monitoring service's ingest (every row or none)."""
+def ingest_upload(
+    db: Database, upload: UploadFile, kind: str, user: CurrentUser
+) -> monitoring_service.IngestReport:
+    """Store an uploaded data file with the monitoring service's ingest (every row or none); rows about
+    another branch's borrowers read as unknown."""
     name = safe_name(upload.filename)
     content = upload.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
@@ -60,7 +73,7 @@ def ingest_upload(db: Database, upload: UploadFile, kind: str, actor: str) -> mo
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(content)
-        return monitoring_service.ingest_file(db, path, kind, actor=actor)
+        return monitoring_service.ingest_file(db, path, kind, actor=user.username, scope=user.scope)
 
 
 def run_payload(outcome: monitoring_service.RunOutcome) -> dict[str, Any]:
@@ -77,7 +90,7 @@ def ingest(
     user: CurrentUser = Depends(require(*UPLOADERS)),
     db: Database = Depends(database),
 ) -> IngestOut:
-    report = ingest_upload(db, file, kind, user.username)
+    report = ingest_upload(db, file, kind, user)
     return IngestOut(
         source=report.source,
         kind=report.kind,
@@ -90,7 +103,7 @@ def ingest(
 @api.post("/runs", response_model=RunOut, summary="Run the monitoring as of a date (risk managers, admins)")
 def run(
     body: RunRequest,
-    user: CurrentUser = Depends(require(*ACTORS)),
+    user: CurrentUser = Depends(require_head_office(*ACTORS)),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
     return run_payload(monitoring_service.run_monitoring(db, body.as_of, actor=user.username))
@@ -103,10 +116,10 @@ def list_alerts(
         None, description="active = open or acknowledged"
     ),
     page: PageParams = Depends(page_params),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Page[AlertOut]:
-    found, total = alert_service.list_alerts(session, owner, status, page.offset, page.limit)
+    found, total = alert_service.list_alerts(session, owner, status, page.offset, page.limit, user.scope)
     return Page[AlertOut](items=[AlertOut(**a) for a in found], total=total, offset=page.offset, limit=page.limit)
 
 
@@ -119,7 +132,7 @@ def act_on_alert(
     session: Session = TRANSACTION,
 ) -> AlertOut:
     changed = alert_service.act_on_alert(
-        session, alert_id, user.username, body.comment, body.action, body.owner, body.due_date
+        session, alert_id, user.username, body.comment, body.action, body.owner, body.due_date, user.scope
     )
     return AlertOut(**changed)
 
@@ -128,17 +141,18 @@ def act_on_alert(
 def monitoring_page(
     request: Request,
     owner: str | None = Query(None, max_length=64),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     lang = language(request)
-    found, total = alert_service.list_alerts(session, owner or None, "active", 0, 200)
+    found, total = alert_service.list_alerts(session, owner or None, "active", 0, 200, user.scope)
     context = {
         "alerts": found,
         "alert_total": total,
         "people": {u.username: u.display_name for u in user_store.list_users(session)},
         "owner": owner or "",
-        "latest": alert_service.latest_run(session),
+        "latest": alert_service.latest_run(session, user.scope),
+        "can_run": user.role in ACTORS and user.scope.whole_bank,
         "class_labels": {c.value: c.label(lang) for c in LoanClass},
         "kinds": monitoring_service.KINDS,
         "today": date.today().isoformat(),
@@ -152,13 +166,13 @@ def monitoring_page(
 def alerts_workbook(
     request: Request,
     owner: str | None = Query(None, max_length=64),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     """The alerts not yet closed (of one owner, if given), most urgent first, as an Excel workbook."""
     lang = language(request)
     zh = lang.startswith("zh")
-    found, _total = alert_service.list_alerts(session, owner or None, "active", 0, 10_000)
+    found, _total = alert_service.list_alerts(session, owner or None, "active", 0, 10_000, user.scope)
     keys = (
         "dashboard.alert",
         "proposal.borrower",
@@ -197,14 +211,14 @@ def ingest_page(
     user: CurrentUser = Depends(require(*UPLOADERS)),
     db: Database = Depends(database),
 ) -> Response:
-    report = ingest_upload(db, file, kind, user.username)
+    report = ingest_upload(db, file, kind, user)
     return RedirectResponse(f"/monitoring?ingested={report.rows}", status_code=303)
 
 
 @pages.post("/monitoring/run")
 def run_page(
     as_of: date = Form(),
-    user: CurrentUser = Depends(require(*ACTORS)),
+    user: CurrentUser = Depends(require_head_office(*ACTORS)),
     db: Database = Depends(database),
 ) -> Response:
     as_of = RunRequest(as_of=as_of).as_of  # the API's bounds on the date
@@ -223,5 +237,5 @@ def act_on_alert_page(
     user: CurrentUser = Depends(require(*ACTORS)),
     session: Session = TRANSACTION,
 ) -> Response:
-    alert_service.act_on_alert(session, alert_id, user.username, comment, action, owner, due_date)
+    alert_service.act_on_alert(session, alert_id, user.username, comment, action, owner, due_date, user.scope)
     return RedirectResponse(f"/monitoring#alert-{alert_id}", status_code=303)

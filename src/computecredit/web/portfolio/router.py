@@ -1,4 +1,7 @@
-"""Portfolio page and API: the stored book through the portfolio engine (Vasicek inline, Monte Carlo as a job)."""
+"""Portfolio page and API: the stored book through the portfolio engine (Vasicek inline, Monte Carlo as a job).
+
+The book is the caller's branches' (the whole bank's for the head office), measured against the bank's capital.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from computecredit.domain.branches import Scope
 from computecredit.errors import InputError
 from computecredit.portfolio.concentration import concentration
 from computecredit.portfolio.risk import portfolio_risk, resolve_factor_model
@@ -27,11 +31,13 @@ pages = APIRouter(include_in_schema=False)
 DEFAULT_RHO = 0.20
 Rho = Query(DEFAULT_RHO, ge=0.0, lt=1.0, description="Asset correlation of the one-factor model")
 Confidence = Query(0.999, gt=0.5, lt=1.0, description="Quantile level of VaR and ES")
+STRESS_ROLES = ("risk_manager", "approver", "admin")
 
 
-def risk_view(db: Database, rho: float, confidence: float) -> dict[str, Any]:
-    """The book's Vasicek loss figures, contributions by dimension and concentration against the bank's capital."""
-    book = book_from_store(db)
+def risk_view(db: Database, rho: float, confidence: float, scope: Scope) -> dict[str, Any]:
+    """The Vasicek loss figures of the book in ``scope``, contributions by dimension and concentration against
+    the bank's capital."""
+    book = book_from_store(db, scope=scope)
     risk = portfolio_risk(book, "vasicek", rho=rho, confidence=confidence).as_dict(top=10)
     with db.transaction() as session:
         bank = bank_store.get_bank(session)
@@ -46,8 +52,8 @@ def risk_view(db: Database, rho: float, confidence: float) -> dict[str, Any]:
     }
 
 
-def stress_view(db: Database, rho: float) -> dict[str, Any]:
-    book = book_from_store(db)
+def stress_view(db: Database, rho: float, scope: Scope) -> dict[str, Any]:
+    book = book_from_store(db, scope=scope)
     with db.transaction() as session:
         bank = bank_store.get_bank(session)
     base, outcomes = run_stress(
@@ -60,19 +66,19 @@ def stress_view(db: Database, rho: float) -> dict[str, Any]:
 def book_risk(
     rho: float = Rho,
     confidence: float = Confidence,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    return risk_view(db, rho, confidence)
+    return risk_view(db, rho, confidence, user.scope)
 
 
 @api.get("/stress", summary="Compute-industry stress scenarios on the stored book")
 def book_stress(
     rho: float = Rho,
-    _user: CurrentUser = Depends(require("risk_manager", "approver", "admin")),
+    user: CurrentUser = Depends(require(*STRESS_ROLES)),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    return stress_view(db, rho)
+    return stress_view(db, rho, user.scope)
 
 
 def _bars(values: dict[str, float], scale: float, lang: str) -> list[tuple[str, float]]:
@@ -90,7 +96,7 @@ def portfolio_page(
     lang = language(request)
     scale, unit = charts.amount_scale(lang)
     try:
-        view = risk_view(db, rho, confidence)
+        view = risk_view(db, rho, confidence, user.scope)
     except InputError as exc:
         return render(request, "portfolio/index.html", {"view": None, "problems": exc.problems, "rho": rho})
     contributions = view["risk"]["contributions"]
@@ -113,7 +119,7 @@ def portfolio_page(
             translate(lang, "portfolio.es_by_sector") + f" ({unit})",
             _bars(contributions.get("sector", {}), scale, lang),
         ),
-        "stress": stress_view(db, rho) if user.role in ("risk_manager", "approver", "admin") else None,
+        "stress": stress_view(db, rho, user.scope) if user.role in STRESS_ROLES else None,
     }
     return render(request, "portfolio/index.html", context)
 
@@ -121,12 +127,12 @@ def portfolio_page(
 @pages.get("/portfolio/book.xlsx")
 def book_workbook(
     request: Request,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     db: Database = Depends(database),
 ) -> Response:
     """The book as the portfolio engine reads it (one row per facility: EAD, PD, LGD, maturity...) in Excel."""
     lang = language(request)
-    frame = book_from_store(db).frame()
+    frame = book_from_store(db, scope=user.scope).frame()
     columns = [c for c in BOOK_COLUMNS if c in frame.columns]
     headers = [translate(lang, f"book.{c}") for c in columns]
     formats = {i: BOOK_FORMATS[c] for i, c in enumerate(columns) if c in BOOK_FORMATS}

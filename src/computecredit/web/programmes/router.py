@@ -23,7 +23,16 @@ from computecredit.services import programmes as service
 from computecredit.store import programmes as programme_store
 from computecredit.store.database import Database
 from computecredit.web import charts, xlsx
-from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, read_session, require, writes
+from computecredit.web.deps import (
+    ALL_ROLES,
+    TRANSACTION,
+    CurrentUser,
+    database,
+    read_session,
+    require,
+    require_head_office,
+    writes,
+)
 from computecredit.web.templating import dimension_label, language, render
 
 api = APIRouter(prefix="/api/v1/programmes", tags=["programmes"])
@@ -51,27 +60,27 @@ def _as_of(text: str | None) -> date | None:
 @api.get("", summary="Programmes with their amount, eligible products and segments, and progress")
 def list_programmes(
     as_of: str | None = Query(None, max_length=10, description="YYYY-MM-DD (default: the bank's reporting date)"),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    return {"items": [service.progress_view(r) for r in service.overview(db, _as_of(as_of))]}
+    return {"items": [service.progress_view(r) for r in service.overview(db, _as_of(as_of), user.scope)]}
 
 
 @api.get("/{code}", summary="A programme's progress: committed, drawn, remaining, pace, splits and risk")
 def get_programme(
     code: str = Code,
     as_of: str | None = Query(None, max_length=10, description="YYYY-MM-DD (default: the bank's reporting date)"),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    return service.progress_view(service.programme_progress(db, code, _as_of(as_of)))
+    return service.progress_view(service.programme_progress(db, code, _as_of(as_of), user.scope))
 
 
 @api.post("", status_code=201, summary="Define a programme (admins)")
 @writes
 def create_programme(
     body: dict[str, Any],
-    user: CurrentUser = Depends(require("admin")),
+    user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = TRANSACTION,
 ) -> dict[str, Any]:
     return service.programme_view(service.save(session, user.username, body))
@@ -82,7 +91,7 @@ def create_programme(
 def update_programme(
     body: dict[str, Any],
     code: str = Code,
-    user: CurrentUser = Depends(require("admin")),
+    user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = TRANSACTION,
 ) -> dict[str, Any]:
     return service.programme_view(service.save(session, user.username, body, code))
@@ -96,7 +105,7 @@ def tag_facility(
     user: CurrentUser = Depends(require(*TAGGERS)),
     session: Session = TRANSACTION,
 ) -> dict[str, Any]:
-    programme = service.tag_facility(session, user.username, code, body.facility)
+    programme = service.tag_facility(session, user.username, code, body.facility, user.scope)
     return {"programme": programme.code, "facility": body.facility}
 
 
@@ -166,10 +175,10 @@ def export_programme(
     request: Request,
     code: str = Code,
     as_of: str | None = Query(None, max_length=10),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     db: Database = Depends(database),
 ) -> Response:
-    result = service.programme_progress(db, code, _as_of(as_of))
+    result = service.programme_progress(db, code, _as_of(as_of), user.scope)
     return xlsx.download(_workbook(result, language(request)), f"{code}-{result.as_of}.xlsx")
 
 
@@ -179,10 +188,10 @@ def programme_report(
     lang: Literal["zh", "en"] = Query("zh"),
     fmt: Literal["html", "pdf"] = Query("html", alias="format"),
     as_of: str | None = Query(None, max_length=10),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     db: Database = Depends(database),
 ) -> Response:
-    result = service.programme_progress(db, code, _as_of(as_of))
+    result = service.programme_progress(db, code, _as_of(as_of), user.scope)
     if fmt == "pdf":
         return Response(
             report.render_pdf(result, lang),
@@ -202,7 +211,12 @@ def programmes_page(
     db: Database = Depends(database),
 ) -> Response:
     return render(
-        request, "programmes/list.html", {"results": service.overview(db), "can_edit": user.role == "admin"}
+        request,
+        "programmes/list.html",
+        {
+            "results": service.overview(db, scope=user.scope),
+            "can_edit": user.role == "admin" and user.scope.whole_bank,
+        },
     )
 
 
@@ -233,7 +247,7 @@ def _charts(result: Progress, lang: str) -> dict[str, Any]:
 @pages.get("/programmes/new")
 def new_programme_page(
     request: Request,
-    _user: CurrentUser = Depends(require("admin")),
+    _user: CurrentUser = Depends(require_head_office("admin")),
 ) -> Response:
     form = {"currency": "CNY", "kind": ProgrammeKind.LENDING_PROGRAMME.value}
     return render(request, "programmes/form.html", _form_context(form, [], None))
@@ -242,13 +256,13 @@ def new_programme_page(
 def _detail(
     request: Request, db: Database, user: CurrentUser, code: str, as_of: date | None, problems: list[Problem]
 ) -> dict[str, Any]:
-    result = service.programme_progress(db, code, as_of)
+    result = service.programme_progress(db, code, as_of, user.scope)
     rules = result.programme.eligibility
     return {
         "r": result,
         "rules": [(rule, getattr(rules, RULE_FIELDS[rule.key])) for rule in applicable(rules)],
         "charts": _charts(result, language(request)),
-        "can_edit": user.role == "admin",
+        "can_edit": user.role == "admin" and user.scope.whole_bank,
         "can_tag": user.role in TAGGERS,
         "problems": problems,
     }
@@ -276,7 +290,7 @@ def tag_facility_page(
     session: Session = TRANSACTION,
 ) -> Response:
     try:
-        service.tag_facility(session, user.username, code, facility.strip())
+        service.tag_facility(session, user.username, code, facility.strip(), user.scope)
     except InputError as exc:
         context = _detail(request, db, user, code, None, exc.problems)
         return render(request, "programmes/detail.html", context, status_code=422)
@@ -368,7 +382,7 @@ def _stored_form(programme: Programme) -> dict[str, Any]:
 def edit_programme_page(
     request: Request,
     code: str = Code,
-    _user: CurrentUser = Depends(require("admin")),
+    _user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     form = _stored_form(programme_store.get_programme(session, code))
@@ -390,7 +404,7 @@ def _save_page(
 def create_programme_page(
     request: Request,
     form: dict[str, Any] = Depends(_programme_form),
-    user: CurrentUser = Depends(require("admin")),
+    user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = TRANSACTION,
 ) -> Response:
     return _save_page(request, form, user, session, None)
@@ -402,7 +416,7 @@ def edit_programme_form(
     request: Request,
     code: str = Code,
     form: dict[str, Any] = Depends(_programme_form),
-    user: CurrentUser = Depends(require("admin")),
+    user: CurrentUser = Depends(require_head_office("admin")),
     session: Session = TRANSACTION,
 ) -> Response:
     return _save_page(request, form, user, session, code)

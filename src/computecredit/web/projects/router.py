@@ -1,4 +1,7 @@
-"""Project pages and API: the project engine on a stored project or a bundled example, inputs editable."""
+"""Project pages and API: the project engine on a stored project or a bundled example, inputs editable.
+
+A stored project belongs to its borrower's branch: outside the caller's scope it is not found (and the
+bundled example of the same code stays hidden behind it)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from computecredit import projects as engine
+from computecredit.domain.branches import Scope
 from computecredit.errors import InputError, NotFoundError, PermissionDeniedError
 from computecredit.jsonable import to_jsonable
 from computecredit.services import projects as project_service
@@ -40,10 +44,18 @@ class Evaluate(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
-def catalogue(session: Session) -> list[dict[str, str]]:
-    """Stored projects first, then the engine's bundled examples."""
-    stored = [{"code": p.code, "name": p.name, "kind": "stored"} for p in project_store.list_projects(session)]
-    examples = [{"code": name, "name": example_title(name), "kind": "example"} for name in engine.example_names()]
+def catalogue(session: Session, scope: Scope) -> list[dict[str, str]]:
+    """Stored projects of the branches in ``scope`` first, then the engine's bundled examples that no stored
+    project hides."""
+    stored = [
+        {"code": p.code, "name": p.name, "kind": "stored"} for p in project_store.list_projects(session, scope)
+    ]
+    hidden = project_store.stored_codes(session)
+    examples = [
+        {"code": name, "name": example_title(name), "kind": "example"}
+        for name in engine.example_names()
+        if name not in hidden
+    ]
     return stored + examples
 
 
@@ -54,14 +66,14 @@ def example_title(code: str) -> str:
     return str(document.get("name") or code) if isinstance(document, dict) else code
 
 
-def inputs_of(session: Session, code: str) -> dict[str, Any]:
-    """The engine input document of a stored project or a bundled example."""
-    try:
-        return dict(project_store.get_project(session, code).inputs)
-    except NotFoundError:
-        if code in engine.example_names():
-            return yaml.safe_load(engine.example_path(code).read_text(encoding="utf-8"))
-        raise NotFoundError(f"no project {code!r}") from None
+def inputs_of(session: Session, code: str, scope: Scope) -> dict[str, Any]:
+    """The engine input document of a stored project in ``scope`` or of a bundled example (one that no
+    stored project of that code, whatever its branch, hides)."""
+    if is_stored(session, code):
+        return dict(project_store.get_project(session, code, scope).inputs)
+    if code in engine.example_names():
+        return yaml.safe_load(engine.example_path(code).read_text(encoding="utf-8"))
+    raise NotFoundError(f"no project {code!r}")
 
 
 def evaluate(document: dict[str, Any], simulations: int, seed: int = 0) -> Any:
@@ -70,20 +82,20 @@ def evaluate(document: dict[str, Any], simulations: int, seed: int = 0) -> Any:
 
 @api.get("", summary="Stored projects and bundled examples")
 def list_projects(
-    _user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session, scope="function")
+    user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session, scope="function")
 ) -> list[dict[str, str]]:
-    return catalogue(session)
+    return catalogue(session, user.scope)
 
 
 @api.post("/evaluate", summary="Evaluate a project: cash flows, DSCR, returns, sensitivities, Monte Carlo, green")
 def evaluate_project(
     body: Evaluate,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> dict[str, Any]:
     if (body.code is None) == (body.inputs is None):
         raise InputError("code", body.code, "give either a project code or an inputs document")
-    document = body.inputs if body.inputs is not None else inputs_of(session, body.code or "")
+    document = body.inputs if body.inputs is not None else inputs_of(session, body.code or "", user.scope)
     return to_jsonable(evaluate(document, body.simulations, body.seed).to_dict())
 
 
@@ -98,7 +110,7 @@ def save_project_inputs(
     user: CurrentUser = Depends(require("analyst", "risk_manager")),
     db: Database = Depends(database),
 ) -> dict[str, Any]:
-    saved = project_service.save_inputs(db, user.username, code, body.inputs)
+    saved = project_service.save_inputs(db, user.username, code, body.inputs, user.scope)
     return {"code": saved.code, "name": saved.name, "inputs": saved.inputs}
 
 
@@ -167,10 +179,10 @@ def view(result: Any, lang: str) -> dict[str, Any]:
 @pages.get("/projects")
 def projects_page(
     request: Request,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    return render(request, "projects/list.html", {"projects": catalogue(session)})
+    return render(request, "projects/list.html", {"projects": catalogue(session, user.scope)})
 
 
 @pages.get("/projects/{code}")
@@ -178,10 +190,10 @@ def project_page(
     request: Request,
     code: str = Code,
     simulations: int = Query(PAGE_SIMULATIONS, ge=0, le=MAX_SIMULATIONS),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    document = inputs_of(session, code)
+    document = inputs_of(session, code, user.scope)
     result = evaluate(document, simulations)
     context = {
         "code": code,
@@ -206,15 +218,17 @@ def project_edit_page(
     db: Database = Depends(database),
 ) -> Response:
     """Evaluate edited inputs, written as YAML (the analyst's what-if), or, for a stored project, save them."""
+    with db.transaction() as session:
+        inputs_of(session, code, user.scope)  # another branch's project is not found, not even for a what-if
     try:
         document = yaml.safe_load(inputs_text)
         if not isinstance(document, dict):
             raise InputError("inputs", type(document).__name__, "must be a YAML mapping")
     except yaml.YAMLError as exc:
         problems = InputError("inputs", "…", f"not valid YAML: {exc}").problems
-        return edit_failed(request, db, code, None, inputs_text, problems)
+        return edit_failed(request, db, user, code, None, inputs_text, problems)
     except InputError as exc:
-        return edit_failed(request, db, code, None, inputs_text, exc.problems)
+        return edit_failed(request, db, user, code, None, inputs_text, exc.problems)
     return evaluate_or_save(request, db, user, code, document, action, inputs_text)
 
 
@@ -238,7 +252,7 @@ def project_form_page(
 ) -> Response:
     """Evaluate or save the inputs as edited in the structured form (the stored or example inputs, changed)."""
     with db.transaction() as session:
-        document = project_form.document_from_form(inputs_of(session, code), values)
+        document = project_form.document_from_form(inputs_of(session, code, user.scope), values)
     return evaluate_or_save(request, db, user, code, document, action, dump(document))
 
 
@@ -261,11 +275,11 @@ def evaluate_or_save(
         if action == "save":
             if user.role not in ("analyst", "risk_manager"):
                 raise PermissionDeniedError(f"role {user.role} may not change a project's inputs")
-            project_service.save_inputs(db, user.username, code, document)
+            project_service.save_inputs(db, user.username, code, document, user.scope)
             return RedirectResponse(f"/projects/{code}?saved=1", status_code=303)
         result = evaluate(document, PAGE_SIMULATIONS)
     except InputError as exc:
-        return edit_failed(request, db, code, document, inputs_text, exc.problems)
+        return edit_failed(request, db, user, code, document, inputs_text, exc.problems)
     context = {
         "code": code,
         "inputs_text": inputs_text,
@@ -282,6 +296,7 @@ def evaluate_or_save(
 def edit_failed(
     request: Request,
     db: Database,
+    user: CurrentUser,
     code: str,
     document: dict[str, Any] | None,
     inputs_text: str,
@@ -290,7 +305,7 @@ def edit_failed(
     """The page again with the analyst's inputs and the engine's problems, each beside its field."""
     with db.transaction() as session:
         stored = is_stored(session, code)
-        shown = document if document is not None else inputs_of(session, code)
+        shown = document if document is not None else inputs_of(session, code, user.scope)
     context = {
         "code": code,
         "inputs_text": inputs_text,
@@ -306,21 +321,17 @@ def edit_failed(
 @pages.get("/projects/{code}/cash-flows.xlsx")
 def cash_flow_workbook(
     code: str = Code,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     """The project engine's workbook: summary, sources and uses, monthly, quarterly and annual cash flows
     (each column with its unit and formula), tornado."""
     from computecredit.projects.excel import excel_workbook
 
-    result = evaluate(inputs_of(session, code), PAGE_SIMULATIONS)
+    result = evaluate(inputs_of(session, code, user.scope), PAGE_SIMULATIONS)
     return xlsx.download(excel_workbook(result), f"cash-flows-{code}.xlsx")
 
 
 def is_stored(session: Session, code: str) -> bool:
-    """Whether ``code`` is a stored project (editable) rather than a bundled engine example."""
-    try:
-        project_store.get_project(session, code)
-    except NotFoundError:
-        return False
-    return True
+    """Whether ``code`` is a stored project (editable, of any branch) rather than a bundled engine example."""
+    return project_store.find_project_row(session, code) is not None

@@ -1,4 +1,7 @@
-"""Proposal pages (form, detail, approval queue) and the proposals API; every rule is in services.workflow."""
+"""Proposal pages (form, detail, approval queue) and the proposals API; every rule is in services.workflow.
+
+A user sees the proposals of the borrowers of their branches (:attr:`CurrentUser.scope`); any other is not
+found, and another branch's borrower reads as unknown on the form."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from computecredit.reference import load_yaml
 from computecredit.services import programmes as programme_service
 from computecredit.services import workflow
 from computecredit.services.workflow import Action, State
+from computecredit.store import borrowers as borrower_store
+from computecredit.store import branches as branch_store
 from computecredit.store import programmes as programme_store
 from computecredit.store.workbench import Proposal as StoredProposal
 from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
@@ -78,11 +83,11 @@ def _terms(body: ProposalCreate) -> workflow.Terms:
 def list_proposals(
     state: State | None = Query(None),
     page: PageParams = Depends(page_params),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Page[ProposalOut]:
     rows, total = workflow.list_proposals(
-        session, state=state.value if state else None, offset=page.offset, limit=page.limit
+        session, state=state.value if state else None, offset=page.offset, limit=page.limit, scope=user.scope
     )
     return Page[ProposalOut](
         items=[ProposalOut.of(p) for p in rows], total=total, offset=page.offset, limit=page.limit
@@ -105,7 +110,7 @@ def preview_proposal(
     user: CurrentUser = Depends(require("analyst")),
     session: Session = Depends(read_session, scope="function"),
 ) -> Preview:
-    outputs, versions = workflow.preview(session, _terms(body), _deal(body.deal), user.username)
+    outputs, versions = workflow.preview(session, _terms(body), _deal(body.deal), user.actor)
     return Preview(outputs=to_jsonable(outputs, exact=True), versions=versions)
 
 
@@ -119,7 +124,7 @@ def analyse_proposal(
     user: CurrentUser = Depends(require("analyst")),
     session: Session = TRANSACTION,
 ) -> ProposalOut:
-    proposal = workflow.get(session, proposal_id)
+    proposal = workflow.get(session, proposal_id, user.scope)
     deal = _deal(body) if body is not None else workflow.stored_deal(proposal)
     return ProposalOut.of(workflow.analyse_with_engines(session, proposal_id, user.actor, deal))
 
@@ -134,10 +139,10 @@ def proposal_memo(
     proposal_id: int = ProposalId,
     lang: MemoLang = Query("zh"),
     format: MemoFormat = Query("html"),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    return memo_response(workflow.get(session, proposal_id), lang, format)
+    return memo_response(workflow.get(session, proposal_id, user.scope), lang, format)
 
 
 @api.get("/queue", response_model=list[ProposalOut], summary="Submitted proposals the caller may decide on")
@@ -150,10 +155,10 @@ def queue(
 @api.get("/{proposal_id}", response_model=ProposalOut, summary="One proposal with its decisions")
 def get_proposal(
     proposal_id: int = ProposalId,
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> ProposalOut:
-    return ProposalOut.of(workflow.get(session, proposal_id))
+    return ProposalOut.of(workflow.get(session, proposal_id, user.scope))
 
 
 @api.post("/{proposal_id}/submit", response_model=ProposalOut, summary="Send an analysed proposal for approval")
@@ -199,12 +204,12 @@ def proposals_page(
     request: Request,
     state_code: str | None = Query(None, alias="state", max_length=16),
     page: PageParams = Depends(page_params),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     state = optional_choice(State, state_code, "state")
     rows, total = workflow.list_proposals(
-        session, state=state.value if state else None, offset=page.offset, limit=page.limit
+        session, state=state.value if state else None, offset=page.offset, limit=page.limit, scope=user.scope
     )
     return render(
         request,
@@ -220,8 +225,11 @@ def proposals_page(
     )
 
 
-def _form_context(session: Session, form: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
-    """What the proposal form shows beside the analyst's entries: choices, and the borrower's context."""
+def _form_context(
+    session: Session, form: dict[str, str], problems: list[Problem], user: CurrentUser
+) -> dict[str, Any]:
+    """What the proposal form shows beside the analyst's entries: choices (the borrowers of the analyst's
+    branches), and the borrower's context."""
     return {
         "form": form,
         "problems": problems,
@@ -231,8 +239,8 @@ def _form_context(session: Session, form: dict[str, str], problems: list[Problem
         "collateral_types": tuple(CollateralType),
         "guarantor_kinds": tuple(GuarantorKind),
         "covenants": COVENANTS,
-        "borrowers": workflow.borrower_choices(session),
-        "context": workflow.borrower_context(session, form.get("borrower_ref", "")),
+        "borrowers": workflow.borrower_choices(session, user.scope),
+        "context": workflow.borrower_context(session, form.get("borrower_ref", ""), user.scope),
         "rows": {"collateral": range(COLLATERAL_ROWS), "guarantor": range(GUARANTOR_ROWS)},
         "programmes": {
             kind: [p for p in programme_store.list_programmes(session) if p.kind is kind] for kind in ProgrammeKind
@@ -248,7 +256,7 @@ def new_proposal_page(
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
     form = {"borrower_ref": borrower or "", "tenor_months": "12", "spread_bp": "0"}
-    return render(request, "proposals/new.html", _form_context(session, form, []))
+    return render(request, "proposals/new.html", _form_context(session, form, [], user))
 
 
 @pages.get("/proposals/borrower-context")
@@ -261,7 +269,7 @@ def borrower_context_page(
 ) -> Response:
     """The borrower's projects (the picker), collateral and existing facilities, as the analyst picks it."""
     form = {"borrower_ref": borrower_ref, "project_ref": project_ref}
-    return render(request, "proposals/_borrower_context.html", _form_context(session, form, []))
+    return render(request, "proposals/_borrower_context.html", _form_context(session, form, [], user))
 
 
 COLLATERAL_ROWS = 3
@@ -374,7 +382,9 @@ def create_proposal_page(
     try:
         proposal = workflow.create(session, user.actor, _terms(_form_body(form)))
     except (ValidationError, InputError) as exc:
-        return render(request, "proposals/new.html", _form_context(session, form, _problems(exc)), status_code=422)
+        return render(
+            request, "proposals/new.html", _form_context(session, form, _problems(exc), user), status_code=422
+        )
     return RedirectResponse(f"/proposals/{proposal.id}", status_code=303)
 
 
@@ -388,7 +398,7 @@ def preview_page(
     """The live panel of the proposal form: limit, pricing and checks as the analyst types."""
     try:
         body = _form_body(form)
-        outputs, _versions = workflow.preview(session, _terms(body), _deal(body.deal), user.username)
+        outputs, _versions = workflow.preview(session, _terms(body), _deal(body.deal), user.actor)
     except (ValidationError, InputError) as exc:
         return render(request, "proposals/_preview.html", {"outputs": None, "problems": _problems(exc)})
     return render(request, "proposals/_preview.html", {"outputs": outputs, "problems": []})
@@ -399,10 +409,10 @@ def memo_page(
     proposal_id: int = ProposalId,
     lang: MemoLang = Query("zh"),
     format: MemoFormat = Query("html"),
-    _user: CurrentUser = Depends(require(*ALL_ROLES)),
+    user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    return memo_response(workflow.get(session, proposal_id), lang, format)
+    return memo_response(workflow.get(session, proposal_id, user.scope), lang, format)
 
 
 def _allowed_actions(proposal: StoredProposal, user: CurrentUser) -> list[str]:
@@ -428,7 +438,7 @@ def proposal_page(
     user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = Depends(read_session, scope="function"),
 ) -> Response:
-    proposal = workflow.get(session, proposal_id)
+    proposal = workflow.get(session, proposal_id, user.scope)
     names = workflow.borrower_names(session, [proposal]).get(proposal.borrower_ref)
     context = {
         "p": ProposalOut.of(proposal),
@@ -438,6 +448,10 @@ def proposal_page(
         "borrower_name": None
         if names is None
         else (names[0] if request.state.lang.startswith("zh") else names[1]),
+        "branch_code": borrower_store.borrower_branches(session, [proposal.borrower_ref]).get(
+            proposal.borrower_ref
+        ),
+        "branches": {b.code: b for b in branch_store.list_branches(session)},
     }
     return render(request, "proposals/detail.html", context)
 
@@ -455,7 +469,7 @@ def proposal_action_page(
     if action is Action.SUBMIT:
         workflow.submit(session, proposal_id, user.actor)
     elif action is Action.ANALYSE:
-        proposal = workflow.get(session, proposal_id)
+        proposal = workflow.get(session, proposal_id, user.scope)
         workflow.analyse_with_engines(session, proposal_id, user.actor, workflow.stored_deal(proposal))
     else:
         workflow.decide(session, proposal_id, user.actor, action, comment)
