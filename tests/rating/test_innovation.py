@@ -51,6 +51,12 @@ def test_steady_operating_cash_flow(flows: dict[int, int | None], steady: bool) 
     assert test.years[-1].operating_cash_flow == Decimal(flows[2024] or 0) * 10_000
 
 
+def test_a_years_consolidated_statement_is_the_one_judged() -> None:
+    parent_only = _year(2024, -50).model_copy(update={"consolidated": False})
+    test = steady_operating_cash_flow([_year(2023, 10), parent_only, _year(2024, 20)])
+    assert test.steady and test.years[-1].operating_cash_flow == Decimal(200_000)
+
+
 def test_the_assessment_is_the_ratings_innovation_for_every_demo_borrower(_demo_bank_file: Path) -> None:
     db = Database(f"sqlite:///{_demo_bank_file}")
     try:

@@ -89,20 +89,25 @@ class CashFlowTest:
 def steady_operating_cash_flow(
     statements: Sequence[FinancialStatement], years: int = STEADY_YEARS
 ) -> CashFlowTest:
-    """Operating cash flow positive in each of the last ``years`` fiscal years up to the latest statement.
+    """Operating cash flow positive in each of the last ``years`` fiscal years up to the latest statement
+    (a year's consolidated statement where it has one, else its first).
 
     >>> steady_operating_cash_flow([]).steady
     False
     """
-    by_year = {s.fiscal_year: s for s in statements}
+    by_year: dict[int, FinancialStatement] = {}
+    for statement in statements:
+        held = by_year.get(statement.fiscal_year)
+        if held is None or (statement.consolidated and not held.consolidated):
+            by_year[statement.fiscal_year] = statement
     if not by_year:
         return CashFlowTest(False, ())
     latest = max(by_year)
     checked = []
     for year in range(latest - years + 1, latest + 1):
-        statement = by_year.get(year)
+        found = by_year.get(year)
         try:
-            value = None if statement is None else operating_cash_flow(yuan_lines(statement))
+            value = None if found is None else operating_cash_flow(yuan_lines(found))
         except MissingLine:
             value = None
         checked.append(CashFlowYear(year, value))
