@@ -56,13 +56,27 @@ class CollateralType(LabelledEnum):
     RECEIVABLES = "receivables", "应收账款质押", "Receivables"
     EQUITY_PLEDGE = "equity_pledge", "股权质押", "Equity pledge"
     DEPOSIT = "deposit", "保证金/存单质押", "Cash deposit"
+    IP_PLEDGE = "ip_pledge", "知识产权质押", "Intellectual-property pledge"
+
+
+class IPKind(LabelledEnum):
+    """What an intellectual-property pledge is valued as (``details["ip_kind"]`` of an ``ip_pledge`` item)."""
+
+    INVENTION_PATENT = "invention_patent", "发明专利", "Invention patent"
+    UTILITY_MODEL = "utility_model", "实用新型专利", "Utility-model patent"
+    TRADEMARK = "trademark", "注册商标专用权", "Registered trademark"
+    SOFTWARE_COPYRIGHT = "software_copyright", "计算机软件著作权", "Software copyright"
 
 
 class GuarantorKind(LabelledEnum):
     CORPORATE = "corporate", "企业保证", "Corporate"
     INDIVIDUAL = "individual", "个人保证", "Individual"
     GUARANTEE_COMPANY = "guarantee_company", "融资担保公司", "Guarantee company"
-    GOVERNMENT_FUND = "government_fund", "政府性融资担保/风险补偿基金", "Government guarantee fund"
+    # The national 政府性融资担保 scheme (国办发〔2019〕6号): a government guarantee institution backed by
+    # provincial re-guarantee and the 国家融资担保基金; the bank keeps a share of each loss (≥ 20%).
+    GOVERNMENT_FUND = "government_fund", "政府性融资担保机构", "Government financing guarantee"
+    # A fiscal pool (风险补偿资金池) that repays the bank a share of its loss on an eligible loan; not a guarantee.
+    RISK_SHARING_FUND = "risk_sharing_fund", "风险补偿资金池", "Government risk-compensation fund"
 
 
 class CovenantOperator(LabelledEnum):
@@ -108,7 +122,16 @@ class Rate(BaseModel):
 
 
 class CollateralItem(BaseModel):
-    """One item of collateral with its value in 元 and whatever details fit its type (as data)."""
+    """One item of collateral with its value in 元 and whatever details fit its type (as data).
+
+    An IP pledge may name its kind in ``details["ip_kind"]`` (an :class:`IPKind`, or its label); the haircut
+    table then has a row for that kind (``haircut_key``), else the pledge takes the row for IP of unnamed kind.
+
+    >>> item = CollateralItem(type="ip_pledge", description="ZL2021xxxx 等12项", value="800万",
+    ...                       details={"ip_kind": "发明专利"})
+    >>> item.ip_kind, item.haircut_key
+    (<IPKind.INVENTION_PATENT: 'invention_patent'>, 'ip_pledge.invention_patent')
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -116,16 +139,54 @@ class CollateralItem(BaseModel):
     description: str = Field(min_length=1, max_length=500)
     value: Amount = Field(gt=0, description="appraised value, 元")
     valuation_date: date | None = None
-    details: dict[str, Any] = Field(default_factory=dict, description="e.g. {'gpu_model': 'H20', 'count': 512}")
+    details: dict[str, Any] = Field(
+        default_factory=dict, description="e.g. {'gpu_model': 'H20', 'count': 512}; an IP pledge: {'ip_kind': ...}"
+    )
+
+    @model_validator(mode="after")
+    def _ip_kind(self) -> Self:
+        kind = self.details.get("ip_kind")
+        if kind is None:
+            return self
+        if self.type is not CollateralType.IP_PLEDGE:
+            raise rule_error([("details.ip_kind", kind, "only an ip_pledge names an IP kind")])
+        if IPKind.parse(kind) is None:
+            raise rule_error([("details.ip_kind", kind, f"unknown IP kind; known: {IPKind.choices()}")])
+        return self
+
+    @property
+    def ip_kind(self) -> IPKind | None:
+        """The kind of IP pledged (named by code or label), when the item is an IP pledge that names it."""
+        kind = self.details.get("ip_kind")
+        return None if kind is None else IPKind.parse(kind)
+
+    @property
+    def haircut_key(self) -> str:
+        """The row of the collateral haircut table this item takes: its type, or ``ip_pledge.<kind>``."""
+        kind = self.ip_kind
+        return self.type.value if kind is None else f"{self.type.value}.{kind.value}"
 
 
 class Guarantor(BaseModel):
+    """A guarantor, or a party that shares the bank's loss.
+
+    ``covered_share`` is the share of the bank's loss the guarantor bears (0 < share ≤ 1), up to ``amount``;
+    left out, the facilities engine takes the documented share of its kind (``risk_sharing.yaml``: 80% for a
+    government financing guarantee, 30% for a risk-compensation fund) or, for other kinds, the whole loss.
+
+    >>> Guarantor(name="某市科技信贷风险补偿资金池", kind="风险补偿资金池", covered_share="0.5").covered_share
+    Decimal('0.5')
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=2, max_length=200)
     kind: Annotated[GuarantorKind, lenient(GuarantorKind)]
     uscc: Uscc | None = None
     amount: Amount | None = Field(None, gt=0, description="guaranteed amount, 元; None = the whole facility")
+    covered_share: Decimal | None = Field(
+        None, gt=0, le=1, description="share of the bank's loss borne; None = the documented share of the kind"
+    )
 
 
 class Covenant(BaseModel):
@@ -269,6 +330,7 @@ __all__ = [
     "FacilityStatus",
     "Guarantor",
     "GuarantorKind",
+    "IPKind",
     "OverrideKey",
     "ProductType",
     "Rate",

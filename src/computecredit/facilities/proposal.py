@@ -48,6 +48,7 @@ from computecredit.facilities.lgd import (
     economic_lgd,
     exposure_at_default,
     guaranteed_capital,
+    risk_sharing,
 )
 from computecredit.facilities.pricing import LPRQuote, PricingInputs, PricingResult, lpr_on, price
 from computecredit.facilities.sizing import (
@@ -344,9 +345,10 @@ class Proposal(_Model):
 class ExposureRisk(BaseModel):
     """EAD, LGD, PD and IRB capital of a facility at given drawn and undrawn amounts.
 
-    ``lgd`` is the loss given default after collateral and guarantees: the guarantee enters through the
-    expected loss of the guaranteed capital calculation, so that EAD × PD × ``lgd`` is the engine's expected
-    loss; ``lgd.lgd`` (collateral only) stays in ``collateral``.
+    ``lgd`` is the loss given default after collateral and guarantees: the guarantee (or a government scheme's
+    loss sharing, which takes its covered share of the loss off the bank) enters through the expected loss of
+    the guaranteed capital calculation, so that EAD × PD × ``lgd`` is the engine's expected loss; ``lgd.lgd``
+    (collateral only) stays in ``collateral``.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
@@ -450,6 +452,7 @@ def exposure_risk(proposal: Proposal, drawn: Decimal, undrawn: Decimal) -> Expos
         effective_maturity(proposal.tenor_years),
         _guarantee(proposal),
         proposal.borrower.revenue,
+        capital_lgd=collateral.capital_lgd,
     )
     lgd = min(max(float(capital.expected_loss / ead_amount) / pd, 0.0), 1.0)
     return ExposureRisk(
@@ -470,12 +473,35 @@ def _exposure(
 
 
 def _guarantee(proposal: Proposal) -> Guarantee | None:
-    """The first guarantor the structuring gives credit terms for (one guarantee is recognised)."""
+    """The one guarantee recognised: the first guarantor that the structuring gives credit terms for (its rating)
+    or that shares the bank's loss by a documented share (``risk_sharing.yaml``: a government financing
+    guarantee, a risk-compensation fund).
+
+    A loss-sharing guarantor covers its ``covered_share`` (else its kind's documented share) of the EAD, up to
+    its amount. Capital: a rated government financing guarantee by PD substitution; an unrated one, and a
+    risk-compensation fund whatever its rating, not at all - only the expected loss falls
+    (:class:`~computecredit.facilities.lgd.Guarantee`).
+    """
     for guarantor in proposal.facility.guarantors:
         terms = proposal.structuring.guarantor_terms.get(guarantor.name)
-        if terms is not None:
-            amount = guarantor.amount if guarantor.amount is not None else proposal.facility.amount
-            return Guarantee(guarantor.name, amount, terms.pd, terms.lgd, terms.method)
+        sharing = risk_sharing(guarantor.kind.value)
+        if terms is None and sharing is None:
+            continue
+        amount = guarantor.amount if guarantor.amount is not None else proposal.facility.amount
+        if guarantor.covered_share is not None:
+            share = float(guarantor.covered_share)
+        else:
+            share = sharing.covered_share if sharing is not None else 1.0
+        recognised = terms if sharing is None or sharing.capital == "substitution_if_rated" else None
+        return Guarantee(
+            guarantor.name,
+            amount,
+            recognised.pd if recognised is not None else None,
+            recognised.lgd if recognised is not None else DEFAULT_UNSECURED_LGD,
+            recognised.method if recognised is not None else "substitution",
+            covered_share=share,
+            kind=guarantor.kind.value,
+        )
     return None
 
 
@@ -487,7 +513,7 @@ def _collateral(proposal: Proposal) -> list[Collateral]:
         term = terms[index] if index < len(terms) else CollateralTerms()
         override = proposal.override(OverrideKey.HAIRCUT, index)
         haircut = float(override) if override is not None else term.haircut
-        items.append(Collateral(item.type.value, item.value, haircut, term.recovery_months, item.description))
+        items.append(Collateral(item.haircut_key, item.value, haircut, term.recovery_months, item.description))
     return items
 
 
@@ -523,7 +549,7 @@ def _structure(proposal: Proposal, drawn: Decimal, undrawn: Decimal) -> Structur
                 ead=ead_amount,
                 earning_balance=earning,
                 pd=pd,
-                lgd=risk.collateral.lgd,
+                lgd=risk.lgd,
                 maturity=proposal.tenor_years,
                 funding_rate=_funding_rate(proposal),
                 operating_cost_rate=policy.operating_cost_rate,

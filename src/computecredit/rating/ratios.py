@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from computecredit.domain import metrics
 from computecredit.domain.metrics import MissingLine
+from computecredit.domain.statements import FinancialStatement
 
 DAYS = 360.0
 
@@ -657,6 +658,19 @@ def trends_of(per_year: Mapping[int, Mapping[str, RatioValue]]) -> dict[str, dic
     return out
 
 
+def statement_ratios(
+    statements: Sequence[FinancialStatement],
+) -> tuple[int | None, dict[str, RatioValue], dict[str, Any]]:
+    """Ratios of the latest fiscal year (with the year before for averages and growth) and the trends over
+    all years. Statements are converted to 元 first, so years in different units compare."""
+    by_year = {s.fiscal_year: {k: s.yuan(k) for k in s.values} for s in statements}
+    if not by_year:
+        return None, {}, {}
+    per_year = yearly_ratios(list(by_year.items()))
+    latest = max(per_year)
+    return latest, per_year[latest], trends_of(per_year)
+
+
 def as_float_lines(values: Mapping[str, Decimal | float | int | None]) -> dict[str, float]:
     """Statement values (Decimal, any unit) as floats, dropping blanks."""
     return {k: float(v) for k, v in values.items() if v is not None}
@@ -673,6 +687,7 @@ __all__ = [
     "compute_ratios",
     "least_squares_slope",
     "ratio_trends",
+    "statement_ratios",
     "trends_of",
     "yearly_ratios",
 ]

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from computecredit import __version__
+from computecredit.domain.facilities import GuarantorKind
 from computecredit.facilities.proposal import Assessment
 from computecredit.jsonable import to_jsonable
 from computecredit.money import UNITS, format_amount
@@ -456,14 +457,60 @@ def collateral_section(a: Assessment, w: Writer) -> Section:
         [w.pick(line.label_zh, line.label_en), w.money(line.amount), _pct(line.ccf, 0), w.money(line.ead)]
         for line in s.ead.lines
     ]
+    paragraphs = [
+        w.pick(
+            f"EAD {w.money(s.ead.ead)}；经济LGD {_pct(lgd.lgd)}（回收按 {_pct(lgd.discount_rate, 1)} 折现）。",
+            f"EAD {w.money(s.ead.ead)}; economic LGD {_pct(lgd.lgd)} (recoveries discounted at {_pct(lgd.discount_rate, 1)}).",
+        )
+    ]
+    if lgd.capital_lgd != lgd.lgd:
+        paragraphs.append(
+            w.pick(
+                f"资本计量LGD {_pct(lgd.capital_lgd)}：知识产权质押不是内评初级法认可的押品（巴塞尔III CRE32.5），"
+                "只降低经济LGD（预期损失、定价、减值），不减少资本占用。",
+                f"Capital LGD {_pct(lgd.capital_lgd)}: an IP pledge is not collateral the foundation IRB approach "
+                "recognises (Basel III CRE32.5); it lowers the economic LGD (expected loss, pricing, ECL), not capital.",
+            )
+        )
+    tables = []
+    cap = s.capital
+    if cap.guarantor is not None:
+        kind = GuarantorKind.parse(cap.guarantor_kind or "")
+        treatment = {
+            "loss_sharing": (
+                "不减资本（非合格保证或保证人未评级），仅降低预期损失",
+                "no capital relief (not an eligible guarantee, or the guarantor is unrated); expected loss only",
+            ),
+            "substitution": ("保证人违约概率替代", "guarantor PD substitution"),
+            "double_default": ("双重违约", "double default"),
+        }[cap.method]
+        tables.append(
+            Table(
+                [
+                    w.pick("保证人/风险分担方", "guarantor / risk sharer"),
+                    w.pick("类型", "kind"),
+                    w.pick("承担损失比例", "share of the loss borne"),
+                    w.pick("覆盖EAD", "EAD covered"),
+                    w.pick("资本处理", "capital"),
+                    w.pick("预期损失（分担前→后）", "expected loss (before → after)"),
+                    w.pick("入账LGD", "booking LGD"),
+                ],
+                [
+                    [
+                        cap.guarantor,
+                        w.pick(kind.zh, kind.en) if kind is not None else "—",
+                        _pct(cap.covered_share or 0.0, 0),
+                        w.money(cap.covered),
+                        w.pick(*treatment),
+                        f"{w.money(cap.expected_loss_before)} → {w.money(cap.expected_loss)}",
+                        _pct(s.risk.lgd),
+                    ]
+                ],
+            )
+        )
     return Section(
         w.t("collateral"),
-        paragraphs=[
-            w.pick(
-                f"EAD {w.money(s.ead.ead)}；经济LGD {_pct(lgd.lgd)}（回收按 {_pct(lgd.discount_rate, 1)} 折现）。",
-                f"EAD {w.money(s.ead.ead)}; economic LGD {_pct(lgd.lgd)} (recoveries discounted at {_pct(lgd.discount_rate, 1)}).",
-            )
-        ],
+        paragraphs=paragraphs,
         tables=[
             Table([w.pick("表内/表外项目", "item"), w.pick("金额", "amount"), "CCF", "EAD"], ead_rows),
             Table(
@@ -478,6 +525,7 @@ def collateral_section(a: Assessment, w: Writer) -> Section:
                 ],
                 collateral_rows,
             ),
+            *tables,
         ],
     )
 

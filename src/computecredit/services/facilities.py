@@ -35,6 +35,7 @@ from computecredit.domain.statements import FinancialStatement
 from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError
 from computecredit.facilities.from_records import project_results, proposal_from_records, wc_inputs_from_statements
+from computecredit.facilities.lgd import GuaranteedCapital
 from computecredit.facilities.proposal import Assessment, Proposal, assess
 from computecredit.facilities.working_capital import WorkingCapitalInputs
 from computecredit.rating.master_scale import load_master_scale
@@ -282,6 +283,23 @@ def wc_inputs_for_borrower(db: Database, uscc: str, growth: float | None = None)
     return wc_inputs_from_statements(statements[-1], previous, growth)
 
 
+def guarantee_summary(capital: GuaranteedCapital) -> dict[str, Any] | None:
+    """The guarantee or loss sharing the engine recognised: who, which kind, the share of the loss it bears, the
+    EAD it covers, how capital treats it (``substitution``, ``double_default`` or ``loss_sharing``: none) and the
+    expected loss before and after it; ``None`` when none is recognised."""
+    if capital.guarantor is None:
+        return None
+    return {
+        "guarantor": capital.guarantor,
+        "kind": capital.guarantor_kind,
+        "covered_share": capital.covered_share,
+        "covered": capital.covered,
+        "method": capital.method,
+        "expected_loss_before": capital.expected_loss_before,
+        "expected_loss": capital.expected_loss,
+    }
+
+
 def summary(assessment: Assessment) -> dict[str, Any]:
     """The assessment's headline figures as plain data (for ``--json``, the web and monitoring).
 
@@ -303,6 +321,8 @@ def summary(assessment: Assessment) -> dict[str, Any]:
         "ead": s.ead.ead,
         "lgd": s.risk.lgd,
         "collateral_lgd": s.lgd.lgd,
+        "capital_lgd": s.lgd.capital_lgd,
+        "guarantee": guarantee_summary(s.capital),
         "booking": {
             "drawn": booking.drawn,
             "undrawn": booking.undrawn,

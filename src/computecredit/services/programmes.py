@@ -21,19 +21,16 @@ from computecredit.domain.borrowers import ChainSegment
 from computecredit.domain.branches import WHOLE_BANK, Scope
 from computecredit.domain.exposures import NON_PERFORMING
 from computecredit.domain.facilities import ProductType
-from computecredit.domain.metrics import operating_cash_flow, yuan_lines
 from computecredit.domain.programmes import Programme
-from computecredit.domain.statements import FinancialStatement
 from computecredit.domain.validation import input_error
 from computecredit.errors import InputError, NotFoundError
 from computecredit.facilities.proposal import Proposal as FacilityProposal
 from computecredit.jsonable import to_jsonable
 from computecredit.money import format_amount
 from computecredit.programmes import Candidate, Member, Progress, Slice, evaluate, failures, progress, quota_left
-from computecredit.rating.expert import assess_innovation, load_expert_config
+from computecredit.rating.innovation import innovation_assessment
 from computecredit.rating.master_scale import load_master_scale
 from computecredit.services import audit
-from computecredit.services import rating as rating_service
 from computecredit.services.facilities import Deal, Records, assemble
 from computecredit.services.portfolio import book_from_store
 from computecredit.store import bank as bank_store
@@ -104,23 +101,13 @@ def programme_codes(value: str | Sequence[str] | None) -> tuple[str, ...]:
 # --- eligibility -----------------------------------------------------------------------------------
 
 
-def steady_cash_flow(statements: Sequence[FinancialStatement], years: int = 2) -> bool:
-    """Whether operating cash flow was positive in each of the last ``years`` fiscal years (fewer years on
-    record: not steady, the conservative reading for a young firm)."""
-    by_year: dict[int, FinancialStatement] = {}
-    for statement in statements:  # consolidated first within a year (the store's order)
-        by_year.setdefault(statement.fiscal_year, statement)
-    recent = [by_year[y] for y in sorted(by_year)[-years:]]
-    return len(recent) == years and all(operating_cash_flow(yuan_lines(s)) > 0 for s in recent)
-
-
 def candidate(session: Session, proposal: FacilityProposal, amount: Decimal) -> Candidate:
-    """What eligibility sees of an assembled deal, for the limit ``amount``."""
+    """What eligibility sees of an assembled deal, for the limit ``amount``: the borrower's innovation
+    assessment and steady-cash-flow test (:func:`computecredit.rating.innovation.innovation_assessment`), on
+    the innovation inputs of its rating of record (so the score is the rating's)."""
     borrower, rating = proposal.borrower, proposal.rating
-    stored = (rating.inputs.get("innovation") or {}).get("rd_intensity")
-    innovation = rating_service.innovation_inputs(borrower, stored, {})
-    steady = steady_cash_flow(borrower_store.list_statements(session, borrower.uscc))
-    score = assess_innovation(load_expert_config().innovation, innovation, borrower.is_sme).score
+    statements = borrower_store.list_statements(session, borrower.uscc)
+    assessment = innovation_assessment(borrower, statements, rating.inputs.get("innovation") or {})
     return Candidate(
         borrower=borrower,
         facility=proposal.facility,
@@ -128,9 +115,9 @@ def candidate(session: Session, proposal: FacilityProposal, amount: Decimal) -> 
         rate=proposal.proposed_rate(),
         purpose_amount=proposal.structuring.buyback_amount,
         grade=rating.final_grade,
-        rd_intensity=innovation.get("rd_intensity"),
-        steady_cash_flow=steady,
-        innovation_score=score,
+        rd_intensity=assessment.inputs.get("rd_intensity"),
+        steady_cash_flow=assessment.steady_cash_flow,
+        innovation_score=assessment.score,
     )
 
 

@@ -28,10 +28,10 @@ from computecredit.domain.statements import FinancialStatement
 from computecredit.errors import InputError
 from computecredit.jsonable import to_jsonable
 from computecredit.rating import expert
-from computecredit.rating import ratios as ratios_lib
 from computecredit.rating.expert import DEFAULT_TABLE as DEFAULT_EXPERT_TABLE
 from computecredit.rating.expert import ExpertConfig, ExpertRating, FactorResult, load_expert_config
-from computecredit.rating.ratios import RatioValue
+from computecredit.rating.innovation import innovation_inputs
+from computecredit.rating.ratios import statement_ratios
 from computecredit.rating.training import ScoringModel, TrainOptions, load_model, train, train_compared
 from computecredit.store.database import Database
 
@@ -105,35 +105,6 @@ def model_card_files(
 # --- rating a borrower with the expert model -------------------------------------------------------
 
 MODEL_ID = "expert_compute"
-
-
-def statement_ratios(
-    statements: list[FinancialStatement],
-) -> tuple[int | None, dict[str, RatioValue], dict[str, Any]]:
-    """Ratios of the latest fiscal year (with the year before for averages and growth) and the trends over
-    all years. Statements are converted to 元 first, so years in different units compare."""
-    by_year = {s.fiscal_year: {k: s.yuan(k) for k in s.values} for s in statements}
-    if not by_year:
-        return None, {}, {}
-    per_year = ratios_lib.yearly_ratios(list(by_year.items()))
-    latest = max(per_year)
-    return latest, per_year[latest], ratios_lib.trends_of(per_year)
-
-
-def innovation_inputs(borrower: Borrower, rd_intensity: float | None, extra: Mapping[str, Any]) -> dict[str, Any]:
-    """Innovation-assessment inputs from the borrower's credentials, its R&D intensity and ``extra``
-    (citations, awards, venture rounds; ``extra`` wins where both give a value)."""
-    cred = borrower.credentials
-    derived: dict[str, Any] = {
-        "invention_patents": cred.invention_patents,
-        "rd_intensity": rd_intensity
-        if rd_intensity is not None
-        else (float(cred.rd_spend) / float(borrower.revenue) if borrower.revenue else None),
-        "rd_staff_share": cred.rd_staff / borrower.employees if borrower.employees else None,
-        "specialised_level": cred.specialised_level.value,
-        "high_tech_enterprise": str(cred.high_tech_enterprise).lower(),
-    }
-    return {**derived, **extra}
 
 
 def default_inputs(borrower: Borrower, given: Mapping[str, Any]) -> dict[str, Any]:

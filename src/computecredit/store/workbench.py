@@ -257,3 +257,8 @@ def revoke_tokens_of(session: Session, username: str, at: datetime) -> None:
         .where(AuthToken.username == username, AuthToken.revoked_at.is_(None))
         .values(revoked_at=at)
     )
+
+
+# Proposal.programme_tags names ProgrammeTagRow: load its module with this one, so that the mappers configure
+# even where nothing else loads it (the CLI's `facility assess` did not, and failed).
+import computecredit.store.programmes  # noqa: E402, F401

@@ -13,7 +13,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from computecredit.domain.facilities import CollateralType, GuarantorKind, ProductType, RateBase, RepaymentType
+from computecredit.domain.facilities import (
+    CollateralType,
+    GuarantorKind,
+    IPKind,
+    ProductType,
+    RateBase,
+    RepaymentType,
+)
 from computecredit.domain.programmes import ProgrammeKind
 from computecredit.errors import InputError, Problem, from_validation_error
 from computecredit.jsonable import to_jsonable
@@ -237,6 +244,7 @@ def _form_context(
         "rate_bases": tuple(RateBase),
         "repayments": tuple(RepaymentType),
         "collateral_types": tuple(CollateralType),
+        "ip_kinds": tuple(IPKind),
         "guarantor_kinds": tuple(GuarantorKind),
         "covenants": COVENANTS,
         "borrowers": workflow.borrower_choices(session, user.scope),
@@ -291,9 +299,13 @@ FORM_FIELDS = (
     *(
         f"collateral_{i}_{part}"
         for i in range(COLLATERAL_ROWS)
-        for part in ("type", "value", "date", "description")
+        for part in ("type", "value", "date", "description", "ip_kind")
     ),
-    *(f"guarantor_{i}_{part}" for i in range(GUARANTOR_ROWS) for part in ("name", "kind", "uscc")),
+    *(
+        f"guarantor_{i}_{part}"
+        for i in range(GUARANTOR_ROWS)
+        for part in ("name", "kind", "uscc", "covered_share")
+    ),
     *(f"covenant_{c['metric']}" for c in COVENANTS),
 )
 
@@ -322,7 +334,8 @@ def _overrides(form: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def _form_body(form: dict[str, str]) -> ProposalCreate:
-    """The proposal the form describes (PD and haircut are typed in percent); raises naming the field."""
+    """The proposal the form describes (PD, haircut and a guarantor's covered share are typed in percent);
+    raises naming the field."""
     deal: dict[str, Any] = {k: form[k] for k in DEAL_FIELDS if form.get(k)}
     deal["collateral"] = [
         {
@@ -330,6 +343,7 @@ def _form_body(form: dict[str, str]) -> ProposalCreate:
             "value": form.get(f"collateral_{i}_value", ""),
             "valuation_date": form.get(f"collateral_{i}_date") or None,
             "description": form.get(f"collateral_{i}_description") or form[f"collateral_{i}_type"],
+            "details": {"ip_kind": form[f"collateral_{i}_ip_kind"]} if form.get(f"collateral_{i}_ip_kind") else {},
         }
         for i in range(COLLATERAL_ROWS)
         if form.get(f"collateral_{i}_type")
@@ -339,6 +353,9 @@ def _form_body(form: dict[str, str]) -> ProposalCreate:
             "name": form[f"guarantor_{i}_name"],
             "kind": form.get(f"guarantor_{i}_kind") or "corporate",
             "uscc": form.get(f"guarantor_{i}_uscc") or None,
+            "covered_share": str(_number(form, f"guarantor_{i}_covered_share") / 100)
+            if form.get(f"guarantor_{i}_covered_share")
+            else None,
         }
         for i in range(GUARANTOR_ROWS)
         if form.get(f"guarantor_{i}_name")
