@@ -54,20 +54,31 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _prepare(url: str) -> tuple[list[dict], list[str]]:
-    """The demo bank in a fresh database; its users, and the borrowers that have statements to rate."""
+def _prepare(url: str) -> tuple[list[dict], dict[str, list[str]]]:
+    """The demo bank in a fresh database; its users, and for each user the borrowers with statements to rate
+    among those they see (their branch and those below it)."""
+    from computecredit.domain.branches import scope_of
     from computecredit.services import demo
     from computecredit.store import borrowers as borrower_store
+    from computecredit.store import branches as branch_store
+    from computecredit.store import users as user_store
     from computecredit.store.database import Database
 
     db = Database(url)
     loaded = demo.load_demo_bank(db, password=PASSWORD)
     with db.transaction() as session:
-        rated = [
+        with_statements = {
             b.uscc
             for b in borrower_store.list_borrowers(session)
             if borrower_store.list_statements(session, b.uscc)
-        ]
+        }
+        tree = branch_store.list_branches(session)
+        rated = {
+            u.username: sorted(
+                with_statements & borrower_store.usccs_in_scope(session, scope_of(tree, u.branch_code))
+            )
+            for u in user_store.list_users(session)
+        }
     db.dispose()
     return loaded["users"], rated
 
@@ -251,7 +262,7 @@ def _report(
 async def _run(
     base: str,
     tokens: list[str],
-    context: dict,
+    context: list[dict],
     users: int,
     seconds: float,
     names: list[str],
@@ -259,15 +270,23 @@ async def _run(
 ) -> None:
     think = setup["think"]
     assert isinstance(think, tuple)
-    scenarios = _scenarios(context)
-    chosen = [scenarios[name] for name in names]
+    chosen = [[_scenarios(own)[name] for name in names] for own in context]
     results: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     until = time.monotonic() + seconds
     # One seeded generator per user: the same pauses on every run.
     await asyncio.gather(
         *(
-            _user(base, tokens[i % len(tokens)], chosen, until, think, random.Random(i), results, errors)
+            _user(
+                base,
+                tokens[i % len(tokens)],
+                chosen[i % len(tokens)],
+                until,
+                think,
+                random.Random(i),
+                results,
+                errors,
+            )
             for i in range(users)
         )
     )
@@ -312,7 +331,8 @@ def main() -> None:
         server = _start_server(url, port, args.workers, Path(tmp))
         base = f"http://{LOOPBACK}:{port}"
         try:
-            # Analysts may rate and propose; every simulated user borrows an analyst's token.
+            # Analysts may rate and propose; every simulated user borrows an analyst's token and works on the
+            # borrowers of that analyst's branch.
             analysts = [u["username"] for u in users if u["role"] == "analyst"]
             with httpx.Client(base_url=base) as client:
                 tokens = [
@@ -321,7 +341,7 @@ def main() -> None:
                     ]
                     for name in analysts
                 ]
-            context = {"borrower": rated[0], "rated": rated}
+            context = [{"borrower": rated[name][0], "rated": rated[name]} for name in analysts]
             asyncio.run(_run(base, tokens, context, args.users, args.seconds, names, setup))
         finally:
             os.killpg(server.pid, signal.SIGTERM)

@@ -13,12 +13,11 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from computecredit.domain.branches import Branch, Scope
@@ -55,19 +54,7 @@ def database(request: Request) -> Database:
     return request.app.state.db
 
 
-async def read_session(request: Request) -> AsyncIterator[Session]:
-    """A read-only unit of work (rolled back if anything fails).
-
-    Async on purpose: its set-up opens no connection, and its tear-down (commit, close: one short round trip
-    that returns the connection to the pool) then runs on the event loop. A sync tear-down waits for a worker
-    thread while its session still holds a pooled connection; in a burst (200 users' first requests) every
-    worker thread waited for a connection that only a tear-down could free, and the pool timed out (30 s).
-    """
-    with database(request).transaction() as session:
-        yield session
-
-
-# The default of an endpoint's ``session`` parameter under :func:`writes` (which always passes the real one).
+# The default of an endpoint's ``session`` parameter under :func:`writes` or :func:`reads` (they pass the real one).
 TRANSACTION: Any = None
 
 
@@ -78,11 +65,26 @@ def writes(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     Writers take turns first on the event loop, in the order they came (``app.state.write_turn``, an
     anyio lock, is first come, first served), and only then go to a worker thread: waiting for the turn in
     worker threads let a queue of writers occupy the whole pool, and every other request (authentication
-    included) waited behind them. The transaction (and the in-process writer's lock) is taken inside the
-    endpoint's own worker thread, never in a dependency: a dependency's set-up and tear-down run on other
-    threads of the pool, so a writer holding its turn there could wait for a thread that every queued
-    writer is blocking.
+    included) waited behind them.
     """
+    return _in_unit_of_work(endpoint, write=True)
+
+
+def reads(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a (sync) endpoint that reads in a unit of work of its own: it receives the ``session``, opened and
+    closed (its connection back in the pool) in the endpoint's worker thread.
+
+    Not a dependency: FastAPI runs a dependency's tear-down, and a sync endpoint's response validation, on
+    other threads of the pool, so a session would hold its connection until a thread came free. In a burst
+    (200 users' first requests) every thread waited for a connection that only such a tear-down could free,
+    and the pool timed out (30 s).
+    """
+    return _in_unit_of_work(endpoint, write=False)
+
+
+def _in_unit_of_work(endpoint: Callable[..., Any], *, write: bool) -> Callable[..., Any]:
+    """The endpoint as a coroutine that runs it on a worker thread inside one transaction, taken and ended on
+    that thread (for writers: after their turn, with the in-process writer's lock)."""
     hints = typing.get_type_hints(endpoint)
     signature = inspect.signature(endpoint)
     parameters = [
@@ -99,11 +101,14 @@ def writes(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(endpoint)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         request = kwargs["request"] if takes_request else kwargs.pop("request")
+        db = database(request)
 
         def in_transaction() -> Any:
-            with audit.write_transaction(database(request)) as session:
+            with audit.write_transaction(db) if write else db.transaction() as session:
                 return endpoint(*args, session=session, **kwargs)
 
+        if not write:
+            return await run_in_threadpool(in_transaction)
         async with request.app.state.write_turn:
             return await run_in_threadpool(in_transaction)
 

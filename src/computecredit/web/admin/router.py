@@ -22,7 +22,7 @@ from computecredit.store import branches as branch_store
 from computecredit.store import workbench as workbench_store
 from computecredit.web.admin.schemas import AuditOut, BankOut, BankPatch, UserCreate, UserOut, UserPatch
 from computecredit.web.auth import users
-from computecredit.web.deps import TRANSACTION, CurrentUser, read_session, require_head_office, writes
+from computecredit.web.deps import TRANSACTION, CurrentUser, reads, require_head_office, writes
 from computecredit.web.jobs.router import start
 from computecredit.web.pagination import Page, PageParams, page_params
 from computecredit.web.templating import render
@@ -45,9 +45,10 @@ def _user_out(user: User) -> UserOut:
 
 
 @api.get("/admin/users", response_model=list[UserOut], summary="Users and their roles (admins)")
+@reads
 def list_users(
     _user: CurrentUser = Depends(require_head_office("admin")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> list[UserOut]:
     return [
         UserOut(
@@ -85,9 +86,10 @@ def update_user(
 
 
 @api.get("/admin/bank", response_model=BankOut, summary="The bank's current parameters (admins)")
+@reads
 def get_bank(
     _user: CurrentUser = Depends(require_head_office("admin")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> BankOut:
     return BankOut(**bank_store.get_bank(session).model_dump())
 
@@ -106,10 +108,11 @@ def reference_versions(_user: CurrentUser = Depends(require_head_office("admin")
 
 
 @api.get("/audit", response_model=Page[AuditOut], summary="The audit log, newest first")
+@reads
 def audit_log(
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require_head_office(*AUDITORS)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Page[AuditOut]:
     total = workbench_store.count_audit_entries(session)
     rows = workbench_store.recent_audit_entries(session, page.limit, offset=page.offset)
@@ -171,10 +174,11 @@ def _or_show_problems(request: Request, session: Session, change: Callable[[], o
 
 
 @pages.get("/admin")
+@reads
 def admin_page(
     request: Request,
     _user: CurrentUser = Depends(require_head_office("admin")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     return _admin_page(request, session)
 
@@ -241,11 +245,12 @@ def update_bank_page(
 
 
 @pages.get("/audit")
+@reads
 def audit_page(
     request: Request,
     page: PageParams = Depends(page_params),
     _user: CurrentUser = Depends(require_head_office(*AUDITORS)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     total = workbench_store.count_audit_entries(session)
     rows = workbench_store.recent_audit_entries(session, page.limit, offset=page.offset)

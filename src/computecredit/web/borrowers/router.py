@@ -45,7 +45,7 @@ from computecredit.web.deps import (
     TRANSACTION,
     CurrentUser,
     database,
-    read_session,
+    reads,
     require,
     require_head_office,
     writes,
@@ -115,11 +115,12 @@ def find(session: Session, query: ListQuery, page: PageParams, scope: Scope) -> 
 
 
 @api.get("", response_model=Page[BorrowerSummary], summary="Search borrowers by name, USCC or stock code")
+@reads
 def list_borrowers(
     query: ListQuery = Depends(list_query),
     page: PageParams = Depends(page_params),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Page[BorrowerSummary]:
     found, total = find(session, query, page, user.scope)
     return Page[BorrowerSummary](
@@ -128,10 +129,11 @@ def list_borrowers(
 
 
 @api.get("/{uscc}", response_model=BorrowerDetail, summary="A borrower with its statements")
+@reads
 def get_borrower(
     uscc: str = Uscc,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> BorrowerDetail:
     borrower = borrower_store.get_borrower(session, uscc, user.scope)
     statements = borrower_store.list_statements(session, uscc)
@@ -144,10 +146,11 @@ def get_borrower(
 
 
 @api.get("/{uscc}/ratings", summary="Rating history of a borrower, newest first")
+@reads
 def borrower_ratings(
     uscc: str = Uscc,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> list[dict[str, Any]]:
     borrower_store.get_borrower(session, uscc, user.scope)
     return [to_jsonable(r, exact=True) for r in rating_store.list_ratings(session, uscc)]
@@ -217,11 +220,12 @@ def import_statements(
     response_class=Response,
     responses={200: {"content": {XLSX: {}}}},
 )
+@reads
 def statements_template(
     uscc: str = Uscc,
     years: str = Query("", max_length=40, pattern=r"^(\d{4}(,\d{4}){0,5})?$", description="e.g. 2023,2024"),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     borrower_store.get_borrower(session, uscc, user.scope)
     chosen = [int(y) for y in years.split(",") if y] or [date.today().year - 1]
@@ -350,12 +354,13 @@ def profile(session: Session, uscc: str, lang: str, scope: Scope) -> dict[str, A
 
 
 @pages.get("/borrowers")
+@reads
 def borrowers_page(
     request: Request,
     query: ListQuery = Depends(list_query),
     page: PageParams = Depends(page_params),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     found, total = find(session, query, page, user.scope)
     filters = {
@@ -384,11 +389,12 @@ EXPORT_ROWS = 10_000
 
 
 @pages.get("/borrowers/export.xlsx")
+@reads
 def borrowers_workbook(
     request: Request,
     query: ListQuery = Depends(list_query),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     """The borrower list as filtered and sorted on the page (every page of it) as an Excel workbook."""
     lang = language(request)
@@ -437,11 +443,12 @@ def borrowers_workbook(
 
 
 @pages.get("/borrowers/{uscc}/statements.xlsx")
+@reads
 def statements_workbook(
     request: Request,
     uscc: str = Uscc,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     """A borrower's statements (every line, in 元) and ratios by year, as an Excel workbook."""
     lang = language(request)
@@ -483,12 +490,13 @@ def statements_workbook(
 
 
 @pages.get("/borrowers/{uscc}")
+@reads
 def borrower_page(
     request: Request,
     uscc: str = Uscc,
     imported: int | None = Query(None, ge=0, le=1000),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     context = {**profile(session, uscc, language(request), user.scope), "imported": imported, "problems": []}
     return render(request, "borrowers/detail.html", context)

@@ -18,7 +18,7 @@ from computecredit.store import workbench as proposal_store
 from computecredit.store.borrower_list import borrower_names
 from computecredit.store.database import Database
 from computecredit.web import charts
-from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, reads, require
 from computecredit.web.i18n import translate
 from computecredit.web.templating import dimension_label, language, product_label, render
 
@@ -78,9 +78,10 @@ def watch_list(db: Database, scope: Scope) -> list[dict[str, Any]]:
 
 
 @api.get("", summary="Proposals by state, approved amount, and the caller's approval queue size")
+@reads
 def dashboard_summary(
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
     db: Database = Depends(database),
 ) -> dict[str, Any]:
     data = summary(session, user)
@@ -95,10 +96,11 @@ def dashboard_summary(
 
 
 @pages.get("/")
+@reads
 def dashboard_page(
     request: Request,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
     db: Database = Depends(database),
 ) -> Response:
     book = book_figures(db, user.scope)

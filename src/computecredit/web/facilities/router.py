@@ -20,7 +20,7 @@ from computecredit.money import parse_amount
 from computecredit.services import facilities as facility_service
 from computecredit.store import branches as branch_store
 from computecredit.store import facilities as facility_store
-from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, reads, require, writes
 from computecredit.web.templating import render
 
 api = APIRouter(prefix="/api/v1/facilities", tags=["facilities"])
@@ -58,10 +58,11 @@ def facility_view(session: Session, reference: str, scope: Scope) -> dict[str, A
 
 
 @api.get("/{reference}", summary="A facility as booked, with its exposure, movements and risk figures")
+@reads
 def get_facility(
     reference: str = Reference,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> dict[str, Any]:
     return facility_view(session, reference, user.scope)
 
@@ -87,11 +88,12 @@ api.post("/{reference}/repayments", status_code=201, summary="Record a repayment
 
 
 @pages.get("/facilities/{reference}")
+@reads
 def facility_page(
     request: Request,
     reference: str = Reference,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     view = facility_view(session, reference, user.scope)
     branches = {b.code: b for b in branch_store.list_branches(session)}

@@ -13,7 +13,7 @@ from computecredit.errors import InputError, NotFoundError, PermissionDeniedErro
 from computecredit.services import jobs
 from computecredit.store.workbench import Job
 from computecredit.web import observability
-from computecredit.web.deps import ALL_ROLES, CurrentUser, read_session, require
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, reads, require
 from computecredit.web.jobs.schemas import FILE_KINDS, JobCreate, JobOut
 from computecredit.web.templating import render
 
@@ -41,11 +41,12 @@ def _visible(session: Session, job_id: str, user: CurrentUser) -> Job:
 
 
 @api.post("", status_code=202, response_model=JobOut, summary="Start a background job")
+@reads
 def create_job(
     request: Request,
     body: JobCreate,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     job_id = start(request, user, body.kind, body.params)
     session.expire_all()
@@ -54,19 +55,21 @@ def create_job(
 
 
 @api.get("/{job_id}", response_model=JobOut, summary="State and progress of a job")
+@reads
 def get_job(
     job_id: str = JobId,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> JobOut:
     return JobOut.of(_visible(session, job_id, user))
 
 
 @api.get("/{job_id}/result", summary="Result of a finished job")
+@reads
 def job_result(
     job_id: str = JobId,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Any:
     _visible(session, job_id, user)
     return jobs.result(session, job_id)
@@ -78,10 +81,11 @@ def job_result(
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
+@reads
 def job_file(
     job_id: str = JobId,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     job = _visible(session, job_id, user)
     if job.kind not in FILE_KINDS:
@@ -95,11 +99,12 @@ def job_file(
 
 
 @pages.get("/jobs/{job_id}")
+@reads
 def job_page(
     request: Request,
     job_id: str = JobId,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     job = _visible(session, job_id, user)
     result = jobs.result(session, job_id) if job.state == "done" else None

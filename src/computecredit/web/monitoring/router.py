@@ -31,7 +31,7 @@ from computecredit.web.deps import (
     TRANSACTION,
     CurrentUser,
     database,
-    read_session,
+    reads,
     require,
     require_head_office,
     writes,
@@ -110,6 +110,7 @@ def run(
 
 
 @api.get("/alerts", response_model=Page[AlertOut], summary="Monitoring alerts, most urgent first")
+@reads
 def list_alerts(
     owner: str | None = Query(None, max_length=64),
     status: Literal["active", "open", "acknowledged", "closed"] | None = Query(
@@ -117,7 +118,7 @@ def list_alerts(
     ),
     page: PageParams = Depends(page_params),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Page[AlertOut]:
     found, total = alert_service.list_alerts(session, owner, status, page.offset, page.limit, user.scope)
     return Page[AlertOut](items=[AlertOut(**a) for a in found], total=total, offset=page.offset, limit=page.limit)
@@ -138,11 +139,12 @@ def act_on_alert(
 
 
 @pages.get("/monitoring")
+@reads
 def monitoring_page(
     request: Request,
     owner: str | None = Query(None, max_length=64),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     lang = language(request)
     found, total = alert_service.list_alerts(session, owner or None, "active", 0, 200, user.scope)
@@ -163,11 +165,12 @@ def monitoring_page(
 
 
 @pages.get("/monitoring/alerts.xlsx")
+@reads
 def alerts_workbook(
     request: Request,
     owner: str | None = Query(None, max_length=64),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     """The alerts not yet closed (of one owner, if given), most urgent first, as an Excel workbook."""
     lang = language(request)

@@ -28,7 +28,7 @@ from computecredit.web.deps import (
     TRANSACTION,
     CurrentUser,
     database,
-    read_session,
+    reads,
     require,
     require_head_office,
     writes,
@@ -379,11 +379,12 @@ def _stored_form(programme: Programme) -> dict[str, Any]:
 
 
 @pages.get("/programmes/{code}/edit")
+@reads
 def edit_programme_page(
     request: Request,
     code: str = Code,
     _user: CurrentUser = Depends(require_head_office("admin")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     form = _stored_form(programme_store.get_programme(session, code))
     return render(request, "programmes/form.html", _form_context(form, [], code))

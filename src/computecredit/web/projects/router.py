@@ -22,7 +22,7 @@ from computecredit.services import projects as project_service
 from computecredit.store import projects as project_store
 from computecredit.store.database import Database
 from computecredit.web import charts, xlsx
-from computecredit.web.deps import ALL_ROLES, CurrentUser, database, read_session, require
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, database, reads, require
 from computecredit.web.i18n import translate
 from computecredit.web.projects import form as project_form
 from computecredit.web.templating import language, render, term
@@ -81,17 +81,19 @@ def evaluate(document: dict[str, Any], simulations: int, seed: int = 0) -> Any:
 
 
 @api.get("", summary="Stored projects and bundled examples")
+@reads
 def list_projects(
-    user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = Depends(read_session, scope="function")
+    user: CurrentUser = Depends(require(*ALL_ROLES)), session: Session = TRANSACTION
 ) -> list[dict[str, str]]:
     return catalogue(session, user.scope)
 
 
 @api.post("/evaluate", summary="Evaluate a project: cash flows, DSCR, returns, sensitivities, Monte Carlo, green")
+@reads
 def evaluate_project(
     body: Evaluate,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> dict[str, Any]:
     if (body.code is None) == (body.inputs is None):
         raise InputError("code", body.code, "give either a project code or an inputs document")
@@ -177,21 +179,23 @@ def view(result: Any, lang: str) -> dict[str, Any]:
 
 
 @pages.get("/projects")
+@reads
 def projects_page(
     request: Request,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     return render(request, "projects/list.html", {"projects": catalogue(session, user.scope)})
 
 
 @pages.get("/projects/{code}")
+@reads
 def project_page(
     request: Request,
     code: str = Code,
     simulations: int = Query(PAGE_SIMULATIONS, ge=0, le=MAX_SIMULATIONS),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     document = inputs_of(session, code, user.scope)
     result = evaluate(document, simulations)
@@ -319,10 +323,11 @@ def edit_failed(
 
 
 @pages.get("/projects/{code}/cash-flows.xlsx")
+@reads
 def cash_flow_workbook(
     code: str = Code,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     """The project engine's workbook: summary, sources and uses, monthly, quarterly and annual cash flows
     (each column with its unit and formula), tornado."""

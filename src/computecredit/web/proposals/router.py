@@ -33,7 +33,7 @@ from computecredit.store import borrowers as borrower_store
 from computecredit.store import branches as branch_store
 from computecredit.store import programmes as programme_store
 from computecredit.store.workbench import Proposal as StoredProposal
-from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, read_session, require, writes
+from computecredit.web.deps import ALL_ROLES, TRANSACTION, CurrentUser, reads, require, writes
 from computecredit.web.pagination import Page, PageParams, optional_choice, page_params
 from computecredit.web.proposals.schemas import Comment, Deal, Preview, ProposalCreate, ProposalOut
 from computecredit.web.templating import render
@@ -87,11 +87,12 @@ def _terms(body: ProposalCreate) -> workflow.Terms:
 
 
 @api.get("", response_model=Page[ProposalOut], summary="List proposals, newest first")
+@reads
 def list_proposals(
     state: State | None = Query(None),
     page: PageParams = Depends(page_params),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Page[ProposalOut]:
     rows, total = workflow.list_proposals(
         session, state=state.value if state else None, offset=page.offset, limit=page.limit, scope=user.scope
@@ -112,10 +113,11 @@ def create_proposal(
 
 
 @api.post("/preview", response_model=Preview, summary="Limit, pricing and checks for terms, without storing them")
+@reads
 def preview_proposal(
     body: ProposalCreate,
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Preview:
     outputs, versions = workflow.preview(session, _terms(body), _deal(body.deal), user.actor)
     return Preview(outputs=to_jsonable(outputs, exact=True), versions=versions)
@@ -142,28 +144,29 @@ def analyse_proposal(
     response_class=Response,
     responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
 )
+@reads
 def proposal_memo(
     proposal_id: int = ProposalId,
     lang: MemoLang = Query("zh"),
     format: MemoFormat = Query("html"),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     return memo_response(workflow.get(session, proposal_id, user.scope), lang, format)
 
 
 @api.get("/queue", response_model=list[ProposalOut], summary="Submitted proposals the caller may decide on")
-def queue(
-    user: CurrentUser = Depends(require(*DECIDERS)), session: Session = Depends(read_session, scope="function")
-) -> list[ProposalOut]:
+@reads
+def queue(user: CurrentUser = Depends(require(*DECIDERS)), session: Session = TRANSACTION) -> list[ProposalOut]:
     return [ProposalOut.of(p) for p in workflow.approval_queue(session, user.actor)]
 
 
 @api.get("/{proposal_id}", response_model=ProposalOut, summary="One proposal with its decisions")
+@reads
 def get_proposal(
     proposal_id: int = ProposalId,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> ProposalOut:
     return ProposalOut.of(workflow.get(session, proposal_id, user.scope))
 
@@ -207,12 +210,13 @@ api.post("/{proposal_id}/return", response_model=ProposalOut, summary="Return to
 
 
 @pages.get("/proposals")
+@reads
 def proposals_page(
     request: Request,
     state_code: str | None = Query(None, alias="state", max_length=16),
     page: PageParams = Depends(page_params),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     state = optional_choice(State, state_code, "state")
     rows, total = workflow.list_proposals(
@@ -257,23 +261,25 @@ def _form_context(
 
 
 @pages.get("/proposals/new")
+@reads
 def new_proposal_page(
     request: Request,
     borrower: str | None = Query(None, max_length=64),
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     form = {"borrower_ref": borrower or "", "tenor_months": "12", "spread_bp": "0"}
     return render(request, "proposals/new.html", _form_context(session, form, [], user))
 
 
 @pages.get("/proposals/borrower-context")
+@reads
 def borrower_context_page(
     request: Request,
     borrower_ref: str = Query("", max_length=64),
     project_ref: str = Query("", max_length=64),
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     """The borrower's projects (the picker), collateral and existing facilities, as the analyst picks it."""
     form = {"borrower_ref": borrower_ref, "project_ref": project_ref}
@@ -406,11 +412,12 @@ def create_proposal_page(
 
 
 @pages.post("/proposals/preview")
+@reads
 def preview_page(
     request: Request,
     form: dict[str, str] = Depends(_form),
     user: CurrentUser = Depends(require("analyst")),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     """The live panel of the proposal form: limit, pricing and checks as the analyst types."""
     try:
@@ -422,12 +429,13 @@ def preview_page(
 
 
 @pages.get("/proposals/{proposal_id}/memo")
+@reads
 def memo_page(
     proposal_id: int = ProposalId,
     lang: MemoLang = Query("zh"),
     format: MemoFormat = Query("html"),
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     return memo_response(workflow.get(session, proposal_id, user.scope), lang, format)
 
@@ -449,11 +457,12 @@ def _allowed_actions(proposal: StoredProposal, user: CurrentUser) -> list[str]:
 
 
 @pages.get("/proposals/{proposal_id}")
+@reads
 def proposal_page(
     request: Request,
     proposal_id: int = ProposalId,
     user: CurrentUser = Depends(require(*ALL_ROLES)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     proposal = workflow.get(session, proposal_id, user.scope)
     names = workflow.borrower_names(session, [proposal]).get(proposal.borrower_ref)
@@ -494,10 +503,11 @@ def proposal_action_page(
 
 
 @pages.get("/approvals")
+@reads
 def approvals_page(
     request: Request,
     user: CurrentUser = Depends(require(*DECIDERS)),
-    session: Session = Depends(read_session, scope="function"),
+    session: Session = TRANSACTION,
 ) -> Response:
     queue = workflow.approval_queue(session, user.actor)
     return render(
