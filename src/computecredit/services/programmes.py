@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pandas import DataFrame
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -222,52 +223,60 @@ def tag_facility(session: Session, actor: str, code: str, reference: str, scope:
 # --- progress ----------------------------------------------------------------------------------------
 
 
-def members(db: Database, programme: Programme, as_of: date) -> list[Member]:
-    """The programme's facilities as progress needs them, with the book's expected loss on ``as_of``."""
+def _member(records: Records, book: DataFrame, watched: set[str], reference: str, tagged_on: date) -> Member:
+    """One facility of a programme as progress needs it, with the book's expected loss."""
+    facility = records.facilities[reference]
+    borrower = records.borrowers[facility.borrower_uscc]
+    exposure = records.exposures.get(reference)
+    row = book.loc[reference] if reference in book.index else None
+    return Member(
+        facility=reference,
+        borrower_uscc=borrower.uscc,
+        borrower_zh=borrower.name_zh,
+        borrower_en=borrower.name_en,
+        segment=borrower.segment.value,
+        hub=borrower.hub.value if borrower.hub else "",
+        committed_on=facility.start_date or tagged_on,
+        limit=facility.amount,
+        drawn=exposure.drawn if exposure else Decimal(0),
+        expected_loss=float(row["ead"] * row["pd"] * row["lgd"]) if row is not None else 0.0,
+        npl=exposure is not None and exposure.classification in NON_PERFORMING,
+        watch=borrower.uscc in watched,
+    )
+
+
+def _progress(db: Database, codes: Sequence[str] | None, as_of: date | None, scope: Scope) -> list[Progress]:
+    """The progress of programmes ``codes`` (None: all) on ``as_of``, with the records, the watch list and the
+    book read once for all of them. Figures are each whole programme's; ``members`` lists only the facilities
+    of borrowers in ``scope``."""
     with db.transaction() as session:
-        tagged = programme_store.programme_facilities(session, programme.code)
-        if not tagged:
-            return []
-        records = Records.load(session, as_of)
-        watched = programme_store.watched_borrowers(session, as_of)
-    book = book_from_store(db, as_of, missing_pd=None).frame().set_index("facility")
-    out = []
-    for reference, tagged_on in tagged:
-        facility = records.facilities[reference]
-        borrower = records.borrowers[facility.borrower_uscc]
-        exposure = records.exposures.get(reference)
-        row = book.loc[reference] if reference in book.index else None
-        out.append(
-            Member(
-                facility=reference,
-                borrower_uscc=borrower.uscc,
-                borrower_zh=borrower.name_zh,
-                borrower_en=borrower.name_en,
-                segment=borrower.segment.value,
-                hub=borrower.hub.value if borrower.hub else "",
-                committed_on=facility.start_date or tagged_on,
-                limit=facility.amount,
-                drawn=exposure.drawn if exposure else Decimal(0),
-                expected_loss=float(row["ead"] * row["pd"] * row["lgd"]) if row is not None else 0.0,
-                npl=exposure is not None and exposure.classification in NON_PERFORMING,
-                watch=borrower.uscc in watched,
-            )
-        )
-    return out
+        if codes is None:
+            programmes = programme_store.list_programmes(session)
+        else:
+            programmes = [programme_store.get_programme(session, code) for code in codes]
+        day = as_of or bank_store.get_bank(session).as_of or date.today()
+        shown = None if scope.whole_bank else borrower_store.usccs_in_scope(session, scope)
+        tagged = {p.code: programme_store.programme_facilities(session, p.code) for p in programmes}
+        records = Records.load(session, day)
+        watched = programme_store.watched_borrowers(session, day)
+    # The book (every facility's EAD, PD and LGD) only when some programme has facilities to weigh.
+    book = book_from_store(db, day).frame().set_index("facility") if any(tagged.values()) else DataFrame()
+    results = []
+    for programme in programmes:
+        found = [_member(records, book, watched, ref, on) for ref, on in tagged[programme.code]]
+        result = progress(programme, found, day)
+        if shown is not None:
+            result = replace(result, members=tuple(m for m in result.members if m.borrower_uscc in shown))
+        results.append(result)
+    return results
 
 
 def programme_progress(db: Database, code: str, as_of: date | None = None, scope: Scope = WHOLE_BANK) -> Progress:
     """Programme ``code``'s progress on ``as_of`` (default: the bank's reporting date). Its figures are the
     whole programme's (a programme is the bank's); its ``members``, the facilities it lists, are those of
     borrowers in ``scope`` only."""
-    with db.transaction() as session:
-        programme = programme_store.get_programme(session, code)
-        as_of = as_of or bank_store.get_bank(session).as_of or date.today()
-        shown = None if scope.whole_bank else borrower_store.usccs_in_scope(session, scope)
-    result = progress(programme, members(db, programme, as_of), as_of)
-    if shown is None:
-        return result
-    return replace(result, members=tuple(m for m in result.members if m.borrower_uscc in shown))
+    (result,) = _progress(db, [code], as_of, scope)
+    return result
 
 
 def programme_view(programme: Programme) -> dict[str, Any]:
@@ -316,16 +325,13 @@ def progress_view(result: Progress) -> dict[str, Any]:
 
 def overview(db: Database, as_of: date | None = None, scope: Scope = WHOLE_BANK) -> list[Progress]:
     """Every programme's progress on ``as_of`` (default: the bank's reporting date), by code."""
-    with db.transaction() as session:
-        codes = [p.code for p in programme_store.list_programmes(session)]
-    return [programme_progress(db, code, as_of, scope) for code in codes]
+    return _progress(db, None, as_of, scope)
 
 
 __all__ = [
     "candidate",
     "check",
     "findings",
-    "members",
     "overview",
     "parse_programme",
     "programme_codes",
