@@ -504,6 +504,9 @@ def operations(plan: Plan, drivers: Drivers, interest_expense: FloatArray, *, de
     vat_net -= np.multiply(refresh, equipment_vat, out=scratch)
     vat_paid = running_settlement(vat_net)
     surtax = vat_paid * tax.surtax_share
+    # The project's forecast EBITDA, built up from its revenue and operating costs per path. It is the same
+    # measure as domain.metrics.ebitda, which rebuilds it from a reported income statement (利润总额 + 利息 +
+    # 折旧摊销); there are no statement lines here to rebuild it from.
     ebitda = revenue - electricity
     ebitda -= fixed
     ebitda -= surtax
