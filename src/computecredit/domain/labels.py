@@ -39,6 +39,8 @@ class LabelledEnum(StrEnum):
         """
         if isinstance(text, cls):
             return text
+        if isinstance(text, str) and text in cls._value2member_map_:  # a stored value: no labels to compare
+            return cls._value2member_map_[text]
         wanted = str(text).strip().casefold()
         for member in cls:
             if wanted in (member.value.casefold(), member.zh.casefold(), member.en.casefold()):

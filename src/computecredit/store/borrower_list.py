@@ -23,7 +23,7 @@ from computecredit.store.borrowers import BorrowerRow, search_condition, to_borr
 from computecredit.store.branches import in_scope
 from computecredit.store.facilities import ExposureRow, FacilityRow
 from computecredit.store.monitoring import AlertRow, MonitoringRunRow, WatchListRow
-from computecredit.store.ratings import RatingRow
+from computecredit.store.ratings import RatingRow, latest_rating_ids
 
 SortKey = Literal["name", "pd", "exposure", "alerts", "segment"]
 SORT_KEYS: tuple[str, ...] = ("name", "pd", "exposure", "alerts", "segment")
@@ -52,15 +52,16 @@ class BorrowerFilter:
 
 
 def _latest_ratings() -> sa.Subquery:
-    ranked = sa.select(
-        RatingRow.borrower_id,
-        sa.func.coalesce(RatingRow.override_grade, RatingRow.grade).label("grade"),
-        sa.func.coalesce(RatingRow.override_pd, RatingRow.pd).label("pd"),
-        sa.func.row_number()
-        .over(partition_by=RatingRow.borrower_id, order_by=(RatingRow.rated_at.desc(), RatingRow.id.desc()))
-        .label("rank"),
-    ).subquery()
-    return sa.select(ranked.c.borrower_id, ranked.c.grade, ranked.c.pd).where(ranked.c.rank == 1).subquery()
+    latest = latest_rating_ids()
+    return (
+        sa.select(
+            RatingRow.borrower_id,
+            sa.func.coalesce(RatingRow.override_grade, RatingRow.grade).label("grade"),
+            sa.func.coalesce(RatingRow.override_pd, RatingRow.pd).label("pd"),
+        )
+        .join(latest, latest.c.id == RatingRow.id)
+        .subquery()
+    )
 
 
 def _exposures() -> sa.Subquery:

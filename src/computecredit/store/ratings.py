@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -92,18 +93,39 @@ def list_ratings(session: Session, uscc: str) -> list[RatingRecord]:
     return [to_rating(row) for row in session.scalars(query)]
 
 
-def latest_ratings(session: Session) -> dict[str, RatingRecord]:
-    """Each rated borrower's latest rating, by USCC (the same order as :func:`list_ratings`)."""
+def latest_rating_ids(*where: sa.ColumnElement[bool]) -> sa.Subquery:
+    """The id of each rated borrower's latest rating (latest ``rated_at``, then the last stored) among the
+    ratings matching ``where``, as a subquery with one column ``id``: one window over ids, so no rating's
+    inputs are read to find it."""
+    ranked = (
+        sa.select(
+            RatingRow.id,
+            sa.func.row_number()
+            .over(partition_by=RatingRow.borrower_id, order_by=(RatingRow.rated_at.desc(), RatingRow.id.desc()))
+            .label("rank"),
+        )
+        .where(*where)
+        .subquery()
+    )
+    return sa.select(ranked.c.id).where(ranked.c.rank == 1).subquery()
+
+
+def latest_ratings(session: Session, usccs: Collection[str] | None = None) -> dict[str, RatingRecord]:
+    """Each rated borrower's latest rating (of the borrowers ``usccs`` only, if given), by USCC, in the
+    order they were rated."""
+    if usccs is None:
+        latest = latest_rating_ids()
+    else:
+        wanted = sa.select(BorrowerRow.id).where(BorrowerRow.uscc.in_(list(usccs)))
+        latest = latest_rating_ids(RatingRow.borrower_id.in_(wanted))
     query = (
-        sa.select(RatingRow, BorrowerRow.uscc)
+        sa.select(RatingRow)
+        .join(latest, latest.c.id == RatingRow.id)
         .join(BorrowerRow, RatingRow.borrower_id == BorrowerRow.id)
         .options(contains_eager(RatingRow.borrower))
         .order_by(RatingRow.rated_at, RatingRow.id)
     )
-    latest: dict[str, RatingRow] = {}
-    for row, uscc in session.execute(query):
-        latest[uscc] = row
-    return {uscc: to_rating(row) for uscc, row in latest.items()}
+    return {row.borrower.uscc: to_rating(row) for row in session.scalars(query)}
 
 
-__all__ = ["RatingRow", "add_rating", "latest_ratings", "list_ratings", "to_rating"]
+__all__ = ["RatingRow", "add_rating", "latest_rating_ids", "latest_ratings", "list_ratings", "to_rating"]
