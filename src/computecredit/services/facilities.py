@@ -46,6 +46,7 @@ from computecredit.store import borrowers as borrower_store
 from computecredit.store import facilities as facility_store
 from computecredit.store import projects as project_store
 from computecredit.store import ratings as rating_store
+from computecredit.store import versions as version_store
 from computecredit.store.database import Database
 
 # Monte Carlo paths when a project is evaluated for an assessment (the project engine's seed 0: reproducible).
@@ -94,33 +95,89 @@ def _evaluate(inputs_json: str, simulations: int) -> dict[str, Any]:
     return project_results(result, document["code"])
 
 
+@dataclass(frozen=True)
+class _Book:
+    """The whole bank's records as one read of them found them (frozen domain objects, shared by requests)."""
+
+    token: str | None
+    bank: Bank
+    borrowers: dict[str, Borrower]
+    facilities: dict[str, Facility]
+    exposures: tuple[Exposure, ...]  # by facility, then date
+
+
+# The last book read, per database, kept while its token (computecredit.store.versions) is current: a
+# proposal preview needs the whole book (concentration limits) and reading it again was most of its time.
+_BOOKS: dict[str, _Book] = {}
+
+
+def _book(session: Session) -> _Book:
+    """The book as of ``session``: kept from an earlier read if nothing in it has changed since."""
+    token = version_store.token(session, version_store.BOOK)  # first: what is read next is at least this new
+    key = str(session.get_bind().engine.url)
+    kept = _BOOKS.get(key)
+    if token is not None and kept is not None and kept.token == token:
+        return kept
+    book = _Book(
+        token=token,
+        bank=bank_store.get_bank(session),
+        borrowers={b.uscc: b for b in borrower_store.list_borrowers(session)},
+        facilities={f.reference: f for f in facility_store.list_facilities(session)},
+        exposures=tuple(facility_store.list_exposures(session)),
+    )
+    if token is not None:
+        _BOOKS[key] = book
+    return book
+
+
 @dataclass
 class Records:
-    """What the assembly reads from the store, loaded once for a request or for the whole book."""
+    """What the assembly reads from the store, loaded once for a request or for the whole book.
+
+    The bank, borrowers, facilities and exposures are read once per change of any of them (:func:`_book`);
+    ratings when first asked for: one deal needs only its borrower's and its guarantors' (:meth:`rating`),
+    the book every borrower's (:attr:`ratings`, one query).
+    """
 
     session: Session
     bank: Bank
     borrowers: dict[str, Borrower]
     facilities: dict[str, Facility]
     exposures: dict[str, Exposure]
-    ratings: dict[str, RatingRecord]
     _statements: dict[str, list[FinancialStatement]] = field(default_factory=dict)
+    _ratings: dict[str, RatingRecord] | None = None
+    _some_ratings: dict[str, RatingRecord | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session, as_of: date | None = None) -> Records:
-        """The bank, borrowers, facilities, latest ratings and each facility's latest exposure (to ``as_of``)."""
+        """The bank, borrowers, facilities and each facility's latest exposure (to ``as_of``)."""
+        book = _book(session)
         exposures: dict[str, Exposure] = {}
-        for exposure in facility_store.list_exposures(session):
+        for exposure in book.exposures:
             if as_of is None or exposure.as_of <= as_of:
                 exposures[exposure.facility_reference] = exposure
         return cls(
             session=session,
-            bank=bank_store.get_bank(session),
-            borrowers={b.uscc: b for b in borrower_store.list_borrowers(session)},
-            facilities={f.reference: f for f in facility_store.list_facilities(session)},
+            bank=book.bank,
+            borrowers=dict(book.borrowers),
+            facilities=dict(book.facilities),
             exposures=exposures,
-            ratings=rating_store.latest_ratings(session),
         )
+
+    @property
+    def ratings(self) -> dict[str, RatingRecord]:
+        """Every rated borrower's latest rating, by USCC (read once, on first use)."""
+        if self._ratings is None:
+            self._ratings = rating_store.latest_ratings(self.session)
+        return self._ratings
+
+    def rating(self, uscc: str) -> RatingRecord | None:
+        """Borrower ``uscc``'s latest rating, or None if it has none."""
+        if self._ratings is not None:
+            return self._ratings.get(uscc)
+        if uscc not in self._some_ratings:
+            self._some_ratings[uscc] = rating_store.latest_ratings(self.session, [uscc]).get(uscc)
+        return self._some_ratings[uscc]
 
     def statements(self, uscc: str) -> list[FinancialStatement]:
         if uscc not in self._statements:
@@ -194,7 +251,7 @@ def assemble(records: Records, deal: Deal, *, detailed: bool = True) -> Proposal
     borrower = records.borrowers.get(facility.borrower_uscc)
     if borrower is None:
         raise InputError("borrower_uscc", facility.borrower_uscc, "must be the USCC of a stored borrower")
-    rating = records.ratings.get(borrower.uscc)
+    rating = records.rating(borrower.uscc)
     pd_override = next((o.value for o in facility.overrides if o.key.value == "pd"), None)
     if rating is None:
         if pd_override is None:
@@ -205,9 +262,8 @@ def assemble(records: Records, deal: Deal, *, detailed: bool = True) -> Proposal
                 "or override the PD with a reason",
             )
         rating = analyst_rating(borrower.uscc, pd_override, deal.analyst)
-    guarantor_ratings = {
-        g.uscc: records.ratings[g.uscc] for g in facility.guarantors if g.uscc and g.uscc in records.ratings
-    }
+    found = {g.uscc: records.rating(g.uscc) for g in facility.guarantors if g.uscc}
+    guarantor_ratings = {uscc: rating for uscc, rating in found.items() if rating is not None}
     exposure = records.exposures.get(facility.reference) if facility.reference in records.facilities else None
     as_of = deal.as_of or (exposure.as_of if exposure else None) or records.bank.as_of or date.today()
     try:

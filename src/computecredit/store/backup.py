@@ -183,8 +183,9 @@ def _parents_first(table: sa.Table, rows: list[dict[str, Any]]) -> list[dict[str
     return ordered
 
 
-# Rows the migrations themselves write (0010_branches: the head office), by table: a new database holds them.
-SEEDED = {"branches": ("code", "HO")}
+# Rows the migrations themselves write (0010_branches: the head office; 0011_data_versions: the book's token),
+# by table: a new database holds them.
+SEEDED = {"branches": ("code", "HO"), "data_versions": ("name", "book")}
 
 
 def _unseeded(table: sa.Table) -> tuple[sa.ColumnElement[bool], ...]:

@@ -25,6 +25,8 @@ import sqlalchemy as sa
 from alembic.config import Config
 from sqlalchemy.orm import Session, sessionmaker
 
+from computecredit.store import versions
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60.0
 # Any constant works: it names the PostgreSQL advisory lock that lets one process at a time migrate.
@@ -68,6 +70,8 @@ class Database:
         self._write_sessions = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
+        for factory in (self._sessions, self._write_sessions):
+            versions.watch(factory)
 
     @property
     def backend(self) -> str:

@@ -23,6 +23,7 @@ from computecredit.store.programmes import ProgrammeRow, ProgrammeTagRow
 from computecredit.store.projects import ProjectRow
 from computecredit.store.ratings import RatingRow
 from computecredit.store.users import UserRow
+from computecredit.store.versions import DataVersionRow
 from computecredit.store.workbench import AuditEntry, AuthToken, Decision, Job, Proposal
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "BranchRow",
     "ClassificationRow",
     "CollateralRow",
+    "DataVersionRow",
     "Decision",
     "EventRow",
     "ExposureRow",

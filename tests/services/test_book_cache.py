@@ -1,0 +1,76 @@
+"""The book that proposals read (:class:`Records`) is kept between requests only while nothing in it changed:
+every write to the bank, borrowers, facilities, collateral or exposures renews the book's token, whichever
+connection (another web process, the CLI) made it, and a write rolled back leaves nothing behind."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from computecredit.services import audit
+from computecredit.services import rating as rating_service
+from computecredit.services.demo import load_demo_bank
+from computecredit.services.facilities import Records
+from computecredit.store import facilities as facility_store
+from computecredit.store import versions
+from computecredit.store.database import Database
+from computecredit.store.facilities import FacilityRow
+
+
+def _book_token(db: Database) -> str | None:
+    with db.transaction() as session:
+        return versions.token(session, versions.BOOK)
+
+
+def _amount(db: Database, reference: str) -> Decimal:
+    with db.transaction() as session:
+        return Records.load(session).facilities[reference].amount
+
+
+def test_the_book_is_read_again_after_a_change_from_another_connection(database_url: str) -> None:
+    db = Database(database_url)
+    load_demo_bank(db, password="demo-password-1")
+    other = Database(database_url)  # as another web process or the CLI would write
+    with db.transaction() as session:
+        first = Records.load(session)
+    reference = next(iter(first.facilities))
+    with db.transaction() as session:
+        again = Records.load(session)
+    assert again.facilities[reference] is first.facilities[reference]  # kept, not read again
+
+    token = _book_token(db)
+    with audit.write_transaction(other) as session:
+        uscc = first.facilities[reference].borrower_uscc
+        rating_service.rate_stored_borrower(session, uscc, "analyst")
+    assert _book_token(db) == token  # a rating is not part of the book
+
+    with other.transaction() as session:
+        facility = facility_store.list_facilities(session)[0]
+        facility_store.save_facility(session, facility.model_copy(update={"amount": facility.amount + 1}))
+    assert _book_token(db) != token
+    assert _amount(db, facility.reference) == facility.amount + 1
+
+    with other.transaction() as session:  # an ORM bulk statement renews the token too
+        session.query(FacilityRow).filter(FacilityRow.reference == facility.reference).update(
+            {"amount": facility.amount + 2}
+        )
+    assert _amount(db, facility.reference) == facility.amount + 2
+    other.dispose()
+    db.dispose()
+
+
+def test_a_change_rolled_back_is_not_kept(demo_db: Database) -> None:
+    with demo_db.transaction() as session:
+        facility = facility_store.list_facilities(session)[0]
+    with pytest.raises(RuntimeError), demo_db.transaction() as session:
+        facility_store.save_facility(session, facility.model_copy(update={"amount": Decimal(1)}))
+        assert Records.load(session).facilities[facility.reference].amount == 1  # the writer sees its own
+        raise RuntimeError("roll back")
+    assert _amount(demo_db, facility.reference) == facility.amount
+
+
+def test_watched_tables_exist() -> None:
+    from computecredit.store.base import Base
+
+    assert versions.WATCHED[versions.BOOK] <= set(Base.metadata.tables)
