@@ -25,7 +25,7 @@ from computecredit import __version__
 from computecredit.services.jobs import JobRunner
 from computecredit.store.database import Database
 from computecredit.store.schema import require_current
-from computecredit.web import errors, i18n, observability, security
+from computecredit.web import deps, errors, i18n, observability, security
 from computecredit.web.deps import current_user
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -105,7 +105,8 @@ def create_app(db: Database, *, tls: bool = False, job_scheduler: str | None = N
     app.state.db = db
     app.state.tls = tls
     app.state.throttle = security.LoginThrottle()
-    app.state.write_turn = anyio.Lock()  # see deps.writes
+    app.state.readers = anyio.CapacityLimiter(deps.READ_THREADS)  # see deps.reads
+    app.state.writers = anyio.CapacityLimiter(1)  # see deps.writes
     app.state.jobs = JobRunner(db, scheduler=job_scheduler)
     app.add_middleware(_Protections, tls=tls)
     app.add_middleware(observability.RequestContext)  # outermost: it times and logs every response

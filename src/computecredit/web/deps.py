@@ -17,8 +17,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 
 from computecredit.domain.branches import Branch, Scope
 from computecredit.errors import PermissionDeniedError
@@ -58,21 +58,28 @@ def database(request: Request) -> Database:
 TRANSACTION: Any = None
 
 
+# Worker threads per web process for reading (authentication included). More would not add CPU (the GIL lets
+# one run at a time), only share it: each query's answer then waits for the GIL behind more threads, and a
+# writer holding the audit log's lock waits longest. Measured (docs/operations.md, 50 users, closed loop,
+# two processes): 73-76 requests a second with 4, 51-69 with 40 (the default); p95 1.2 s against 2.7-3.8 s.
+READ_THREADS = 4
+
+
 def writes(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """Run a (sync) endpoint as one unit of work that writes and appends to the audit log: it receives the
     transaction's ``session`` and is committed whole, or not at all.
 
-    Writers take turns first on the event loop, in the order they came (``app.state.write_turn``, an
-    anyio lock, is first come, first served), and only then go to a worker thread: waiting for the turn in
-    worker threads let a queue of writers occupy the whole pool, and every other request (authentication
-    included) waited behind them.
+    Writers take turns, in the order they came, on a thread of their own (``app.state.writers``, a limiter
+    of one): they queue on the event loop, not in worker threads (a queue of writers there once occupied the
+    whole pool, and every other request waited behind them), and not behind the readers.
     """
     return _in_unit_of_work(endpoint, write=True)
 
 
 def reads(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """Run a (sync) endpoint that reads in a unit of work of its own: it receives the ``session``, opened and
-    closed (its connection back in the pool) in the endpoint's worker thread.
+    closed (its connection back in the pool) in the endpoint's worker thread, one of the readers'
+    (``app.state.readers``, :data:`READ_THREADS`).
 
     Not a dependency: FastAPI runs a dependency's tear-down, and a sync endpoint's response validation, on
     other threads of the pool, so a session would hold its connection until a thread came free. In a burst
@@ -107,10 +114,8 @@ def _in_unit_of_work(endpoint: Callable[..., Any], *, write: bool) -> Callable[.
             with audit.write_transaction(db) if write else db.transaction() as session:
                 return endpoint(*args, session=session, **kwargs)
 
-        if not write:
-            return await run_in_threadpool(in_transaction)
-        async with request.app.state.write_turn:
-            return await run_in_threadpool(in_transaction)
+        limiter = request.app.state.writers if write else request.app.state.readers
+        return await anyio.to_thread.run_sync(in_transaction, limiter=limiter)
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=parameters, return_annotation=hints.get("return", signature.return_annotation)
@@ -148,7 +153,9 @@ async def current_user(request: Request) -> CurrentUser:
     scheme, _, credentials = authorization.partition(" ")
     bearer = credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
     cookie = None if bearer else request.cookies.get(security.SESSION_COOKIE)
-    user = await run_in_threadpool(_authenticate, request.app.state.db, bearer, cookie)
+    user = await anyio.to_thread.run_sync(
+        _authenticate, request.app.state.db, bearer, cookie, limiter=request.app.state.readers
+    )
     if user is None:
         raise NotAuthenticated()
     if user.via == "session" and request.method in UNSAFE_METHODS:
