@@ -74,3 +74,24 @@ def test_watched_tables_exist() -> None:
     from computecredit.store.base import Base
 
     assert versions.WATCHED[versions.BOOK] <= set(Base.metadata.tables)
+
+
+def test_the_book_reads_all_ratings_at_once(demo_db: Database) -> None:
+    """The book assembles every facility: its ratings come in one query, not one per facility."""
+    import sqlalchemy as sa
+
+    from computecredit.services.portfolio import book_from_store
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa.event.listen(demo_db.engine, "before_cursor_execute", count)
+    try:
+        book = book_from_store(demo_db)
+    finally:
+        sa.event.remove(demo_db.engine, "before_cursor_execute", count)
+    ratings = [s for s in statements if "rating_records" in s]
+    assert book.n > 10
+    assert len(ratings) == 1

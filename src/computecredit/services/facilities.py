@@ -251,7 +251,9 @@ def assemble(records: Records, deal: Deal, *, detailed: bool = True) -> Proposal
     borrower = records.borrowers.get(facility.borrower_uscc)
     if borrower is None:
         raise InputError("borrower_uscc", facility.borrower_uscc, "must be the USCC of a stored borrower")
-    rating = records.rating(borrower.uscc)
+    # The book (not detailed) assembles every facility: all ratings in one query; one deal reads its own.
+    rating_of = records.rating if detailed else records.ratings.get
+    rating = rating_of(borrower.uscc)
     pd_override = next((o.value for o in facility.overrides if o.key.value == "pd"), None)
     if rating is None:
         if pd_override is None:
@@ -262,7 +264,7 @@ def assemble(records: Records, deal: Deal, *, detailed: bool = True) -> Proposal
                 "or override the PD with a reason",
             )
         rating = analyst_rating(borrower.uscc, pd_override, deal.analyst)
-    found = {g.uscc: records.rating(g.uscc) for g in facility.guarantors if g.uscc}
+    found = {g.uscc: rating_of(g.uscc) for g in facility.guarantors if g.uscc}
     guarantor_ratings = {uscc: rating for uscc, rating in found.items() if rating is not None}
     exposure = records.exposures.get(facility.reference) if facility.reference in records.facilities else None
     as_of = deal.as_of or (exposure.as_of if exposure else None) or records.bank.as_of or date.today()
