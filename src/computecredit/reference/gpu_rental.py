@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -74,6 +75,7 @@ def observations() -> list[RentalObservation]:
     ]
 
 
+@cache  # of a bundled table, which load_csv reads once: the book asks once per facility
 def fitted_annual_decline(gpu: str = "H100") -> float:
     """Annual decline of the global USD per-GPU-hour price of ``gpu`` fitted on its observations."""
     points = [

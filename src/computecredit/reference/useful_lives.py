@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from computecredit.reference import load_csv
 
@@ -45,6 +46,7 @@ def useful_life_policies() -> list[UsefulLifePolicy]:
     ]
 
 
+@cache  # of a bundled table, which load_csv reads once: the book asks once per facility
 def useful_life_range() -> tuple[float, float]:
     """Shortest and longest disclosed lives in years: the range a depreciation input is checked against."""
     lives = [p.useful_life_years for p in useful_life_policies()]
