@@ -252,3 +252,11 @@ def test_a_bad_rule_table_is_refused_with_its_field() -> None:
     with pytest.raises(InputError) as caught:
         load_rules(document, source="my_rules.yaml")
     assert "my_rules.yaml" in str(caught.value) and "needs metric, operator, threshold" in str(caught.value)
+
+
+def test_alert_owners_must_be_roles() -> None:
+    document = load_rules().model_dump(mode="json")
+    document["alerts"]["owners"]["financial"] = "risk"  # a user name, not a role
+    with pytest.raises(InputError) as caught:
+        load_rules(document, source="my_rules.yaml")
+    assert "alerts.owners.financial" in str(caught.value) and "risk_manager" in str(caught.value)

@@ -12,13 +12,17 @@ from typing import ClassVar
 import pytest
 import sqlalchemy as sa
 
+from computecredit.domain.branches import scope_of
 from computecredit.errors import InputError
 from computecredit.monitoring.backtest import lead_times
 from computecredit.services.demo import load_demo_bank
 from computecredit.services.monitoring import deliver, ingest_file, open_alerts, replay, run_monitoring
+from computecredit.store.borrowers import borrower_branches
+from computecredit.store.branches import list_branches
 from computecredit.store.database import Database
 from computecredit.store.facilities import list_exposures
 from computecredit.store.monitoring import AlertRow, MonitoringRunRow, PaymentRow, SignalRow
+from computecredit.store.users import list_users
 
 
 @pytest.fixture
@@ -96,8 +100,17 @@ def test_run_feeds_classes_and_stages_to_the_exposures(demo_db: Database) -> Non
     assert stored["FL-2025-001"].ecl_stage == 2  # current, but 关注 on a high signal (H20 rental slide): stage 2
     kinds = {a.kind for a in result.alerts if a.borrower_uscc == wuhu.borrower_uscc}
     assert {"signal", "rating_review", "classification"} <= kinds
-    owners = {a["owner"] for a in open_alerts(demo_db)}
-    assert owners <= {"analyst", "risk"}
+    with demo_db.transaction() as session:
+        booked = borrower_branches(session)
+        tree = list_branches(session)
+        users = {u.username: u for u in list_users(session)}
+    routed = set()
+    for alert in open_alerts(demo_db):  # each alert goes to someone who sees its borrower, of the rules' role
+        owner = users[alert["owner"]]
+        assert scope_of(tree, owner.branch_code).allows(booked[alert["borrower_uscc"]])
+        routed.add((booked[alert["borrower_uscc"]], alert["kind"], alert["owner"]))
+    assert ("SZ", "rating_review", "branch_analyst") in routed  # a Shenzhen borrower: the Shenzhen analyst
+    assert all(owner == "risk" for _b, kind, owner in routed if kind == "classification")  # risk managers: HO
 
 
 class _Receiver(BaseHTTPRequestHandler):

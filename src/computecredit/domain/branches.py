@@ -127,6 +127,26 @@ def scope_of(branches: Iterable[Branch], code: str) -> Scope:
     return Scope(frozenset(seen))
 
 
+def nearest_holder(branches: Iterable[Branch], code: str, holders: dict[str, list[str]]) -> str | None:
+    """The first of ``holders`` (usernames by branch code) at branch ``code`` or, failing one there, at the
+    nearest branch above it, up to the head office; None if there is none on the way.
+
+    >>> tree = [Branch(code="SZ", name_zh="深圳分行", name_en="Shenzhen", level="branch", parent_code="HO"),
+    ...         Branch(code="SZ-NS", name_zh="南山支行", name_en="Nanshan", level="sub_branch", parent_code="SZ")]
+    >>> nearest_holder(tree, "SZ-NS", {"SZ": ["zhang"], "HO": ["chen"]}), nearest_holder(tree, "SZ-NS", {})
+    ('zhang', None)
+    """
+    parent = {b.code: b.parent_code for b in branches}
+    seen: set[str] = set()
+    current: str | None = code
+    while current is not None and current not in seen:
+        if holders.get(current):
+            return holders[current][0]
+        seen.add(current)
+        current = parent.get(current, HEAD_OFFICE if current != HEAD_OFFICE else None)
+    return None
+
+
 __all__ = [
     "CODE_PATTERN",
     "HEAD_OFFICE",
@@ -136,5 +156,6 @@ __all__ = [
     "BranchLevel",
     "Scope",
     "check_parent",
+    "nearest_holder",
     "scope_of",
 ]

@@ -27,6 +27,7 @@ from typing import Any, Literal, Protocol, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from computecredit.domain import Covenant
+from computecredit.domain.users import Role
 from computecredit.errors import InputError, from_validation_error
 from computecredit.monitoring.book import BorrowerBook, MarketData
 from computecredit.monitoring.classification import SHORT_DELAY_DAYS
@@ -99,7 +100,9 @@ class AlertPolicy(BaseModel):
 
     min_severity: Severity
     due_days: dict[Severity, int]
-    owners: dict[str, str]
+    # The role that owns an alert, by family or kind; the service gives it to a person of that role at the
+    # borrower's branch (computecredit.services.monitoring.route_alerts).
+    owners: dict[str, Role]
 
 
 class RuleSet(BaseModel):

@@ -17,7 +17,7 @@ import io
 import json
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session
 
 from computecredit.config import examples_dir
 from computecredit.domain import Covenant
-from computecredit.domain.branches import WHOLE_BANK, Scope
+from computecredit.domain.branches import HEAD_OFFICE, WHOLE_BANK, Scope, nearest_holder
 from computecredit.domain.exposures import LoanClass
 from computecredit.domain.facilities import CovenantOperator
+from computecredit.domain.users import Role
 from computecredit.errors import InputError
 from computecredit.facilities.covenants import METRICS as COVENANT_METRICS
 from computecredit.facilities.covenants import Covenant as EngineCovenant
@@ -41,9 +42,12 @@ from computecredit.monitoring.rules import RuleSet, check_rules_file, load_rules
 from computecredit.monitoring.run import Alert, MonitoringResult, monitor
 from computecredit.services import audit
 from computecredit.services import statements as statement_service
+from computecredit.store import branches as branch_store
 from computecredit.store import monitoring as monitoring_store
+from computecredit.store import users as user_store
 from computecredit.store.base import utcnow
 from computecredit.store.borrowers import (
+    borrower_branches,
     list_borrowers,
     list_statements,
 )
@@ -243,6 +247,7 @@ def run_monitoring(
         books = load_books(session)
         market = load_market(session)
         result = monitor(books, market, rules, as_of, previous_classes(session, as_of), check_facility_covenant)
+        result = route_alerts(session, result)
         stored = monitoring_store.find_run(session, as_of)
         before = {"digest": stored.digest, **stored.summary} if stored else None
         new_alerts = monitoring_store.save_run(session, result)
@@ -255,6 +260,28 @@ def run_monitoring(
     if webhook and new_alerts:
         outcome.delivered, outcome.webhook_error = deliver(db, webhook, new_alerts, actor=actor)
     return outcome
+
+
+def route_alerts(session: Session, result: MonitoringResult) -> MonitoringResult:
+    """Each alert to a person: the rules name a role (``alerts.owners``); the alert goes to the first active
+    user (by name) of that role at the borrower's branch, else at the nearest branch above it, else to a
+    head-office risk manager, who sees the whole bank. With nobody at all, the role stays as the owner."""
+    branches = branch_store.list_branches(session)
+    holders: dict[str, dict[str, list[str]]] = {}
+    for user in sorted(user_store.list_users(session), key=lambda u: u.username):
+        if user.active:
+            holders.setdefault(user.role.value, {}).setdefault(user.branch_code, []).append(user.username)
+    booked = borrower_branches(session, {a.borrower_uscc for a in result.alerts})
+
+    def owner(alert: Alert) -> str:
+        role = str(alert.owner)
+        return (
+            nearest_holder(branches, booked.get(alert.borrower_uscc, HEAD_OFFICE), holders.get(role, {}))
+            or nearest_holder(branches, HEAD_OFFICE, holders.get(Role.RISK_MANAGER.value, {}))
+            or role
+        )
+
+    return replace(result, alerts=tuple(replace(a, owner=owner(a)) for a in result.alerts))
 
 
 def deliver(
