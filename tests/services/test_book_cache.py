@@ -95,3 +95,26 @@ def test_the_book_reads_all_ratings_at_once(demo_db: Database) -> None:
     ratings = [s for s in statements if "rating_records" in s]
     assert book.n > 10
     assert len(ratings) == 1
+
+
+def test_statements_are_kept_until_one_changes(demo_db: Database) -> None:
+    """A borrower's statements are read again after any statement changes, from whatever connection."""
+    from computecredit.store import borrowers as borrower_store
+
+    other = Database(demo_db.url)
+    with demo_db.transaction() as session:
+        uscc = next(
+            b.uscc
+            for b in borrower_store.list_borrowers(session)
+            if borrower_store.list_statements(session, b.uscc)
+        )
+        first = borrower_store.list_statements(session, uscc)
+        again = borrower_store.list_statements(session, uscc)
+    assert again == first and again is not first and again[0] is first[0]  # kept; a list of the caller's own
+
+    latest = first[-1]
+    with other.transaction() as session:
+        borrower_store.save_statement(session, latest.model_copy(update={"auditor": "另一家会计师事务所"}))
+    with demo_db.transaction() as session:
+        assert borrower_store.list_statements(session, uscc)[-1].auditor == "另一家会计师事务所"
+    other.dispose()

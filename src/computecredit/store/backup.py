@@ -183,17 +183,17 @@ def _parents_first(table: sa.Table, rows: list[dict[str, Any]]) -> list[dict[str
     return ordered
 
 
-# Rows the migrations themselves write (0010_branches: the head office; 0011_data_versions: the book's token),
-# by table: a new database holds them.
-SEEDED = {"branches": ("code", "HO"), "data_versions": ("name", "book")}
+# Rows the migrations themselves write (0010_branches: the head office; 0011_data_versions: the tokens), by
+# table and key: a new database holds them.
+SEEDED = {"branches": ("code", ("HO",)), "data_versions": ("name", ("book", "statements"))}
 
 
 def _unseeded(table: sa.Table) -> tuple[sa.ColumnElement[bool], ...]:
     """The condition leaving out the rows the migrations wrote to ``table`` (none for most tables)."""
     if table.name not in SEEDED:
         return ()
-    column, value = SEEDED[table.name]
-    return (table.c[column] != value,)
+    column, values = SEEDED[table.name]
+    return (table.c[column].not_in(values),)
 
 
 def _header(text: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from computecredit.domain.borrowers import Borrower, TechCredentials, normal_tic
 from computecredit.domain.branches import HEAD_OFFICE, WHOLE_BANK, Scope
 from computecredit.domain.statements import FinancialStatement
 from computecredit.errors import NotFoundError
+from computecredit.store import versions
 from computecredit.store.base import Base, Money, TimestampMixin
 from computecredit.store.branches import branch_column, in_scope
 
@@ -310,8 +311,26 @@ def save_statement(
     return row, created
 
 
+# Each borrower's statements as last read, per database, kept while the statements' token holds
+# (store/versions.py): every rating, preview and borrower page reads them, and they change rarely.
+_KEPT_STATEMENTS: dict[tuple[str, str], tuple[str, list[FinancialStatement]]] = {}
+
+
 def list_statements(session: Session, uscc: str | None = None) -> list[FinancialStatement]:
     """Statements of one borrower (or all), ordered by borrower and fiscal year."""
+    if uscc is None:
+        return _read_statements(session, None)
+    token = versions.token(session, versions.STATEMENTS)  # first: what is read next is at least this new
+    key = (str(session.get_bind().engine.url), uscc)
+    kept = _KEPT_STATEMENTS.get(key)
+    if token is None or kept is None or kept[0] != token:
+        kept = (token or "", _read_statements(session, uscc))
+        if token is not None:
+            _KEPT_STATEMENTS[key] = kept
+    return list(kept[1])
+
+
+def _read_statements(session: Session, uscc: str | None) -> list[FinancialStatement]:
     query = sa.select(StatementRow, BorrowerRow.uscc).join(BorrowerRow)
     if uscc is not None:
         query = query.where(BorrowerRow.uscc == uscc)

@@ -7,8 +7,8 @@ token exactly when they see the change. Random, not a counter: a token of a tran
 never comes back, and a database restored from a backup brings back the token that went with its rows.
 A change made to these tables outside the platform (plain SQL) must set a new token too.
 
->>> sorted(WATCHED[BOOK])
-['banks', 'borrowers', 'collateral_items', 'exposures', 'facilities']
+>>> sorted(WATCHED[BOOK]), sorted(WATCHED[STATEMENTS])
+(['banks', 'borrowers', 'collateral_items', 'exposures', 'facilities'], ['financial_statements', 'statement_lines'])
 """
 
 from __future__ import annotations
@@ -23,10 +23,13 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, sess
 from computecredit.store.base import Base
 
 BOOK = "book"
-# What :class:`computecredit.services.facilities.Records` reads of the whole bank: the bank, its borrowers,
-# their facilities with collateral, and exposures.
+STATEMENTS = "statements"
 WATCHED: dict[str, frozenset[str]] = {
+    # what computecredit.services.facilities.Records reads of the whole bank: the bank, its borrowers, their
+    # facilities with collateral, and exposures
     BOOK: frozenset({"banks", "borrowers", "facilities", "collateral_items", "exposures"}),
+    # borrowers' financial statements (computecredit.store.borrowers.list_statements)
+    STATEMENTS: frozenset({"financial_statements", "statement_lines"}),
 }
 
 
@@ -72,4 +75,4 @@ def watch(factory: sessionmaker[Session]) -> None:
     sa.event.listen(factory, "do_orm_execute", renew_after_bulk)
 
 
-__all__ = ["BOOK", "WATCHED", "DataVersionRow", "token", "watch"]
+__all__ = ["BOOK", "STATEMENTS", "WATCHED", "DataVersionRow", "token", "watch"]

@@ -3,7 +3,8 @@
 Revision ID: 0011_data_versions
 Revises: 0010_branches
 
-See :mod:`computecredit.store.versions`. The ``book`` row is created here with a first token.
+See :mod:`computecredit.store.versions`. The ``book`` and ``statements`` rows are created here with a first
+token each.
 """
 
 import uuid
@@ -25,7 +26,7 @@ def upgrade() -> None:
         sa.Column("token", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_data_versions")),
     )
-    op.bulk_insert(versions, [{"name": "book", "token": uuid.uuid4().hex}])
+    op.bulk_insert(versions, [{"name": name, "token": uuid.uuid4().hex} for name in ("book", "statements")])
 
 
 def downgrade() -> None:
