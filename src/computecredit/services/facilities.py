@@ -99,42 +99,27 @@ def _evaluate(inputs_json: str, simulations: int) -> dict[str, Any]:
 class _Book:
     """The whole bank's records as one read of them found them (frozen domain objects, shared by requests)."""
 
-    token: str | None
     bank: Bank
     borrowers: dict[str, Borrower]
     facilities: dict[str, Facility]
     exposures: tuple[Exposure, ...]  # by facility, then date
 
 
-# The last book read, per database, kept while its token (computecredit.store.versions) is current: a
-# proposal preview needs the whole book (concentration limits) and reading it again was most of its time.
-_BOOKS: dict[str, _Book] = {}
-
-
-def _book(session: Session) -> _Book:
-    """The book as of ``session``: kept from an earlier read if nothing in it has changed since."""
-    token = version_store.token(session, version_store.BOOK)  # first: what is read next is at least this new
-    key = str(session.get_bind().engine.url)
-    kept = _BOOKS.get(key)
-    if token is not None and kept is not None and kept.token == token:
-        return kept
-    book = _Book(
-        token=token,
+def _read_book(session: Session) -> _Book:
+    return _Book(
         bank=bank_store.get_bank(session),
         borrowers={b.uscc: b for b in borrower_store.list_borrowers(session)},
         facilities={f.reference: f for f in facility_store.list_facilities(session)},
         exposures=tuple(facility_store.list_exposures(session)),
     )
-    if token is not None:
-        _BOOKS[key] = book
-    return book
 
 
 @dataclass
 class Records:
     """What the assembly reads from the store, loaded once for a request or for the whole book.
 
-    The bank, borrowers, facilities and exposures are read once per change of any of them (:func:`_book`);
+    The bank, borrowers, facilities and exposures are read again only after one of them changed (a proposal
+    preview needs the whole book for its concentration limits, and reading it was most of its time);
     ratings when first asked for: one deal needs only its borrower's and its guarantors' (:meth:`rating`),
     the book every borrower's (:attr:`ratings`, one query).
     """
@@ -151,7 +136,7 @@ class Records:
     @classmethod
     def load(cls, session: Session, as_of: date | None = None) -> Records:
         """The bank, borrowers, facilities and each facility's latest exposure (to ``as_of``)."""
-        book = _book(session)
+        book = version_store.kept(session, version_store.BOOK, None, lambda: _read_book(session))
         exposures: dict[str, Exposure] = {}
         for exposure in book.exposures:
             if as_of is None or exposure.as_of <= as_of:

@@ -311,23 +311,12 @@ def save_statement(
     return row, created
 
 
-# Each borrower's statements as last read, per database, kept while the statements' token holds
-# (store/versions.py): every rating, preview and borrower page reads them, and they change rarely.
-_KEPT_STATEMENTS: dict[tuple[str, str], tuple[str, list[FinancialStatement]]] = {}
-
-
 def list_statements(session: Session, uscc: str | None = None) -> list[FinancialStatement]:
     """Statements of one borrower (or all), ordered by borrower and fiscal year."""
     if uscc is None:
         return _read_statements(session, None)
-    token = versions.token(session, versions.STATEMENTS)  # first: what is read next is at least this new
-    key = (str(session.get_bind().engine.url), uscc)
-    kept = _KEPT_STATEMENTS.get(key)
-    if token is None or kept is None or kept[0] != token:
-        kept = (token or "", _read_statements(session, uscc))
-        if token is not None:
-            _KEPT_STATEMENTS[key] = kept
-    return list(kept[1])
+    # Kept while no statement changes (store/versions.py): every rating, preview and borrower page reads them.
+    return list(versions.kept(session, versions.STATEMENTS, uscc, lambda: tuple(_read_statements(session, uscc))))
 
 
 def _read_statements(session: Session, uscc: str | None) -> list[FinancialStatement]:

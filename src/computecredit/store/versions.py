@@ -14,8 +14,8 @@ A change made to these tables outside the platform (plain SQL) must set a new to
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, sessionmaker
@@ -43,6 +43,26 @@ class DataVersionRow(Base):
 def token(session: Session, name: str) -> str | None:
     """The current token of ``name`` (None in a database without the row: nothing may be kept)."""
     return session.scalar(sa.select(DataVersionRow.token).where(DataVersionRow.name == name))
+
+
+T = TypeVar("T")
+
+# What was kept, by (database, name, key): the token it was read under and the value.
+_KEPT: dict[tuple[str, str, Hashable], tuple[str, Any]] = {}
+
+
+def kept(session: Session, name: str, key: Hashable, read: Callable[[], T]) -> T:
+    """``read()``, or what it returned before for (this database, ``name``, ``key``) if ``name``'s token has
+    not changed since. The value is shared by every caller: keep only what nobody changes (frozen objects)."""
+    current = token(session, name)  # first: what ``read`` finds next is at least this new
+    slot = (str(session.get_bind().engine.url), name, key)
+    found = _KEPT.get(slot)
+    if current is not None and found is not None and found[0] == current:
+        return found[1]
+    value = read()
+    if current is not None:
+        _KEPT[slot] = (current, value)
+    return value
 
 
 def _tables(objects: Iterable[Any]) -> set[str]:
@@ -75,4 +95,4 @@ def watch(factory: sessionmaker[Session]) -> None:
     sa.event.listen(factory, "do_orm_execute", renew_after_bulk)
 
 
-__all__ = ["BOOK", "STATEMENTS", "WATCHED", "DataVersionRow", "token", "watch"]
+__all__ = ["BOOK", "STATEMENTS", "WATCHED", "DataVersionRow", "kept", "token", "watch"]
