@@ -20,7 +20,7 @@ from computecredit.store.facilities import FacilityRow
 
 def _book_token(db: Database) -> str | None:
     with db.transaction() as session:
-        return versions.token(session, versions.BOOK)
+        return versions.tokens(session).get(versions.BOOK)
 
 
 def _amount(db: Database, reference: str) -> Decimal:

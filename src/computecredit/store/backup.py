@@ -183,9 +183,9 @@ def _parents_first(table: sa.Table, rows: list[dict[str, Any]]) -> list[dict[str
     return ordered
 
 
-# Rows the migrations themselves write (0010_branches: the head office; 0011_data_versions: the tokens), by
+# Rows the migrations themselves write (0010_branches: the head office; 0011 and 0012: the tokens), by
 # table and key: a new database holds them.
-SEEDED = {"branches": ("code", ("HO",)), "data_versions": ("name", ("book", "statements"))}
+SEEDED = {"branches": ("code", ("HO",)), "data_versions": ("name", ("book", "statements", "access"))}
 
 
 def _unseeded(table: sa.Table) -> tuple[sa.ColumnElement[bool], ...]:

@@ -7,8 +7,11 @@ token exactly when they see the change. Random, not a counter: a token of a tran
 never comes back, and a database restored from a backup brings back the token that went with its rows.
 A change made to these tables outside the platform (plain SQL) must set a new token too.
 
->>> sorted(WATCHED[BOOK]), sorted(WATCHED[STATEMENTS])
-(['banks', 'borrowers', 'collateral_items', 'exposures', 'facilities'], ['financial_statements', 'statement_lines'])
+A session reads every token at once, at its first :func:`kept` (one query however many names it asks for),
+and again after it wrote to a watched table; what it then reads is at least as new as those tokens.
+
+>>> sorted(WATCHED[BOOK]), sorted(WATCHED[STATEMENTS]), sorted(WATCHED[ACCESS])
+(['banks', 'borrowers', 'collateral_items', 'exposures', 'facilities'], ['financial_statements', 'statement_lines'], ['auth_tokens', 'branches', 'users'])
 """
 
 from __future__ import annotations
@@ -24,13 +27,18 @@ from computecredit.store.base import Base
 
 BOOK = "book"
 STATEMENTS = "statements"
+ACCESS = "access"
 WATCHED: dict[str, frozenset[str]] = {
     # what computecredit.services.facilities.Records reads of the whole bank: the bank, its borrowers, their
     # facilities with collateral, and exposures
     BOOK: frozenset({"banks", "borrowers", "facilities", "collateral_items", "exposures"}),
     # borrowers' financial statements (computecredit.store.borrowers.list_statements)
     STATEMENTS: frozenset({"financial_statements", "statement_lines"}),
+    # who a login session or API token is, their role and their branch's place in the tree (web/deps.py)
+    ACCESS: frozenset({"auth_tokens", "users", "branches"}),
 }
+# Where a session holds the tokens it read (Session.info), until it writes to a watched table or ends.
+_TOKENS = "computecredit.data_versions"
 
 
 class DataVersionRow(Base):
@@ -40,28 +48,45 @@ class DataVersionRow(Base):
     token: Mapped[str] = mapped_column(sa.String(32))
 
 
-def token(session: Session, name: str) -> str | None:
-    """The current token of ``name`` (None in a database without the row: nothing may be kept)."""
-    return session.scalar(sa.select(DataVersionRow.token).where(DataVersionRow.name == name))
+def tokens(session: Session) -> dict[str, str]:
+    """Every name's current token, read once per transaction of ``session`` (an empty dict in a database
+    without the table's rows: nothing may be kept)."""
+    found = session.info.get(_TOKENS)
+    if found is None:
+        found = {name: value for name, value in session.execute(sa.select(DataVersionRow.name, DataVersionRow.token))}
+        session.info[_TOKENS] = found
+    return found
 
 
 T = TypeVar("T")
 
-# What was kept, by (database, name, key): the token it was read under and the value.
-_KEPT: dict[tuple[str, str, Hashable], tuple[str, Any]] = {}
+# What was kept, by (database, name): the token it was read under and the values by key. A new token drops
+# all of a name's values at once, so what is kept never outgrows what was read since the last change.
+_KEPT: dict[tuple[sa.URL, str], tuple[str, dict[Hashable, Any]]] = {}
 
 
 def kept(session: Session, name: str, key: Hashable, read: Callable[[], T]) -> T:
     """``read()``, or what it returned before for (this database, ``name``, ``key``) if ``name``'s token has
-    not changed since. The value is shared by every caller: keep only what nobody changes (frozen objects)."""
-    current = token(session, name)  # first: what ``read`` finds next is at least this new
-    slot = (str(session.get_bind().engine.url), name, key)
-    found = _KEPT.get(slot)
-    if current is not None and found is not None and found[0] == current:
-        return found[1]
+    not changed since. The value is shared by every caller: keep only what nobody changes (frozen objects).
+    None is not kept (what was not found is looked for again).
+
+    >>> from computecredit.store.database import Database
+    >>> with Database("sqlite:///:memory:").transaction() as session:  # no tokens: read every time
+    ...     kept(session, BOOK, "k", lambda: 1), kept(session, BOOK, "k", lambda: 2)
+    (1, 2)
+    """
+    current = tokens(session).get(name)  # first: what ``read`` finds next is at least this new
+    if current is None:
+        return read()
+    slot = (session.get_bind().engine.url, name)
+    held = _KEPT.get(slot)
+    if held is None or held[0] != current:
+        held = _KEPT[slot] = (current, {})
+    if key in held[1]:
+        return held[1][key]
     value = read()
-    if current is not None:
-        _KEPT[slot] = (current, value)
+    if value is not None:
+        held[1][key] = value
     return value
 
 
@@ -69,9 +94,16 @@ def _tables(objects: Iterable[Any]) -> set[str]:
     return {table.name for obj in objects if (table := getattr(obj, "__table__", None)) is not None}
 
 
+def renew(session: Session, *written: str) -> None:
+    """New tokens for every name watching one of the tables ``written``, in ``session``'s transaction: what a
+    change made with plain SQL must do (the platform's own writes renew them by themselves)."""
+    _renew(session, set(written))
+
+
 def _renew(session: Session, written: set[str]) -> None:
     for name, tables in WATCHED.items():
         if written & tables:
+            session.info.pop(_TOKENS, None)  # read again: this transaction's own token, and what it wrote
             renewal = sa.update(DataVersionRow).where(DataVersionRow.name == name).values(token=uuid.uuid4().hex)
             session.connection().execute(renewal)  # Core on the connection: no flush inside a flush
 
@@ -93,6 +125,11 @@ def watch(factory: sessionmaker[Session]) -> None:
     """Renew the tokens at every write of the sessions ``factory`` makes."""
     sa.event.listen(factory, "after_flush", renew_after_flush)
     sa.event.listen(factory, "do_orm_execute", renew_after_bulk)
+    sa.event.listen(factory, "after_transaction_end", _forget_tokens)
 
 
-__all__ = ["BOOK", "STATEMENTS", "WATCHED", "DataVersionRow", "kept", "token", "watch"]
+def _forget_tokens(session: Session, _transaction: Any) -> None:
+    session.info.pop(_TOKENS, None)
+
+
+__all__ = ["ACCESS", "BOOK", "STATEMENTS", "WATCHED", "DataVersionRow", "kept", "renew", "tokens", "watch"]

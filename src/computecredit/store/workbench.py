@@ -153,6 +153,13 @@ def list_proposals(
     if state:
         query = query.where(Proposal.state == state)
         counter = counter.where(Proposal.state == state)
+    # What a listed proposal shows, read for the whole page at once (not a query per proposal and relation);
+    # decisions without their snapshots, which the list does not show and which are large.
+    query = query.options(
+        sa.orm.joinedload(Proposal.facility),
+        sa.orm.selectinload(Proposal.decisions).defer(Decision.snapshot_json),
+        sa.orm.selectinload(Proposal.programme_tags).joinedload(computecredit.store.programmes.ProgrammeTagRow.programme),
+    )
     rows = session.execute(query.order_by(Proposal.id.desc()).offset(offset).limit(limit)).scalars().all()
     return list(rows), int(session.execute(counter).scalar_one())
 

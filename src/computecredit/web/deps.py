@@ -15,16 +15,19 @@ import inspect
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from computecredit.domain.branches import Branch, Scope
 from computecredit.errors import PermissionDeniedError
 from computecredit.services import audit
 from computecredit.services import branches as branch_service
 from computecredit.services.workflow import Actor
+from computecredit.store import versions as version_store
 from computecredit.store.database import Database
 from computecredit.web import security
 from computecredit.web.auth import users
@@ -111,7 +114,7 @@ def _in_unit_of_work(endpoint: Callable[..., Any], *, write: bool) -> Callable[.
         db = database(request)
 
         def in_transaction() -> Any:
-            with audit.write_transaction(db) if write else db.transaction() as session:
+            with audit.write_transaction(db) if write else db.read_transaction() as session:
                 return endpoint(*args, session=session, **kwargs)
 
         limiter = request.app.state.writers if write else request.app.state.readers
@@ -123,25 +126,41 @@ def _in_unit_of_work(endpoint: Callable[..., Any], *, write: bool) -> Callable[.
     return wrapper
 
 
-def _authenticate(db: Database, bearer: str | None, cookie: str | None) -> CurrentUser | None:
-    with db.transaction() as session:
-        if bearer:
-            row = security.lookup(session, bearer, "api")
-            via = "api"
-        elif cookie:
-            row = security.lookup(session, cookie, "session")
-            via = "session"
-        else:
-            return None
-        if row is None:
-            return None
-        user = users.find(session, row.username)
-        if user is None or not user.active:
-            return None
-        place = branch_service.standing(session, user.branch_code)
-        return CurrentUser(
-            user.username, user.role, user.display_name, via, place.branch, place.scope, row.csrf_token
-        )
+@dataclass(frozen=True)
+class _Credentials:
+    """What a live login session or API token grants; kept per process until a token, a user or a branch
+    changes (the ``access`` token of store/versions.py), so most requests authenticate with one query."""
+
+    username: str
+    role: str
+    display_name: str
+    branch: Branch
+    scope: Scope
+    csrf_token: str | None
+    expires_at: datetime
+
+
+def _credentials(session: Session, token: str, kind: str) -> _Credentials | None:
+    row = security.lookup(session, token, kind)
+    if row is None:
+        return None
+    user = users.find(session, row.username)
+    if user is None or not user.active:
+        return None
+    place = branch_service.standing(session, user.branch_code)
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    return _Credentials(user.username, user.role, user.display_name, place.branch, place.scope, row.csrf_token, expires)
+
+
+def _authenticate(db: Database, token: str, via: str) -> CurrentUser | None:
+    with db.read_transaction() as session:
+        key = (via, security.token_digest(token))
+        found = version_store.kept(session, version_store.ACCESS, key, lambda: _credentials(session, token, via))
+    if found is None or found.expires_at <= datetime.now(UTC):
+        return None
+    return CurrentUser(
+        found.username, found.role, found.display_name, via, found.branch, found.scope, found.csrf_token
+    )
 
 
 async def current_user(request: Request) -> CurrentUser:
@@ -153,9 +172,12 @@ async def current_user(request: Request) -> CurrentUser:
     scheme, _, credentials = authorization.partition(" ")
     bearer = credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
     cookie = None if bearer else request.cookies.get(security.SESSION_COOKIE)
-    user = await anyio.to_thread.run_sync(
-        _authenticate, request.app.state.db, bearer, cookie, limiter=request.app.state.readers
-    )
+    token, via = (bearer, "api") if bearer else (cookie, "session")
+    user = None
+    if token:
+        user = await anyio.to_thread.run_sync(
+            _authenticate, request.app.state.db, token, via, limiter=request.app.state.readers
+        )
     if user is None:
         raise NotAuthenticated()
     if user.via == "session" and request.method in UNSAFE_METHODS:

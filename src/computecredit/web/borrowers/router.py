@@ -135,11 +135,11 @@ def get_borrower(
     user: CurrentUser = Depends(require(*ALL_ROLES)),
     session: Session = TRANSACTION,
 ) -> BorrowerDetail:
-    borrower = borrower_store.get_borrower(session, uscc, user.scope)
+    row = borrower_store.borrower_row(session, uscc, user.scope)
     statements = borrower_store.list_statements(session, uscc)
     return BorrowerDetail(
-        borrower=to_jsonable(borrower, exact=True),
-        branch_code=borrower_store.borrower_branches(session, [uscc])[uscc],
+        borrower=to_jsonable(borrower_store.to_borrower(row), exact=True),
+        branch_code=row.branch_code,
         statements=[StatementOut.of(s) for s in statements],
         links={"self": f"/api/v1/borrowers/{uscc}", "ratings": f"/api/v1/borrowers/{uscc}/ratings"},
     )
