@@ -34,6 +34,10 @@ def to_jsonable(value: Any, *, exact: bool = False) -> Any:
         return value
     if kind is float:
         return None if math.isnan(value) or math.isinf(value) else value
+    if kind is dict:  # then the containers a model dumps to, again before the checks for other kinds
+        return {str(k): to_jsonable(v, exact=exact) for k, v in value.items()}
+    if kind is list:
+        return [to_jsonable(v, exact=exact) for v in value]
     if isinstance(value, BaseModel):
         return to_jsonable(value.model_dump(mode="python"), exact=exact)
     if is_dataclass(value) and not isinstance(value, type):

@@ -168,7 +168,8 @@ def ratio_figures(values: Lines[N], previous: Lines[N] | None = None) -> dict[st
 
 def yuan_lines(statement: FinancialStatement) -> dict[str, Decimal]:
     """A statement's reported lines in 元 (so figures of statements in different units compare)."""
-    return {code: statement.yuan(code) or Decimal(0) for code in statement.values}
+    multiplier = statement.multiplier  # FinancialStatement.yuan, once per statement rather than once per line
+    return {code: Decimal(0) if value is None else value * multiplier for code, value in statement.values.items()}
 
 
 def statement_figures(

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from computecredit.errors import InputError
 from computecredit.facilities.capital import effective_maturity, irb_capital
@@ -114,6 +115,7 @@ class LPRQuote:
     table_version: str
 
 
+@lru_cache(maxsize=4096)  # a pure function of the bundled table: every assessment asks it twice
 def lpr_on(as_of: date, tenor_years: float) -> LPRQuote:
     """LPR in force on ``as_of``: the 1-year LPR for tenors up to 5 years, the 5-year LPR above.
 

@@ -53,8 +53,15 @@ def version(name: str) -> str:
 
 
 def versions() -> dict[str, str]:
-    """Versions of every bundled table, for storing alongside a result."""
-    return {p.name: version(p.name) for p in sorted(DATA_DIR.iterdir()) if p.is_file() and p.name != "README.md"}
+    """Versions of every bundled table, for storing alongside a result (a new dict each time)."""
+    return dict(_bundled_versions())
+
+
+@cache  # the bundled tables are package data: which there are does not change while the process runs
+def _bundled_versions() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (p.name, version(p.name)) for p in sorted(DATA_DIR.iterdir()) if p.is_file() and p.name != "README.md"
+    )
 
 
 __all__ = ["DATA_DIR", "load_csv", "load_yaml", "table_path", "version", "versions"]

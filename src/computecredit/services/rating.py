@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
@@ -34,6 +34,9 @@ from computecredit.rating.innovation import innovation_inputs
 from computecredit.rating.ratios import statement_ratios
 from computecredit.rating.training import ScoringModel, TrainOptions, load_model, train, train_compared
 from computecredit.store.database import Database
+
+if TYPE_CHECKING:
+    from computecredit.store.borrowers import BorrowerRow
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -285,23 +288,32 @@ def rate_stored_borrower(
     """
     from computecredit.store import borrowers as borrower_store
 
-    borrower = borrower_store.get_borrower(session, uscc, scope)
+    row = borrower_store.borrower_row(session, uscc, scope)
+    borrower = borrower_store.to_borrower(row)
     if statements is None:
         statements = borrower_store.list_statements(session, uscc)
     result, used = rate_borrower_data(borrower, statements, factors, innovation, override)
     record = rating_record(uscc, result, used, rated_by, override)
     outcome = _outcome(borrower, result, used, stored=True)
-    store_rating(session, record, rated_by, {k: v for k, v in outcome.items() if k not in ("borrower", "stored")})
+    explanation = {k: v for k, v in outcome.items() if k not in ("borrower", "stored")}
+    store_rating(session, record, rated_by, explanation, borrower=row)
     return outcome
 
 
-def store_rating(session: Session, record: RatingRecord, actor: str, explanation: Mapping[str, Any]) -> None:
+def store_rating(
+    session: Session,
+    record: RatingRecord,
+    actor: str,
+    explanation: Mapping[str, Any],
+    borrower: BorrowerRow | None = None,
+) -> None:
     """Store a rating record with its ``rating.create`` audit entry, in the caller's transaction: the one
-    way a rating is written (expert-model ratings, and PD overrides approved with a proposal)."""
+    way a rating is written (expert-model ratings, and PD overrides approved with a proposal). ``borrower``:
+    the borrower's stored row, when the caller has read it already."""
     from computecredit.services import audit
     from computecredit.store import ratings as rating_store
 
-    rating_store.add_rating(session, record)
+    rating_store.add_rating(session, record, borrower)
     audit.append(
         session,
         actor,

@@ -18,6 +18,8 @@ from computecredit.store.columns import Ratio
 
 class RatingRow(Base):
     __tablename__ = "rating_records"
+    # A borrower's latest rating is one step down this index, however many ratings the book holds.
+    __table_args__ = (sa.Index("ix_rating_records_latest", "borrower_id", "rated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     borrower_id: Mapped[int] = mapped_column(sa.ForeignKey("borrowers.id", ondelete="RESTRICT"), index=True)
@@ -60,10 +62,13 @@ def to_rating(row: RatingRow) -> RatingRecord:
     )
 
 
-def add_rating(session: Session, record: RatingRecord) -> RatingRow:
-    """Append a rating record (records are never updated: a new rating is a new row)."""
+def add_rating(session: Session, record: RatingRecord, borrower: BorrowerRow | None = None) -> RatingRow:
+    """Append a rating record (records are never updated: a new rating is a new row); ``borrower`` is the
+    stored row of its borrower when the caller has it already (else it is looked up)."""
+    if borrower is None or borrower.uscc != record.borrower_uscc:
+        borrower = borrower_row(session, record.borrower_uscc)
     row = RatingRow(
-        borrower=borrower_row(session, record.borrower_uscc),
+        borrower=borrower,
         model_id=record.model_id,
         model_version=record.model_version,
         inputs=record.inputs,
@@ -94,30 +99,24 @@ def list_ratings(session: Session, uscc: str) -> list[RatingRecord]:
 
 
 def latest_rating_ids(*where: sa.ColumnElement[bool]) -> sa.Subquery:
-    """The id of each rated borrower's latest rating (latest ``rated_at``, then the last stored) among the
-    ratings matching ``where``, as a subquery with one column ``id``: one window over ids, so no rating's
-    inputs are read to find it."""
-    ranked = (
-        sa.select(
-            RatingRow.id,
-            sa.func.row_number()
-            .over(partition_by=RatingRow.borrower_id, order_by=(RatingRow.rated_at.desc(), RatingRow.id.desc()))
-            .label("rank"),
-        )
-        .where(*where)
-        .subquery()
+    """The id of the latest rating (latest ``rated_at``, then the last stored) of each rated borrower
+    matching ``where`` (conditions on :class:`BorrowerRow`), as a subquery with one column ``id``: one look
+    into ``ix_rating_records_latest`` per borrower, so neither older ratings nor any inputs are read."""
+    newest = (
+        sa.select(RatingRow.id)
+        .where(RatingRow.borrower_id == BorrowerRow.id)
+        .order_by(RatingRow.rated_at.desc(), RatingRow.id.desc())
+        .limit(1)
+        .correlate(BorrowerRow)
+        .scalar_subquery()
     )
-    return sa.select(ranked.c.id).where(ranked.c.rank == 1).subquery()
+    return sa.select(newest.label("id")).select_from(BorrowerRow).where(*where).subquery()
 
 
 def latest_ratings(session: Session, usccs: Collection[str] | None = None) -> dict[str, RatingRecord]:
     """Each rated borrower's latest rating (of the borrowers ``usccs`` only, if given), by USCC, in the
     order they were rated."""
-    if usccs is None:
-        latest = latest_rating_ids()
-    else:
-        wanted = sa.select(BorrowerRow.id).where(BorrowerRow.uscc.in_(list(usccs)))
-        latest = latest_rating_ids(RatingRow.borrower_id.in_(wanted))
+    latest = latest_rating_ids() if usccs is None else latest_rating_ids(BorrowerRow.uscc.in_(list(usccs)))
     query = (
         sa.select(RatingRow)
         .join(latest, latest.c.id == RatingRow.id)
