@@ -11,6 +11,7 @@ open alerts, filtered, sorted and paged in one query (window functions: SQLite â
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -51,6 +52,7 @@ class BorrowerFilter:
     grade: str | None = None
 
 
+@cache  # statements are immutable: built once, their columns and cache key worked out once
 def _latest_ratings() -> sa.Subquery:
     latest = latest_rating_ids()
     return (
@@ -64,6 +66,7 @@ def _latest_ratings() -> sa.Subquery:
     )
 
 
+@cache
 def _exposures() -> sa.Subquery:
     ranked = (
         sa.select(
@@ -84,6 +87,7 @@ def _exposures() -> sa.Subquery:
     )
 
 
+@cache
 def _open_alerts() -> sa.Subquery:
     return (
         sa.select(AlertRow.borrower_id, sa.func.count().label("alerts"))
@@ -93,6 +97,7 @@ def _open_alerts() -> sa.Subquery:
     )
 
 
+@cache
 def _watched() -> sa.Subquery:
     latest_run = sa.select(MonitoringRunRow.id).order_by(MonitoringRunRow.as_of.desc()).limit(1).scalar_subquery()
     return sa.select(WatchListRow.borrower_id).where(WatchListRow.run_id == latest_run).distinct().subquery()
