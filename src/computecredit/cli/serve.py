@@ -45,7 +45,7 @@ def serve(
     """Serve the workbench (pages and REST API /api/v1) with uvicorn."""
     import uvicorn
 
-    from computecredit.web.app import create_app
+    from computecredit.web.app import create_app, freeze_heap
     from computecredit.web.observability import logging_config
 
     settings = get_settings()
@@ -93,7 +93,9 @@ def serve(
         "log_config": logging_config(settings.log_format, settings.log_level),
     }
     if workers == 1:
-        uvicorn.run(create_app(db, tls=tls, job_scheduler=settings.dask_scheduler), **options)
+        app = create_app(db, tls=tls, job_scheduler=settings.dask_scheduler)
+        freeze_heap()
+        uvicorn.run(app, **options)
         return
     db.dispose()
     # Each worker process keeps its metrics in files here; /metrics in any of them sums them all.

@@ -165,6 +165,14 @@ class Database:
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
+    def fill_pool(self) -> None:
+        """Open the pool's connections now, not on the first requests after a start (each new PostgreSQL
+        connection starts a server process; two hundred users' first requests paid for ten of them at once)."""
+        size = self.engine.pool.size() if isinstance(self.engine.pool, sa.QueuePool) else 1
+        connections = [self.engine.connect() for _ in range(size)]
+        for connection in connections:
+            connection.close()
+
     def ping(self) -> None:
         """Ask the database a trivial question; raises when it does not answer (health checks)."""
         with self.engine.connect() as connection:

@@ -62,10 +62,11 @@ TRANSACTION: Any = None
 
 
 # Worker threads per web process for reading (authentication included). More would not add CPU (the GIL lets
-# one run at a time), only share it: each query's answer then waits for the GIL behind more threads, and a
-# writer holding the audit log's lock waits longest. Measured (docs/operations.md, 50 users, closed loop,
-# two processes): 73-76 requests a second with 4, 51-69 with 40 (the default); p95 1.2 s against 2.7-3.8 s.
-READ_THREADS = 4
+# one run at a time), only share it: each query's answer then waits for the GIL behind more threads, and the
+# writer (a rating, say) waits longest. Two keep the CPU busy while one waits for the database, and one slow
+# read does not hold up all the others. Measured (docs/operations.md, 200 users with think time, two
+# processes, PostgreSQL): p95 443 ms with 2 threads, 457 ms with 3, 560 ms with 4 and 1.09 s with 8.
+READ_THREADS = 2
 
 
 def writes(endpoint: Callable[..., Any]) -> Callable[..., Any]:
