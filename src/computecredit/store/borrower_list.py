@@ -142,7 +142,6 @@ def borrower_list(
         query = query.where(BorrowerRow.hub == where.hub)
     if where.grade:
         query = query.where(ratings.c.grade == where.grade)
-    total = int(session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
     # Amounts and PDs are exact decimals (text on SQLite): order them as numbers.
     column = {
         "name": BorrowerRow.name_en,
@@ -153,8 +152,14 @@ def borrower_list(
     }[sort if sort in SORT_KEYS else "name"]
     order: list[Any] = [ratings.c.pd.is_(None)] if sort == "pd" else []  # unrated last
     order += [column.desc() if descending else column.asc(), BorrowerRow.name_en, BorrowerRow.uscc]
-    query = query.order_by(*order)
-    rows = session.execute(query.offset(offset).limit(limit)).all()
+    # How many match in all, in the same query (one plan, one round trip); counted apart only for a page
+    # past the end, which has no row to carry it.
+    counted = query.add_columns(sa.func.count().over().label("total")).order_by(*order)
+    rows = session.execute(counted.offset(offset).limit(limit)).all()
+    if rows:
+        total = int(rows[0].total)
+    else:
+        total = int(session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
     return [
         BorrowerListRow(
             borrower=to_borrower(row[0]),
