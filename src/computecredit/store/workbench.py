@@ -160,8 +160,11 @@ def list_proposals(
         sa.orm.selectinload(Proposal.decisions).defer(Decision.snapshot_json),
         sa.orm.selectinload(Proposal.programme_tags).joinedload(computecredit.store.programmes.ProgrammeTagRow.programme),
     )
-    rows = session.execute(query.order_by(Proposal.id.desc()).offset(offset).limit(limit)).scalars().all()
-    return list(rows), int(session.execute(counter).scalar_one())
+    # How many there are in all comes with the page (a window), counted apart only for a page past the end.
+    counted = query.add_columns(sa.func.count().over().label("total")).order_by(Proposal.id.desc())
+    rows = session.execute(counted.offset(offset).limit(limit)).unique().all()
+    total = rows[0].total if rows else session.execute(counter).scalar_one()
+    return [row[0] for row in rows], int(total)
 
 
 def proposals_in_state(session: Session, state: str, scope: Scope = WHOLE_BANK) -> list[Proposal]:
