@@ -11,8 +11,8 @@ open alerts, filtered, sorted and paged in one query (window functions: SQLite â
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Any, Literal
 
 import sqlalchemy as sa

@@ -87,7 +87,9 @@ class Database:
         # Reads on PostgreSQL run without BEGIN and COMMIT, two round trips fewer: under READ COMMITTED each
         # statement sees what was committed when it started, inside a transaction or not.
         self._read_sessions = sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.backend == "postgresql" else self.engine,
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.backend == "postgresql"
+            else self.engine,
             expire_on_commit=False,
         )
         for factory in (self._sessions, self._write_sessions, self._read_sessions):

@@ -53,7 +53,9 @@ def tokens(session: Session) -> dict[str, str]:
     without the table's rows: nothing may be kept)."""
     found = session.info.get(_TOKENS)
     if found is None:
-        found = {name: value for name, value in session.execute(sa.select(DataVersionRow.name, DataVersionRow.token))}
+        found = {
+            name: value for name, value in session.execute(sa.select(DataVersionRow.name, DataVersionRow.token))
+        }
         session.info[_TOKENS] = found
     return found
 

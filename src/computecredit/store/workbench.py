@@ -158,7 +158,9 @@ def list_proposals(
     query = query.options(
         sa.orm.joinedload(Proposal.facility),
         sa.orm.selectinload(Proposal.decisions).defer(Decision.snapshot_json),
-        sa.orm.selectinload(Proposal.programme_tags).joinedload(computecredit.store.programmes.ProgrammeTagRow.programme),
+        sa.orm.selectinload(Proposal.programme_tags).joinedload(
+            computecredit.store.programmes.ProgrammeTagRow.programme
+        ),
     )
     # How many there are in all comes with the page (a window), counted apart only for a page past the end.
     counted = query.add_columns(sa.func.count().over().label("total")).order_by(Proposal.id.desc())
@@ -271,4 +273,4 @@ def revoke_tokens_of(session: Session, username: str, at: datetime) -> None:
 
 # Proposal.programme_tags names ProgrammeTagRow: load its module with this one, so that the mappers configure
 # even where nothing else loads it (the CLI's `facility assess` did not, and failed).
-import computecredit.store.programmes  # noqa: E402, F401
+import computecredit.store.programmes  # noqa: E402

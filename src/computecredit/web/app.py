@@ -9,7 +9,6 @@ True
 from __future__ import annotations
 
 import gc
-
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
