@@ -73,9 +73,15 @@ def kept(session: Session, name: str, key: Hashable, read: Callable[[], T]) -> T
     None is not kept (what was not found is looked for again).
 
     >>> from computecredit.store.database import Database
-    >>> with Database("sqlite:///:memory:").transaction() as session:  # no tokens: read every time
+    >>> db = Database("sqlite:///:memory:")
+    >>> db.upgrade()
+    >>> with db.transaction() as session:  # the second is not read: the token has not changed
     ...     kept(session, BOOK, "k", lambda: 1), kept(session, BOOK, "k", lambda: 2)
-    (1, 2)
+    (1, 1)
+    >>> with db.transaction() as session:
+    ...     renew(session, "borrowers")
+    ...     kept(session, BOOK, "k", lambda: 3)
+    3
     """
     current = tokens(session).get(name)  # first: what ``read`` finds next is at least this new
     if current is None:
