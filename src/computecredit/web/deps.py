@@ -149,9 +149,14 @@ def _credentials(session: Session, token: str, kind: str) -> _Credentials | None
     if user is None or not user.active:
         return None
     place = branch_service.standing(session, user.branch_code)
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
     return _Credentials(
-        user.username, user.role, user.display_name, place.branch, place.scope, row.csrf_token, expires
+        user.username,
+        user.role,
+        user.display_name,
+        place.branch,
+        place.scope,
+        row.csrf_token,
+        security.expires_at(row),
     )
 
 

@@ -92,10 +92,14 @@ def lookup(session: Session, token: str, kind: str) -> AuthToken | None:
     row = workbench_store.find_token(session, token_digest(token))
     if row is None or row.kind != kind or row.revoked_at is not None:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    if expires <= datetime.now(UTC):
+    if expires_at(row) <= datetime.now(UTC):
         return None
     return row
+
+
+def expires_at(row: AuthToken) -> datetime:
+    """When the token of ``row`` expires, as an aware UTC time (SQLite gives back naive times)."""
+    return row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
 
 
 def revoke(session: Session, token: str) -> None:
